@@ -1,0 +1,164 @@
+package analyzer
+
+import "strconv"
+
+// SchemaVersion is the version of the JSON form of Graph. It changes when a
+// field is renamed or removed, not when one is added.
+const SchemaVersion = 1
+
+// Graph is what the analyzer learned about a module: its packages, its
+// functions, the calls between them and what would make a cut unsafe.
+// Only the module's own code is kept. Every slice is sorted, so the same
+// tree always gives the same Graph (and byte-identical JSON).
+type Graph struct {
+	Version   int        `json:"version"`
+	Module    string     `json:"module"`    // module path, from go.mod
+	Dir       string     `json:"-"`         // absolute module root; positions are relative to it
+	Algorithm string     `json:"algorithm"` // vta, cha, rta or static
+	Packages  []*Package `json:"packages"`  // by Path
+	Funcs     []*Func    `json:"functions"` // by ID
+	Calls     []*Call    `json:"calls"`     // by Site (file, offset), then Callee
+	Deps      []*Dep     `json:"dependencies"`
+	Entries   []*Entry   `json:"entries"`
+	Hazards   []*Hazard  `json:"hazards"`
+}
+
+// Package is one package of the module.
+type Package struct {
+	Path    string   `json:"path"`
+	Name    string   `json:"name"`
+	Dir     string   `json:"dir"`     // relative to the module root, slash-separated
+	Files   []string `json:"files"`   // non-test Go files, relative to the module root
+	Lines   int      `json:"lines"`   // lines of non-test Go code
+	Funcs   int      `json:"funcs"`   // functions and methods declared
+	Imports []string `json:"imports"` // in-module packages it imports
+	FanIn   int      `json:"fan_in"`  // in-module packages that call into it
+	FanOut  int      `json:"fan_out"` // in-module packages it calls into
+	Main    bool     `json:"main,omitempty"`
+}
+
+// Func is a function or method declared in the module. Instantiations of a
+// generic function are folded into their origin.
+type Func struct {
+	// ID is the function's full name as go/types prints it:
+	// "example.com/shop/orders.Place", "(*example.com/shop/orders.Service).Place".
+	ID       string   `json:"id"`
+	Package  string   `json:"package"`
+	Name     string   `json:"name"`
+	Recv     string   `json:"recv,omitempty"` // receiver type without package: "*Service", "Store"
+	Pos      Pos      `json:"pos"`
+	Exported bool     `json:"exported"`
+	Params   []Param  `json:"params,omitempty"`
+	Results  []string `json:"results,omitempty"` // result types, package-qualified
+	Variadic bool     `json:"variadic,omitempty"`
+	Generic  bool     `json:"generic,omitempty"`
+}
+
+// Param is a named parameter of a Func.
+type Param struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // package-qualified type string
+}
+
+// Pos is a position in the module, relative to its root.
+type Pos struct {
+	File   string `json:"file"` // slash-separated, relative to the module root
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`    // 1-based, in bytes
+	Offset int    `json:"offset"` // byte offset in File
+}
+
+// Span is a range of source text: the whole call expression for a call.
+type Span struct {
+	Pos
+	EndLine   int `json:"end_line"`
+	EndCol    int `json:"end_col"`
+	EndOffset int `json:"end_offset"` // exclusive
+}
+
+// String formats p as file:line:col.
+func (p Pos) String() string { return posString(p.File, p.Line, p.Col) }
+
+// Call kinds: how the callee is reached at a site.
+const (
+	ViaStatic    = "static"    // a direct call of a function or concrete method
+	ViaInterface = "interface" // an interface method call, resolved by the call graph
+	ViaFuncValue = "funcvalue" // a call of a func value, resolved by the call graph
+)
+
+// Call modes: how the call is made.
+const (
+	ModeCall  = "call"
+	ModeGo    = "go"
+	ModeDefer = "defer"
+)
+
+// Call is one call site and one callee it may reach. A dynamic site that
+// may reach several callees appears once per callee.
+type Call struct {
+	Caller string `json:"caller"` // Func.ID
+	Callee string `json:"callee"` // Func.ID
+	Site   Span   `json:"site"`   // the call expression
+	Via    string `json:"via"`    // ViaStatic, ViaInterface or ViaFuncValue
+	Mode   string `json:"mode"`   // ModeCall, ModeGo or ModeDefer
+	// Method is the interface method name for ViaInterface calls.
+	Method string `json:"method,omitempty"`
+}
+
+// Dynamic reports whether the callee was resolved by the call graph rather
+// than named at the site.
+func (c *Call) Dynamic() bool { return c.Via != ViaStatic }
+
+// Dep is the package-level aggregate of the calls and references from one
+// in-module package to another.
+type Dep struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Sites int    `json:"sites"` // call sites from From into To
+	// Weight is Σ ln(1+count) over caller→callee function pairs, count being
+	// that pair's number of call sites (METRICS.md).
+	Weight float64 `json:"weight"`
+	Refs   int     `json:"refs"` // references to To's types, constants and variables
+	Vars   int     `json:"vars"` // uses of To's package-level variables
+}
+
+// Entry kinds.
+const (
+	EntryMain      = "main"
+	EntryInit      = "init"
+	EntryHTTP      = "http"      // a function registered as an HTTP handler
+	EntryGoroutine = "goroutine" // a function started with go
+)
+
+// Entry is a place where control enters the module's code.
+type Entry struct {
+	Kind string `json:"kind"`
+	Func string `json:"func"` // Func.ID
+	Pos  Pos    `json:"pos"`
+}
+
+// Hazard kinds: what makes a crossing unsafe.
+const (
+	HazardSharedVar      = "shared-var"      // package variable used from several packages
+	HazardPointerWrite   = "pointer-write"   // callee writes through a pointer argument
+	HazardUnserializable = "unserializable"  // chan, func, unsafe.Pointer parameter or result
+	HazardInterfaceParam = "interface-param" // interface parameter with no known concrete types
+	HazardUnexported     = "unexported"      // struct with unexported fields crosses
+	HazardTx             = "tx"              // call inside a *sql.Tx scope
+	HazardSentinel       = "sentinel"        // caller compares the callee's error with errors.Is
+)
+
+// Hazard is a positioned finding that makes a crossing unsafe to cut.
+type Hazard struct {
+	Kind    string `json:"kind"`
+	Pos     Pos    `json:"pos"`
+	Package string `json:"package"`          // package the hazard lives in
+	Func    string `json:"func,omitempty"`   // the callee it concerns (Func.ID)
+	Object  string `json:"object,omitempty"` // the variable, parameter or type it concerns
+	Message string `json:"message"`          // short reason
+	Fix     string `json:"fix"`              // what to do about it
+}
+
+func posString(file string, line, col int) string {
+	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
+}
