@@ -1,0 +1,353 @@
+// cleave review: draws a plan's View and, when served live, edits it.
+// Every name from the code is set with textContent or setAttribute, never
+// parsed as markup.
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var view = JSON.parse(document.getElementById("cleave-data").textContent);
+  var token = new URLSearchParams(location.search).get("token") || "";
+  var notice = null; // {kind, text, items}
+  var busy = false;
+
+  function el(tag, attrs) {
+    var e = document.createElement(tag);
+    return fill(e, attrs, Array.prototype.slice.call(arguments, 2));
+  }
+  function sv(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    return fill(e, attrs, Array.prototype.slice.call(arguments, 2));
+  }
+  function fill(e, attrs, kids) {
+    for (var k in attrs || {}) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), v);
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    kids.forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      if (Array.isArray(c)) { fill(e, null, c); return; }
+      e.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+    });
+    return e;
+  }
+  function clear(id) {
+    var e = document.getElementById(id);
+    while (e.firstChild) e.removeChild(e.firstChild);
+    return e;
+  }
+  function plural(n, w) { return n + " " + w + (n === 1 ? "" : "s"); }
+  function loc(n) { return n ? n.toLocaleString("en-US") + " LOC" : ""; }
+  function color(name) {
+    for (var i = 0; i < view.services.length; i++) if (view.services[i].name === name) return view.services[i].color % 10;
+    return 9;
+  }
+  function chip(name) { return el("span", { "class": "chip c" + color(name), text: name }); }
+  function fmt(f, isInt) {
+    if (f === null || f === undefined) return "–";
+    if (isInt) return String(Math.round(f));
+    return Math.abs(f) >= 10 ? f.toFixed(1) : f.toFixed(2);
+  }
+  function verdict(r, other) {
+    if (r.split === null || other === null || other === undefined || !r.better) return 0;
+    var d = r.split - other;
+    if (Math.abs(d) < 1e-9) return 0;
+    return (d < 0) === (r.better === "lower") ? 1 : -1;
+  }
+
+  // ---- edits ----
+  function api(path, body) {
+    if (busy) return;
+    busy = true;
+    renderActions();
+    fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Cleave-Token": token },
+      body: JSON.stringify(body || {}),
+      credentials: "same-origin",
+    }).then(function (r) {
+      return r.json().catch(function () { return { error: "the server answered " + r.status }; });
+    }).then(function (res) {
+      busy = false;
+      if (res.view) view = res.view;
+      if (res.error) notice = { kind: "error", text: res.error, items: res.problems };
+      else if (res.message) notice = { kind: "ok", text: res.message };
+      else notice = null;
+      render();
+    }, function (err) {
+      busy = false;
+      notice = { kind: "error", text: "cannot reach cleave: " + err };
+      render();
+    });
+  }
+  function edit(op) { api("api/edit", op); }
+
+  // ---- top bar ----
+  function renderStats() {
+    var s = clear("stats");
+    var bl = view.blockers.length;
+    s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.services.length }), " services"));
+    s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.topics.length }), " topics"));
+    s.appendChild(el("span", { "class": "stat" + (bl ? " bad" : "") }, el("b", { text: bl }), bl === 1 ? " blocker" : " blockers"));
+    if (view.lines) s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.lines.toLocaleString("en-US") }), " LOC"));
+  }
+  function renderActions() {
+    var a = clear("actions");
+    if (!view.live) return;
+    var st = view.dirty ? "unsaved changes" : (view.saved ? "saved" : "no changes");
+    a.appendChild(el("span", { "class": "status" + (view.dirty ? " dirty" : ""), id: "status", text: busy ? "re-planning…" : st }));
+    a.appendChild(el("button", { "class": "btn", id: "undo", disabled: !view.undo || busy, title: "Undo the last edit",
+      onclick: function () { api("api/undo"); } }, "Undo"));
+    a.appendChild(el("button", { "class": "btn primary", id: "save", disabled: busy, title: "Write plan.yaml (the previous version is kept as plan.yaml.bak)",
+      onclick: function () { api("api/save"); } }, "Save"));
+  }
+  function renderNotices() {
+    var n = clear("notices");
+    if (notice) {
+      var box = el("div", { "class": "notice " + notice.kind, id: "notice", role: "status" }, el("span", { text: notice.text }));
+      if (notice.items && notice.items.length) {
+        box.appendChild(el("ul", null, notice.items.map(function (p) { return el("li", { text: (p.line ? "line " + p.line + ": " : "") + p.msg }); })));
+      }
+      n.appendChild(box);
+    }
+    if (view.problems && view.problems.length && !(notice && notice.items)) {
+      n.appendChild(el("div", { "class": "notice warn", id: "problems" },
+        el("span", { text: "The plan does not pass cleave check yet:" }),
+        el("ul", null, view.problems.map(function (p) { return el("li", { text: (p.line ? "line " + p.line + ": " : "") + p.msg }); }))));
+    }
+  }
+
+  // ---- graph ----
+  var dragPkg = null;
+  function dropTarget(node, service) {
+    if (!view.live) return;
+    node.addEventListener("dragover", function (ev) { if (dragPkg !== null) { ev.preventDefault(); node.classList.add("drop"); } });
+    node.addEventListener("dragleave", function () { node.classList.remove("drop"); });
+    node.addEventListener("drop", function (ev) {
+      ev.preventDefault();
+      node.classList.remove("drop");
+      var p = dragPkg || ev.dataTransfer.getData("text/plain");
+      dragPkg = null;
+      if (p) edit({ op: "move", package: p, to: service });
+    });
+  }
+  function renderGraph() {
+    var g = clear("graph");
+    var L = view.layout;
+    if (!L || !L.nodes.length) { g.appendChild(el("div", { "class": "empty", text: "No services." })); return; }
+    var svg = sv("svg", { viewBox: "0 0 " + L.width + " " + L.height, role: "img", "aria-label": "services and the topics between them" });
+    var defs = sv("defs");
+    for (var i = 0; i < 10; i++) {
+      defs.appendChild(sv("marker", { id: "arrow" + i, "class": "arrow c" + i, viewBox: "0 0 10 10", refX: 6, refY: 5,
+        markerWidth: 7, markerHeight: 7, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
+        sv("path", { d: "M0,0 L10,5 L0,10 z" })));
+    }
+    svg.appendChild(defs);
+    var links = sv("g");
+    var labels = sv("g");
+    L.links.forEach(function (lk) {
+      var c = lk.color % 10;
+      var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
+        sv("title", { text: lk.from + " → " + lk.to + " (" + lk.kind + ", " + plural(lk.sites, "site") + ")\n" + lk.topics.join("\n") }));
+      links.appendChild(path);
+      var txt = String(lk.sites);
+      var w = 10 + 7 * txt.length;
+      labels.appendChild(sv("g", { "class": "lbl c" + c },
+        sv("rect", { x: lk.lx - w / 2, y: lk.ly - 9, width: w, height: 18, rx: 9 }),
+        sv("text", { x: lk.lx, y: lk.ly + 4, "text-anchor": "middle", text: txt }),
+        sv("title", { text: lk.topics.join("\n") })));
+    });
+    svg.appendChild(links);
+    var byName = {};
+    view.services.forEach(function (s) { byName[s.name] = s; });
+    L.nodes.forEach(function (n) {
+      var s = byName[n.service] || { packages: [], lines: 0 };
+      var name = n.service.length > 20 ? n.service.slice(0, 19) + "…" : n.service;
+      var grp = sv("g", { "class": "node c" + (n.color % 10) + (s.edge ? " edge" : ""), "data-service": n.service },
+        sv("rect", { x: n.x, y: n.y, width: n.w, height: n.h, rx: 10 }),
+        sv("circle", { "class": "dot", cx: n.x + 16, cy: n.y + 21, r: 4.5 }),
+        sv("text", { "class": "name", x: n.x + 27, y: n.y + 26, text: name }),
+        s.edge ? sv("text", { "class": "etag", x: n.x + n.w - 12, y: n.y + 25, "text-anchor": "end", text: "EDGE" }) : null,
+        sv("text", { "class": "meta", x: n.x + 16, y: n.y + 45,
+          text: plural(s.packages.length, "package") + (s.lines ? " · " + loc(s.lines) : "") }),
+        sv("title", { text: n.service + "\n" + s.packages.map(function (p) { return p.path; }).join("\n") }));
+      dropTarget(grp, n.service);
+      svg.appendChild(grp);
+    });
+    svg.appendChild(labels);
+    g.appendChild(svg);
+  }
+
+  // ---- scores ----
+  function renderScores() {
+    var t = clear("scores");
+    if (!view.scores.length) { t.appendChild(el("tr", null, el("td", { "class": "none", text: "This plan has no scores." }))); return; }
+    t.appendChild(el("tr", null, el("th", { text: "score" }), el("th", { "class": "num", text: "split" }),
+      el("th", { "class": "num", text: "boulder", title: "one service for everything" }),
+      el("th", { "class": "num", text: "grains", title: "one service per package" }),
+      el("th", { "class": "num", text: "random", title: "median of random splits of the same sizes" })));
+    view.scores.forEach(function (r) {
+      var v = verdict(r, r.random);
+      var split = el("td", { "class": "num split" + (v > 0 ? " good" : v < 0 ? " bad" : ""), id: "score-" + r.key,
+        title: v > 0 ? "better than random" : v < 0 ? "worse than random" : "" }, fmt(r.split, r.int));
+      if (view.live && r.initial !== undefined && r.initial !== null && Math.abs(r.initial - r.split) > 1e-9) {
+        var d = r.split - r.initial;
+        var good = r.better ? ((d < 0) === (r.better === "lower")) : null;
+        split.appendChild(el("span", { "class": "delta" + (good === null ? "" : good ? " good" : " bad"),
+          text: (d > 0 ? "▲ " : "▼ ") + fmt(Math.abs(d), r.int) }));
+      }
+      t.appendChild(el("tr", null,
+        el("td", { "class": "name", title: r.help }, el("b", { text: r.name }),
+          r.better ? el("span", { "class": "better", text: r.better === "lower" ? "  ↓ better" : "  ↑ better" }) : null,
+          el("div", { text: r.help })),
+        split,
+        el("td", { "class": "num base" }, fmt(r.boulder, r.int)),
+        el("td", { "class": "num base" }, fmt(r.grains, r.int)),
+        el("td", { "class": "num base" }, fmt(r.random, r.int))));
+    });
+  }
+
+  // ---- services ----
+  function serviceSelect(current, label, onpick, exclude) {
+    var s = el("select", { "aria-label": label, title: label },
+      el("option", { value: "", text: label }));
+    view.services.forEach(function (o) {
+      if (o.name !== current && o.name !== exclude) s.appendChild(el("option", { value: o.name, text: o.name }));
+    });
+    s.addEventListener("change", function () { if (s.value) onpick(s.value); });
+    return s;
+  }
+  function pkgRow(p, service) {
+    var li = el("li", { "class": "pkg", title: p.path + (p.lines ? " · " + loc(p.lines) : ""), "data-package": p.path },
+      el("span", { "class": "p", text: p.short }),
+      p.main ? el("span", { "class": "main", text: "main" }) : null,
+      el("span", { "class": "loc", text: p.lines ? String(p.lines) : "" }));
+    if (view.live && service) {
+      li.setAttribute("draggable", "true");
+      li.addEventListener("dragstart", function (ev) {
+        dragPkg = p.path;
+        ev.dataTransfer.setData("text/plain", p.path);
+        ev.dataTransfer.effectAllowed = "move";
+        li.classList.add("dragging");
+      });
+      li.addEventListener("dragend", function () { li.classList.remove("dragging"); dragPkg = null; });
+      li.appendChild(serviceSelect(service, "move to…", function (to) { edit({ op: "move", package: p.path, to: to }); }));
+    }
+    return li;
+  }
+  function renderServices() {
+    var box = clear("services");
+    document.getElementById("services-sub").textContent =
+      plural(view.services.length, "service") + (view.lines ? " · " + loc(view.lines) : "") + (view.live ? " · drag a package onto another service to move it" : "");
+    view.services.forEach(function (s) {
+      var card = el("div", { "class": "card svc c" + (s.color % 10), "data-service": s.name },
+        el("header", null, el("span", { "class": "dot" }), el("h3", { text: s.name }), s.edge ? el("span", { "class": "tag", text: "edge", title: "keeps the program's entry points" }) : null),
+        el("div", { "class": "meta", text: plural(s.packages.length, "package") + (s.lines ? " · " + loc(s.lines) : "") + " · consumes " + s["in"] + " · produces " + s.out }),
+        el("ul", { "class": "pkgs" }, s.packages.map(function (p) { return pkgRow(p, s.name); })));
+      if (view.live) {
+        var foot = el("footer");
+        var rename = el("button", { "class": "btn small", text: "Rename", onclick: function () {
+          var input = el("input", { value: s.name, "aria-label": "new name of " + s.name, spellcheck: "false" });
+          var form = el("form", { "class": "rename" }, input, el("button", { "class": "btn small primary", type: "submit", text: "OK" }));
+          form.addEventListener("submit", function (ev) { ev.preventDefault(); edit({ op: "rename", service: s.name, to: input.value.trim() }); });
+          while (foot.firstChild) foot.removeChild(foot.firstChild);
+          foot.appendChild(form);
+          input.focus();
+          input.select();
+        } });
+        foot.appendChild(rename);
+        if (view.services.length > 1) foot.appendChild(serviceSelect(s.name, "merge into…", function (to) { edit({ op: "merge", service: s.name, to: to }); }));
+        foot.appendChild(el("button", { "class": "btn small danger", text: "Delete", disabled: s.packages.length > 0,
+          title: s.packages.length ? "move its packages away or merge it first" : "delete this empty service",
+          onclick: function () { edit({ op: "delete", service: s.name }); } }));
+        card.appendChild(foot);
+        dropTarget(card, s.name);
+      }
+      box.appendChild(card);
+    });
+    if (view.shared.length) {
+      box.appendChild(el("div", { "class": "card svc shared" },
+        el("header", null, el("span", { "class": "dot" }), el("h3", { text: "shared" }), el("span", { "class": "tag", text: "library" })),
+        el("div", { "class": "meta", text: plural(view.shared.length, "package") + " linked into every service that needs them" }),
+        el("ul", { "class": "pkgs" }, view.shared.map(function (p) { return pkgRow(p, null); }))));
+    }
+    if (view.live) {
+      var input = el("input", { placeholder: "new service name", "aria-label": "new service name", id: "new-service", spellcheck: "false" });
+      var form = el("form", { "class": "card newsvc" }, el("h3", { text: "New service" }), input,
+        el("button", { "class": "btn", type: "submit", text: "Create" }),
+        el("div", { "class": "hint", text: "a lower-case Go identifier; then drag packages into it" }));
+      form.addEventListener("submit", function (ev) { ev.preventDefault(); edit({ op: "create", service: input.value.trim() }); });
+      box.appendChild(form);
+    }
+  }
+
+  // ---- topics ----
+  function renderTopics() {
+    var box = clear("topics");
+    if (!view.topics.length) { box.appendChild(el("div", { "class": "none", text: "No call crosses a service boundary." })); return; }
+    var t = el("table", { id: "topic-table" }, el("tr", null,
+      el("th", { text: "topic" }), el("th", { text: "kind" }), el("th", { text: "producers → consumer" }),
+      el("th", { text: "function" }), el("th", { text: "sites" })));
+    view.topics.forEach(function (tp) {
+      var kind;
+      if (view.live) {
+        var other = tp.kind === "event" ? "request" : "event";
+        kind = el("button", { "class": "kind " + tp.kind, title: "make it " + (other === "event" ? "an event" : "a request"),
+          onclick: function () { edit({ op: "kind", function: tp.function, kind: other }); } },
+          tp.kind, el("span", { "class": "flip", text: "⇄" }));
+      } else {
+        kind = el("span", { "class": "kind " + tp.kind, text: tp.kind });
+      }
+      var flow = el("div", { "class": "flow" });
+      tp.producers.forEach(function (p, i) { if (i) flow.appendChild(document.createTextNode(" ")); flow.appendChild(chip(p)); });
+      flow.appendChild(el("span", { "class": "arrowtxt", text: "→" }));
+      flow.appendChild(chip(tp.consumer));
+      var sites = el("details", null, el("summary", { text: plural(tp.sites.length, "site") }),
+        el("ul", null, tp.sites.map(function (s) { return el("li", { text: s }); })));
+      t.appendChild(el("tr", { "data-subject": tp.subject },
+        el("td", null, el("div", { "class": "subject", text: tp.subject }),
+          tp.blockers ? el("div", { "class": "blocked", text: "● " + plural(tp.blockers, "blocker") }) : null),
+        el("td", null, kind, tp.flipped ? el("div", { "class": "better", text: "chosen by you" }) : null),
+        el("td", null, flow),
+        el("td", { "class": "fn", text: tp.short, title: tp.function }),
+        el("td", null, sites)));
+    });
+    box.appendChild(t);
+  }
+
+  // ---- blockers ----
+  function renderBlockers() {
+    var box = clear("blockers");
+    if (!view.blockers.length) { box.appendChild(el("div", { "class": "none", text: "None: every crossing can be rewritten." })); return; }
+    var t = el("table", null, el("tr", null, el("th", { text: "where" }), el("th", { text: "hazard" }),
+      el("th", { text: "what and what to do" }), el("th", { text: "topic" })));
+    view.blockers.forEach(function (b) {
+      t.appendChild(el("tr", null,
+        el("td", { "class": "pos", text: b.pos }),
+        el("td", null, el("span", { "class": "hz", text: b.kind })),
+        el("td", null, el("div", { text: b.message }), b.fix ? el("div", { "class": "fix" }, el("b", { text: "Fix " }), b.fix) : null),
+        el("td", null, b.topic ? el("div", { "class": "subject", text: b.topic }) : null)));
+    });
+    box.appendChild(t);
+  }
+
+  function render() {
+    document.body.classList.toggle("live", !!view.live);
+    renderStats();
+    renderActions();
+    renderNotices();
+    renderGraph();
+    renderScores();
+    renderServices();
+    renderTopics();
+    renderBlockers();
+    document.body.setAttribute("data-rendered", String((+document.body.getAttribute("data-rendered") || 0) + 1));
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (!view.live || ev.target.tagName === "INPUT") return;
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === "z") { ev.preventDefault(); if (view.undo) api("api/undo"); }
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === "s") { ev.preventDefault(); api("api/save"); }
+  });
+  render();
+})();

@@ -1,0 +1,214 @@
+package review
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Layout is a drawing of the services (boxes) and the topics between them
+// (one curved arrow per producer, consumer and kind). Coordinates are SVG
+// user units; the page draws it as is.
+type Layout struct {
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+	Nodes  []Node  `json:"nodes"`
+	Links  []Link  `json:"links"`
+}
+
+// Node is a service's box.
+type Node struct {
+	Service string  `json:"service"`
+	Color   int     `json:"color"`
+	X       float64 `json:"x"` // top left
+	Y       float64 `json:"y"`
+	W       float64 `json:"w"`
+	H       float64 `json:"h"`
+}
+
+// Link is every topic of one kind from one producer to one consumer.
+type Link struct {
+	From   string   `json:"from"`
+	To     string   `json:"to"`
+	Kind   string   `json:"kind"`
+	Color  int      `json:"color"` // the consumer's
+	Topics []string `json:"topics"`
+	Sites  int      `json:"sites"`
+	Width  float64  `json:"width"` // stroke width, grows with Sites
+	Path   string   `json:"path"`  // SVG path data, ends at the consumer
+	LX     float64  `json:"lx"`    // label position
+	LY     float64  `json:"ly"`
+}
+
+const (
+	nodeW = 168.0
+	nodeH = 58.0
+)
+
+// layout places the services on an ellipse, in an order that keeps
+// services that talk to each other next to each other, and draws every
+// link as a quadratic curve bent to its right, so the two directions
+// between a pair never overlap.
+func layout(v *View) *Layout {
+	n := len(v.Services)
+	l := &Layout{Width: 820, Height: 480, Nodes: []Node{}, Links: []Link{}}
+	if n == 0 {
+		return l
+	}
+	if n > 8 {
+		l.Height = 480 + float64(n-8)*36
+		l.Width = 820 + float64(n-8)*40
+	}
+
+	// Links, aggregated.
+	type key struct{ from, to, kind string }
+	agg := map[key]*Link{}
+	color := map[string]int{}
+	for _, s := range v.Services {
+		color[s.Name] = s.Color
+	}
+	weight := map[[2]string]int{}
+	for _, t := range v.Topics {
+		for _, p := range t.Producers {
+			if p == t.Consumer {
+				continue
+			}
+			k := key{p, t.Consumer, t.Kind}
+			lk := agg[k]
+			if lk == nil {
+				lk = &Link{From: p, To: t.Consumer, Kind: t.Kind, Color: color[t.Consumer]}
+				agg[k] = lk
+			}
+			lk.Topics = append(lk.Topics, t.Subject)
+			sites := sitesFrom(t, p)
+			lk.Sites += sites
+			a, b := min(p, t.Consumer), max(p, t.Consumer)
+			weight[[2]string{a, b}] += max(sites, 1)
+		}
+	}
+
+	order := ringOrder(v, weight)
+	cx, cy := l.Width/2, l.Height/2
+	rx, ry := (l.Width-nodeW)/2-28, (l.Height-nodeH)/2-22
+	pos := map[string][2]float64{}
+	for i, name := range order {
+		var x, y float64
+		switch n {
+		case 1:
+			x, y = cx, cy
+		case 2:
+			x, y = cx+float64(2*i-1)*rx*0.75, cy
+		default:
+			a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
+			x, y = cx+rx*math.Cos(a), cy+ry*math.Sin(a)
+		}
+		pos[name] = [2]float64{x, y}
+		l.Nodes = append(l.Nodes, Node{Service: name, Color: color[name],
+			X: round1(x - nodeW/2), Y: round1(y - nodeH/2), W: nodeW, H: nodeH})
+	}
+
+	keys := make([]key, 0, len(agg))
+	for k := range agg {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.kind, b.kind))
+	})
+	for _, k := range keys {
+		lk := agg[k]
+		p0, ok0 := pos[lk.From]
+		p2, ok2 := pos[lk.To]
+		if !ok0 || !ok2 {
+			continue
+		}
+		// Bend to the right of the direction of travel; events further out
+		// than requests so both kinds between a pair stay apart.
+		dx, dy := p2[0]-p0[0], p2[1]-p0[1]
+		d := math.Hypot(dx, dy)
+		bend := 26.0
+		if lk.Kind != "request" {
+			bend = 62
+		}
+		nx, ny := -dy/d, dx/d
+		c := [2]float64{(p0[0]+p2[0])/2 + nx*bend, (p0[1]+p2[1])/2 + ny*bend}
+		s := boxExit(p0, c, 4)
+		e := boxExit(p2, c, 9) // room for the arrow head
+		lk.Path = fmt.Sprintf("M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f", s[0], s[1], c[0], c[1], e[0], e[1])
+		lk.LX = round1(0.25*s[0] + 0.5*c[0] + 0.25*e[0])
+		lk.LY = round1(0.25*s[1] + 0.5*c[1] + 0.25*e[1])
+		lk.Width = round1(math.Min(1.5+1.6*math.Sqrt(float64(lk.Sites)), 9))
+		slices.Sort(lk.Topics)
+		l.Links = append(l.Links, *lk)
+	}
+	return l
+}
+
+// sitesFrom counts the sites of t that belong to producer p. Sites are
+// not labelled with their service, so all of them count when t has one
+// producer, and an even share otherwise.
+func sitesFrom(t *TopicView, p string) int {
+	if len(t.Producers) <= 1 {
+		return len(t.Sites)
+	}
+	return max(1, (len(t.Sites)+len(t.Producers)-1)/len(t.Producers))
+}
+
+// ringOrder orders the services around the ellipse: the edge service (or
+// the first) on top, then greedily the service that talks most with the
+// one placed last.
+func ringOrder(v *View, weight map[[2]string]int) []string {
+	w := func(a, b string) int { return weight[[2]string{min(a, b), max(a, b)}] }
+	left := []string{}
+	first := ""
+	for _, s := range v.Services {
+		if s.Edge && first == "" {
+			first = s.Name
+		} else {
+			left = append(left, s.Name)
+		}
+	}
+	if first == "" {
+		first, left = left[0], left[1:]
+	}
+	slices.Sort(left)
+	order := []string{first}
+	for len(left) > 0 {
+		last := order[len(order)-1]
+		best := 0
+		for i, s := range left {
+			if w(last, s) > w(last, left[best]) {
+				best = i
+			}
+		}
+		order = append(order, left[best])
+		left = slices.Delete(left, best, best+1)
+	}
+	return order
+}
+
+// boxExit is where the segment from the centre c of a node box towards
+// the point t leaves the box, pushed out by gap.
+func boxExit(c, t [2]float64, gap float64) [2]float64 {
+	dx, dy := t[0]-c[0], t[1]-c[1]
+	hw, hh := nodeW/2+gap, nodeH/2+gap
+	s := math.Inf(1)
+	if dx != 0 {
+		s = math.Min(s, hw/math.Abs(dx))
+	}
+	if dy != 0 {
+		s = math.Min(s, hh/math.Abs(dy))
+	}
+	if math.IsInf(s, 1) {
+		return c
+	}
+	return [2]float64{c[0] + dx*s, c[1] + dy*s}
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// describe is a short text of a link for tooltips and tests.
+func (lk Link) describe() string {
+	return fmt.Sprintf("%s → %s (%s): %s", lk.From, lk.To, lk.Kind, strings.Join(lk.Topics, ", "))
+}
