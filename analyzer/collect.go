@@ -1,0 +1,519 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// collect fills the Graph from the loaded packages, the SSA program and
+// the call graph.
+func (a *analysis) collect() {
+	a.indexCalls()
+	a.collectPackages()
+	a.collectFuncs()
+	a.collectCalls()
+	a.collectDeps()
+	a.collectEntries()
+	a.collectHazards()
+}
+
+// pos converts a token.Pos to a Pos relative to the module root.
+func (a *analysis) pos(p token.Pos) Pos {
+	if !p.IsValid() {
+		return Pos{}
+	}
+	tp := a.fset.Position(p)
+	return Pos{File: relPath(a.root, tp.Filename), Line: tp.Line, Col: tp.Column, Offset: tp.Offset}
+}
+
+func (a *analysis) span(n ast.Node) Span {
+	s := Span{Pos: a.pos(n.Pos())}
+	end := a.fset.Position(n.End())
+	s.EndLine, s.EndCol, s.EndOffset = end.Line, end.Column, end.Offset
+	return s
+}
+
+// indexCalls maps every call expression of the module by the positions
+// SSA reports for it: its Lparen, and the go or defer keyword.
+func (a *analysis) indexCalls() {
+	a.calls = make(map[token.Pos]*ast.CallExpr)
+	seen := make(map[*ast.File]bool)
+	for _, p := range a.pkgs {
+		for _, f := range p.Syntax {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					a.calls[n.Lparen] = n
+				case *ast.GoStmt:
+					a.calls[n.Go] = n.Call
+				case *ast.DeferStmt:
+					a.calls[n.Defer] = n.Call
+				}
+				return true
+			})
+		}
+	}
+}
+
+// isTestFile reports whether file is a _test.go file.
+func isTestFile(file string) bool { return strings.HasSuffix(file, "_test.go") }
+
+func (a *analysis) collectPackages() {
+	byPath := make(map[string]*Package)
+	for _, p := range a.pkgs {
+		pkg := byPath[p.PkgPath]
+		if pkg == nil {
+			pkg = &Package{Path: p.PkgPath, Name: p.Name, Main: p.Name == "main", Files: []string{}, Imports: []string{}}
+			byPath[p.PkgPath] = pkg
+			a.g.Packages = append(a.g.Packages, pkg)
+		}
+		if len(p.GoFiles) > 0 && pkg.Dir == "" {
+			pkg.Dir = relPath(a.root, filepath.Dir(p.GoFiles[0]))
+			if pkg.Dir == "" || pkg.Dir == filepath.ToSlash(a.root) {
+				pkg.Dir = "."
+			}
+		}
+		for _, imp := range p.Imports {
+			if a.modPkgs[imp.PkgPath] && imp.PkgPath != p.PkgPath && !contains(pkg.Imports, imp.PkgPath) {
+				pkg.Imports = append(pkg.Imports, imp.PkgPath)
+			}
+		}
+		for _, f := range p.Syntax {
+			tf := a.fset.File(f.Pos())
+			if tf == nil || isTestFile(tf.Name()) {
+				continue
+			}
+			name := relPath(a.root, tf.Name())
+			if contains(pkg.Files, name) {
+				continue
+			}
+			pkg.Files = append(pkg.Files, name)
+			pkg.Lines += tf.LineCount()
+			for _, d := range f.Decls {
+				if _, ok := d.(*ast.FuncDecl); ok {
+					pkg.Funcs++
+				}
+			}
+		}
+	}
+	if pkg := byPath[""]; pkg != nil {
+		pkg.Dir = "."
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// qualified prints types with full package paths.
+func qualified(t types.Type) string { return types.TypeString(t, nil) }
+
+func (a *analysis) collectFuncs() {
+	a.funcByID = make(map[string]*Func)
+	for _, p := range a.pkgs {
+		for _, f := range p.Syntax {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok {
+					continue
+				}
+				obj, ok := p.TypesInfo.Defs[fd.Name].(*types.Func)
+				if !ok {
+					continue
+				}
+				a.addFunc(obj, p.PkgPath)
+			}
+		}
+	}
+}
+
+func (a *analysis) addFunc(obj *types.Func, pkg string) *Func {
+	id := obj.FullName()
+	if f := a.funcByID[id]; f != nil {
+		return f
+	}
+	sig := obj.Type().(*types.Signature)
+	f := &Func{
+		ID:       id,
+		Package:  pkg,
+		Name:     obj.Name(),
+		Pos:      a.pos(obj.Pos()),
+		Exported: obj.Exported(),
+		Variadic: sig.Variadic(),
+		Generic:  sig.TypeParams().Len() > 0 || sig.RecvTypeParams().Len() > 0,
+	}
+	if r := sig.Recv(); r != nil {
+		f.Recv = types.TypeString(r.Type(), func(*types.Package) string { return "" })
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		v := sig.Params().At(i)
+		f.Params = append(f.Params, Param{Name: v.Name(), Type: qualified(v.Type())})
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		f.Results = append(f.Results, qualified(sig.Results().At(i).Type()))
+	}
+	a.funcByID[id] = f
+	a.g.Funcs = append(a.g.Funcs, f)
+	return f
+}
+
+// site is one call instruction of the module with its call expression.
+type site struct {
+	instr  ssa.CallInstruction
+	expr   *ast.CallExpr
+	caller string // Func.ID
+	pkg    string
+}
+
+// siteOf finds the call expression of a call instruction.
+func (a *analysis) siteOf(instr ssa.CallInstruction) *ast.CallExpr {
+	if e := a.calls[instr.Common().Pos()]; e != nil {
+		return e
+	}
+	if e := a.calls[instr.Pos()]; e != nil {
+		return e
+	}
+	return nil
+}
+
+func (a *analysis) collectCalls() {
+	type key struct {
+		file   string
+		offset int
+		callee string
+	}
+	seen := make(map[key]bool)
+	for _, fn := range sortedFuncs(a.funcs) {
+		if fn.Synthetic != "" && fn.Synthetic != "package initializer" {
+			continue // wrappers have no call expressions of their own
+		}
+		callerID, callerPkg := a.funcID(fn)
+		if callerID == "" {
+			continue
+		}
+		if a.funcByID[callerID] == nil {
+			// The package initializer: calls from variable initializers.
+			a.addInit(fn, callerID, callerPkg)
+		}
+		node := a.cg.Nodes[fn]
+		if node == nil {
+			continue
+		}
+		for _, e := range node.Out {
+			if e.Site == nil || e.Callee == nil || e.Callee.Func == nil {
+				continue
+			}
+			calleeID, calleePkg := a.funcID(e.Callee.Func)
+			if calleeID == "" {
+				continue
+			}
+			expr := a.siteOf(e.Site)
+			if expr == nil {
+				continue // implicit call: no expression to point at
+			}
+			c := &Call{
+				Caller: callerID,
+				Callee: calleeID,
+				Site:   a.span(expr),
+				Via:    ViaStatic,
+				Mode:   ModeCall,
+			}
+			k := key{c.Site.File, c.Site.Offset, calleeID}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			cc := e.Site.Common()
+			switch {
+			case cc.IsInvoke():
+				c.Via, c.Method = ViaInterface, cc.Method.Name()
+			case cc.StaticCallee() == nil:
+				c.Via = ViaFuncValue
+			}
+			switch e.Site.(type) {
+			case *ssa.Go:
+				c.Mode = ModeGo
+			case *ssa.Defer:
+				c.Mode = ModeDefer
+			}
+			a.g.Calls = append(a.g.Calls, c)
+			if callerPkg != calleePkg {
+				a.crossings = append(a.crossings, crossing{call: c, instr: e.Site, caller: fn, callee: e.Callee.Func, from: callerPkg, to: calleePkg})
+			}
+		}
+	}
+}
+
+// addInit adds the Func standing for a package's initializer when the
+// package declares no init function.
+func (a *analysis) addInit(fn *ssa.Function, id, pkg string) {
+	f := &Func{ID: id, Package: pkg, Name: "init"}
+	for _, p := range a.pkgs {
+		if p.PkgPath == pkg && len(p.Syntax) > 0 {
+			f.Pos = a.pos(p.Syntax[0].Name.Pos())
+			for _, file := range p.Syntax {
+				if tf := a.fset.File(file.Pos()); tf != nil && !isTestFile(tf.Name()) {
+					f.Pos = a.pos(file.Name.Pos())
+					break
+				}
+			}
+			break
+		}
+	}
+	a.funcByID[id] = f
+	a.g.Funcs = append(a.g.Funcs, f)
+}
+
+// crossing is a call from one module package into another.
+type crossing struct {
+	call     *Call
+	instr    ssa.CallInstruction
+	caller   *ssa.Function
+	callee   *ssa.Function
+	from, to string
+}
+
+func (a *analysis) collectDeps() {
+	type pair struct{ from, to string }
+	deps := make(map[pair]*Dep)
+	dep := func(from, to string) *Dep {
+		k := pair{from, to}
+		d := deps[k]
+		if d == nil {
+			d = &Dep{From: from, To: to}
+			deps[k] = d
+		}
+		return d
+	}
+	type fpair struct{ caller, callee string }
+	sites := make(map[pair]map[Pos]bool)
+	counts := make(map[fpair]int)
+	for _, c := range a.crossings {
+		k := pair{c.from, c.to}
+		if sites[k] == nil {
+			sites[k] = make(map[Pos]bool)
+		}
+		sites[k][c.call.Site.Pos] = true
+		counts[fpair{c.call.Caller, c.call.Callee}]++
+	}
+	for k, s := range sites {
+		dep(k.from, k.to).Sites = len(s)
+	}
+	// Sum the weights in a fixed order so the floats are reproducible.
+	var fps []fpair
+	for fp := range counts {
+		fps = append(fps, fp)
+	}
+	sortSlice(fps, func(x, y fpair) bool {
+		if x.caller != y.caller {
+			return x.caller < y.caller
+		}
+		return x.callee < y.callee
+	})
+	for _, fp := range fps {
+		from, to := a.funcByID[fp.caller].Package, a.funcByID[fp.callee]
+		if to == nil {
+			continue
+		}
+		d := dep(from, to.Package)
+		d.Weight += math.Log1p(float64(counts[fp]))
+	}
+	// References to other packages' types, constants and variables.
+	seen := make(map[token.Pos]bool)
+	for _, p := range a.pkgs {
+		for id, obj := range p.TypesInfo.Uses {
+			if seen[id.Pos()] || obj.Pkg() == nil || obj.Pkg().Path() == p.PkgPath || !a.modPkgs[obj.Pkg().Path()] {
+				continue
+			}
+			isVar := false
+			switch obj := obj.(type) {
+			case *types.TypeName, *types.Const:
+			case *types.Var:
+				if obj.Parent() != obj.Pkg().Scope() {
+					continue
+				}
+				isVar = true
+			default:
+				continue
+			}
+			seen[id.Pos()] = true
+			d := dep(p.PkgPath, obj.Pkg().Path())
+			d.Refs++
+			if isVar {
+				d.Vars++
+			}
+		}
+	}
+	fanIn := make(map[string]int)
+	fanOut := make(map[string]int)
+	for _, d := range deps {
+		d.Weight = math.Round(d.Weight*1e6) / 1e6
+		a.g.Deps = append(a.g.Deps, d)
+		if d.Sites > 0 {
+			fanIn[d.To]++
+			fanOut[d.From]++
+		}
+	}
+	for _, p := range a.g.Packages {
+		p.FanIn, p.FanOut = fanIn[p.Path], fanOut[p.Path]
+	}
+}
+
+// moduleFunc resolves an SSA value used as a function to the module
+// function it denotes, looking through conversions, closures and
+// interface boxing. For a value boxed with a ServeHTTP method, it returns
+// that method.
+func (a *analysis) moduleFunc(v ssa.Value) string {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			if id := a.serveHTTP(x.X.Type()); id != "" {
+				return id
+			}
+			v = x.X
+			continue
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Convert:
+			v = x.X
+			continue
+		case *ssa.MakeClosure:
+			v = x.Fn
+			continue
+		case *ssa.Function:
+			id, _ := a.funcID(x)
+			return id
+		}
+		return ""
+	}
+}
+
+// serveHTTP returns the ID of t's ServeHTTP method if t is a module type
+// that has one.
+func (a *analysis) serveHTTP(t types.Type) string {
+	ms := a.prog.MethodSets.MethodSet(t)
+	sel := ms.Lookup(nil, "ServeHTTP")
+	if sel == nil {
+		return ""
+	}
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || fn.Pkg() == nil || !a.modPkgs[fn.Pkg().Path()] {
+		return ""
+	}
+	return fn.Origin().FullName()
+}
+
+func (a *analysis) collectEntries() {
+	type key struct {
+		kind, fn string
+		pos      Pos
+	}
+	seen := make(map[key]bool)
+	add := func(kind, fn string, pos Pos) {
+		k := key{kind, fn, pos}
+		if fn == "" || seen[k] {
+			return
+		}
+		seen[k] = true
+		a.g.Entries = append(a.g.Entries, &Entry{Kind: kind, Func: fn, Pos: pos})
+	}
+	for _, p := range a.pkgs {
+		for _, f := range p.Syntax {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv != nil {
+					continue
+				}
+				obj, ok := p.TypesInfo.Defs[fd.Name].(*types.Func)
+				if !ok {
+					continue
+				}
+				switch {
+				case fd.Name.Name == "init":
+					add(EntryInit, obj.FullName(), a.pos(fd.Name.Pos()))
+				case fd.Name.Name == "main" && p.Name == "main":
+					add(EntryMain, obj.FullName(), a.pos(fd.Name.Pos()))
+				}
+			}
+		}
+	}
+	for _, fn := range sortedFuncs(a.funcs) {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				expr := a.siteOf(ci)
+				if expr == nil {
+					continue
+				}
+				if _, ok := ci.(*ssa.Go); ok {
+					if node := a.cg.Nodes[fn]; node != nil {
+						for _, e := range node.Out {
+							if e.Site == ci {
+								id, _ := a.funcID(e.Callee.Func)
+								add(EntryGoroutine, id, a.pos(expr.Pos()))
+							}
+						}
+					}
+					continue
+				}
+				if isHandlerRegistration(ci.Common()) {
+					for _, arg := range ci.Common().Args {
+						if id := a.moduleFunc(arg); id != "" {
+							add(EntryHTTP, id, a.pos(expr.Pos()))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// isHandlerRegistration reports whether a call registers an HTTP handler:
+// net/http's Handle and HandleFunc, and any router's methods of those
+// names.
+func isHandlerRegistration(cc *ssa.CallCommon) bool {
+	var name string
+	switch {
+	case cc.IsInvoke():
+		name = cc.Method.Name()
+	case cc.StaticCallee() != nil:
+		name = cc.StaticCallee().Name()
+		if o := cc.StaticCallee().Origin(); o != nil {
+			name = o.Name()
+		}
+	default:
+		return false
+	}
+	return name == "Handle" || name == "HandleFunc"
+}
+
+// sortedFuncs returns the keys of fs in a fixed order.
+func sortedFuncs(fs map[*ssa.Function]bool) []*ssa.Function {
+	list := make([]*ssa.Function, 0, len(fs))
+	for f := range fs {
+		list = append(list, f)
+	}
+	sortFuncs(list)
+	return list
+}
+
+

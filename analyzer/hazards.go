@@ -1,0 +1,452 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// collectHazards records what would make each crossing between packages
+// unsafe to turn into a message. Only crossings are examined: a call or a
+// use within one package never becomes a service boundary.
+func (a *analysis) collectHazards() {
+	type key struct {
+		kind   string
+		pos    Pos
+		object string
+	}
+	seen := make(map[key]bool)
+	add := func(h *Hazard) {
+		k := key{h.Kind, h.Pos, h.Object}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		a.g.Hazards = append(a.g.Hazards, h)
+	}
+	writes := make(map[*ssa.Function][]string)
+	for _, c := range a.crossings {
+		pos := c.call.Site.Pos
+		callee := c.callee
+		if callee.Synthetic != "" {
+			if obj := a.declObj(callee); obj != nil {
+				if fn := a.prog.FuncValue(obj); fn != nil {
+					callee = fn
+				}
+			}
+		}
+		short := shortName(c.call.Callee)
+		hz := func(kind, object, msg, fix string) {
+			add(&Hazard{Kind: kind, Pos: pos, Package: c.from, Func: c.call.Callee, Object: object, Message: msg, Fix: fix})
+		}
+
+		// The callee writes through a pointer parameter.
+		ws, ok := writes[callee]
+		if !ok {
+			ws = pointerWrites(callee)
+			writes[callee] = ws
+		}
+		for _, p := range ws {
+			hz(HazardPointerWrite, p,
+				fmt.Sprintf("%s writes through its pointer parameter %s; the caller would not see the change", short, p),
+				fmt.Sprintf("return the updated value from %s instead of writing through %s", short, p))
+		}
+
+		sig := callee.Signature
+		if obj := a.declObj(callee); obj != nil {
+			sig = obj.Type().(*types.Signature)
+		}
+		args := c.instr.Common().Args
+		if c.instr.Common().IsInvoke() {
+			// Invoke mode: Args excludes the receiver.
+		} else if sig.Recv() != nil && len(args) > 0 && c.instr.Common().StaticCallee() != nil && len(args) == sig.Params().Len()+1 {
+			args = args[1:]
+		}
+		check := func(v *types.Var, what string, arg ssa.Value) {
+			name := v.Name()
+			if name == "" || name == "_" {
+				name = what
+			}
+			t := v.Type()
+			if bad := unserializable(t); bad != "" {
+				hz(HazardUnserializable, name,
+					fmt.Sprintf("%s %s of %s is %s, which cannot cross a service boundary", what, name, short, bad),
+					fmt.Sprintf("pass data instead of a %s, or keep %s in the caller's service", bad, short))
+				return
+			}
+			if isInterface(t) && !isErrorOrContext(t) && what == "parameter" {
+				if _, boxed := arg.(*ssa.MakeInterface); !boxed {
+					if c, ok := arg.(*ssa.Const); !ok || !c.IsNil() {
+						hz(HazardInterfaceParam, name,
+							fmt.Sprintf("parameter %s of %s is the interface %s and no concrete type is known here", name, short, types.TypeString(t, shortQualifier)),
+							fmt.Sprintf("pass a concrete type to %s, or register the implementations with the codec", short))
+						return
+					}
+				}
+			}
+			if named := unexportedStruct(t); named != "" {
+				hz(HazardUnexported, name,
+					fmt.Sprintf("%s %s of %s is %s, which has unexported fields the codec drops", what, name, short, named),
+					fmt.Sprintf("export the fields of %s, give it MarshalJSON/UnmarshalJSON, or pass a message type", named))
+			}
+		}
+		for i := 0; i < sig.Params().Len(); i++ {
+			var arg ssa.Value
+			if i < len(args) {
+				arg = args[i]
+			}
+			check(sig.Params().At(i), "parameter", arg)
+		}
+		for i := 0; i < sig.Results().Len(); i++ {
+			check(sig.Results().At(i), "result", nil)
+		}
+
+		// The call is made while a transaction is open.
+		if tx := txInScope(c.caller); tx != "" {
+			hz(HazardTx, tx,
+				fmt.Sprintf("call to %s inside the transaction %s; a remote call cannot join it", short, tx),
+				fmt.Sprintf("finish the transaction before calling %s, or keep both in one service", short))
+		}
+	}
+	a.usesHazards(add)
+}
+
+// usesHazards reports package variables used from other packages and
+// sentinel errors compared across packages.
+func (a *analysis) usesHazards(add func(*Hazard)) {
+	seen := make(map[*ast.File]bool)
+	for _, p := range a.pkgs {
+		info := p.TypesInfo
+		foreign := func(e ast.Expr) *types.Var {
+			var id *ast.Ident
+			switch e := ast.Unparen(e).(type) {
+			case *ast.Ident:
+				id = e
+			case *ast.SelectorExpr:
+				id = e.Sel
+			default:
+				return nil
+			}
+			v, ok := info.Uses[id].(*types.Var)
+			if !ok || v.Pkg() == nil || v.Pkg().Path() == p.PkgPath || !a.modPkgs[v.Pkg().Path()] || v.Parent() != v.Pkg().Scope() {
+				return nil
+			}
+			return v
+		}
+		sentinel := func(e ast.Expr, how string) {
+			v := foreign(e)
+			if v == nil || !isError(v.Type()) {
+				return
+			}
+			name := v.Pkg().Name() + "." + v.Name()
+			add(&Hazard{
+				Kind: HazardSentinel, Pos: a.pos(e.Pos()), Package: p.PkgPath, Object: v.Pkg().Path() + "." + v.Name(),
+				Message: fmt.Sprintf("compares the error with %s of another package using %s", name, how),
+				Fix:     fmt.Sprintf("register %s so it crosses the boundary as itself, or compare an error code", name),
+			})
+		}
+		for _, f := range p.Syntax {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					if fn, ok := typeutilCallee(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Is" && len(n.Args) == 2 {
+						sentinel(n.Args[1], "errors.Is")
+					}
+				case *ast.BinaryExpr:
+					if n.Op == token.EQL || n.Op == token.NEQ {
+						sentinel(n.X, n.Op.String())
+						sentinel(n.Y, n.Op.String())
+					}
+				case *ast.SwitchStmt:
+					if n.Tag != nil && isError(info.TypeOf(n.Tag)) {
+						for _, s := range n.Body.List {
+							for _, e := range s.(*ast.CaseClause).List {
+								sentinel(e, "switch")
+							}
+						}
+					}
+				case *ast.Ident:
+					v := foreign(n)
+					if v == nil || isError(v.Type()) {
+						return true
+					}
+					name := v.Pkg().Name() + "." + v.Name()
+					add(&Hazard{
+						Kind: HazardSharedVar, Pos: a.pos(n.Pos()), Package: p.PkgPath, Object: v.Pkg().Path() + "." + v.Name(),
+						Message: fmt.Sprintf("uses the package variable %s of another package; services do not share memory", name),
+						Fix:     fmt.Sprintf("reach %s through functions of its package, or move the state into a store both sides call", name),
+					})
+				}
+				return true
+			})
+		}
+	}
+}
+
+// typeutilCallee returns the object of the function a call names, if any.
+func typeutilCallee(info *types.Info, call *ast.CallExpr) types.Object {
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return info.Uses[fun]
+	case *ast.SelectorExpr:
+		return info.Uses[fun.Sel]
+	}
+	return nil
+}
+
+// pointerWrites returns the names of the parameters (not the receiver)
+// fn stores through: *p = v, p.f = v, p[i] = v, p.f.g = v.
+func pointerWrites(fn *ssa.Function) []string {
+	if fn == nil || len(fn.Blocks) == 0 {
+		return nil
+	}
+	params := fn.Params
+	if fn.Signature.Recv() != nil && len(params) > 0 {
+		params = params[1:]
+	}
+	isParam := make(map[ssa.Value]string)
+	for _, p := range params {
+		switch p.Type().Underlying().(type) {
+		case *types.Pointer, *types.Slice:
+			isParam[p] = p.Name()
+		}
+	}
+	if len(isParam) == 0 {
+		return nil
+	}
+	var names []string
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			st, ok := instr.(*ssa.Store)
+			if !ok {
+				continue
+			}
+			if name := rootParam(st.Addr, isParam); name != "" && !contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
+// rootParam follows an address back to the parameter it is derived from.
+func rootParam(v ssa.Value, params map[ssa.Value]string) string {
+	for i := 0; i < 16; i++ {
+		if name, ok := params[v]; ok {
+			return name
+		}
+		switch x := v.(type) {
+		case *ssa.FieldAddr:
+			v = x.X
+		case *ssa.IndexAddr:
+			v = x.X
+		case *ssa.UnOp:
+			if x.Op != token.MUL {
+				return ""
+			}
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// txInScope returns the name of a transaction fn receives or holds.
+func txInScope(fn *ssa.Function) string {
+	for f := fn; f != nil; f = f.Parent() {
+		for _, p := range f.Params {
+			if isTx(p.Type()) {
+				return p.Name()
+			}
+		}
+		for _, fv := range f.FreeVars {
+			if isTx(fv.Type()) {
+				return fv.Name()
+			}
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if v, ok := instr.(ssa.Value); ok && isTx(v.Type()) {
+				if c, ok := v.(*ssa.Call); ok {
+					if callee := c.Call.StaticCallee(); callee != nil {
+						return "from " + callee.Name()
+					}
+				}
+				if n := v.Name(); n != "" {
+					return "tx"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// isTx reports whether t is *database/sql.Tx or a pointer to any type
+// named Tx with Commit and Rollback methods.
+func isTx(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	if !ok || n.Obj().Name() != "Tx" {
+		return false
+	}
+	ms := types.NewMethodSet(p)
+	return ms.Lookup(n.Obj().Pkg(), "Commit") != nil && ms.Lookup(n.Obj().Pkg(), "Rollback") != nil
+}
+
+var errorType = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+
+func isError(t types.Type) bool { return t != nil && types.Implements(t, errorType) && isInterface(t) }
+
+func isInterface(t types.Type) bool { return types.IsInterface(t) }
+
+func isErrorOrContext(t types.Type) bool {
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return true
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil {
+		return n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+	}
+	return false
+}
+
+// unserializable names what in t cannot be encoded: a chan, a func or an
+// unsafe.Pointer at the top level or under pointers, slices, arrays and
+// maps.
+func unserializable(t types.Type) string {
+	for i := 0; i < 16; i++ {
+		switch u := t.Underlying().(type) {
+		case *types.Chan:
+			return "a channel"
+		case *types.Signature:
+			return "a func"
+		case *types.Basic:
+			if u.Kind() == types.UnsafePointer {
+				return "an unsafe.Pointer"
+			}
+			return ""
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// unexportedStruct names the struct type in t (under pointers, slices,
+// arrays and maps) that has unexported fields the JSON codec would drop,
+// or "". Types with their own MarshalJSON or MarshalText are fine.
+func unexportedStruct(t types.Type) string {
+	seen := make(map[types.Type]bool)
+	var visit func(t types.Type) string
+	visit = func(t types.Type) string {
+		for i := 0; i < 16; i++ {
+			if seen[t] {
+				return ""
+			}
+			seen[t] = true
+			if hasMarshaler(t) {
+				return ""
+			}
+			switch u := t.Underlying().(type) {
+			case *types.Pointer:
+				t = u.Elem()
+				continue
+			case *types.Slice:
+				t = u.Elem()
+				continue
+			case *types.Array:
+				t = u.Elem()
+				continue
+			case *types.Map:
+				t = u.Elem()
+				continue
+			case *types.Struct:
+				for j := 0; j < u.NumFields(); j++ {
+					f := u.Field(j)
+					if f.Name() == "_" {
+						continue
+					}
+					if !f.Exported() && !f.Embedded() {
+						return types.TypeString(t, shortQualifier)
+					}
+					if tag := reflectTag(u.Tag(j)); tag == "-" {
+						continue
+					}
+					if s := visit(f.Type()); s != "" {
+						return s
+					}
+				}
+			}
+			return ""
+		}
+		return ""
+	}
+	return visit(t)
+}
+
+func reflectTag(tag string) string {
+	const key = `json:"`
+	i := strings.Index(tag, key)
+	if i < 0 {
+		return ""
+	}
+	rest := tag[i+len(key):]
+	if j := strings.IndexByte(rest, '"'); j >= 0 {
+		rest = rest[:j]
+	}
+	name, _, _ := strings.Cut(rest, ",")
+	return name
+}
+
+func hasMarshaler(t types.Type) bool {
+	for _, tt := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(tt)
+		for i := 0; i < ms.Len(); i++ {
+			switch ms.At(i).Obj().Name() {
+			case "MarshalJSON", "MarshalText":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func shortQualifier(p *types.Package) string { return p.Name() }
+
+// shortName shortens a Func.ID for messages: "(*example.com/shop/orders.Service).Place"
+// becomes "(*orders.Service).Place".
+func shortName(id string) string {
+	i := strings.LastIndexByte(id, '/')
+	if i < 0 {
+		return id
+	}
+	prefix := ""
+	if strings.HasPrefix(id, "(*") {
+		prefix = "(*"
+	} else if strings.HasPrefix(id, "(") {
+		prefix = "("
+	}
+	return prefix + id[i+1:]
+}
