@@ -33,7 +33,7 @@ type analysis struct {
 
 	prog    *ssa.Program
 	ssaPkgs map[*packages.Package]*ssa.Package
-	modPkgs map[string]bool       // import paths of analysed packages
+	modPkgs map[string]bool        // import paths of analysed packages
 	funcs   map[*ssa.Function]bool // module functions with bodies
 	cg      *callgraph.Graph
 

@@ -515,5 +515,3 @@ func sortedFuncs(fs map[*ssa.Function]bool) []*ssa.Function {
 	sortFuncs(list)
 	return list
 }
-
-
