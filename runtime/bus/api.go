@@ -1,0 +1,250 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/nats-io/nats.go"
+)
+
+// Call sends req to the handler of subject and returns its reply. The
+// handler's error comes back as described at RegisterError. Under nats the
+// deadline comes from ctx (Config.RequestTimeout if ctx has none), and
+// ErrNoHandler is reported at once when no process serves subject. A nil
+// b means Default().
+func Call[Req, Resp any](ctx context.Context, b *Bus, subject string, req *Req) (*Resp, error) {
+	if b == nil {
+		b = Default()
+	}
+	if b.kind == tLocal && b.err == nil {
+		h := (*b.handlers.Load())[subject]
+		if h == nil {
+			return nil, noHandler(subject)
+		}
+		f, ok := h.fn.(func(context.Context, *Req) (*Resp, error))
+		if !ok {
+			return nil, fmt.Errorf("bus: call %s: %w: handler takes %T", subject, ErrSchemaMismatch, h.fn)
+		}
+		return safeCall(ctx, subject, f, req)
+	}
+	return callEncoded[Req, Resp](ctx, b, subject, req)
+}
+
+func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req *Req) (*Resp, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	select {
+	case <-b.closed:
+		return nil, fmt.Errorf("bus: call %s: %w", subject, ErrClosed)
+	default:
+	}
+	data, err := b.cfg.Codec.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("bus: call %s: encode %T: %w", subject, req, err)
+	}
+	if len(data) > b.cfg.MaxMessageBytes {
+		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
+	}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req]()), Data: data}
+	var reply *nats.Msg
+	if b.kind == tLoopback {
+		h := (*b.handlers.Load())[subject]
+		if h == nil {
+			return nil, noHandler(subject)
+		}
+		reply = h.serve(ctx, msg)
+	} else {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, b.cfg.RequestTimeout)
+			defer cancel()
+		}
+		reply, err = b.nc.RequestMsgWithContext(ctx, msg)
+		switch {
+		case errors.Is(err, nats.ErrNoResponders):
+			return nil, noHandler(subject)
+		case err != nil:
+			return nil, fmt.Errorf("bus: call %s: %w", subject, err)
+		}
+	}
+	if reply.Header.Get(hdrErr) != "" {
+		return nil, decodeError(subject, reply.Header.Get(hdrErrCode), reply.Header.Get(hdrErrExact) != "", string(reply.Data))
+	}
+	if reply.Header.Get(hdrNil) != "" {
+		return nil, nil
+	}
+	resp := new(Resp)
+	if err := b.decode(subject, reply, Fingerprint[Resp](), resp); err != nil {
+		return nil, fmt.Errorf("bus: call %s: reply: %w", subject, err)
+	}
+	return resp, nil
+}
+
+const hdrNil = "Cleave-Nil" // the handler returned a nil reply
+
+// Handle makes h the handler of subject on b. One subject has one handler
+// per Bus; under nats, processes of the same Config.Service share the
+// requests of a subject (a queue group). A nil b means Default().
+func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req) (*Resp, error)) error {
+	if b == nil {
+		b = Default()
+	}
+	if b.err != nil {
+		return b.err
+	}
+	reqFP, respFP := Fingerprint[Req](), Fingerprint[Resp]()
+	codec := b.cfg.Codec
+	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
+		ctx = inContext(ctx, in.Header)
+		req := new(Req)
+		if err := b.decode(subject, in, reqFP, req); err != nil {
+			return errorReply(err)
+		}
+		resp, err := safeCall(ctx, subject, h, req)
+		if err != nil {
+			return errorReply(err)
+		}
+		if resp == nil {
+			return &nats.Msg{Header: nats.Header{hdrNil: {"1"}}}
+		}
+		data, err := codec.Marshal(resp)
+		if err != nil {
+			return errorReply(fmt.Errorf("bus: %s: encode reply %T: %w", subject, resp, err))
+		}
+		return &nats.Msg{Header: nats.Header{HeaderSchema: {respFP}, HeaderCodec: {codec.Name()}}, Data: data}
+	}
+	return b.register(subject, &handler{fn: h, serve: serve})
+}
+
+// Publish sends the event ev on subject to every subscriber.
+//
+// Under local and loopback the subscribers of b run before Publish returns
+// and their errors come back joined, as the direct calls they replace did.
+// Under nats Publish returns once the stream has stored the event (retrying
+// with the same Nats-Msg-Id, so a retry is not stored twice); subscribers
+// then receive it at least once. A nil b means Default().
+func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
+	if b == nil {
+		b = Default()
+	}
+	if b.kind == tLocal && b.err == nil {
+		var errs []error
+		for _, s := range (*b.subs.Load())[subject] {
+			f, ok := s.fn.(func(context.Context, *E) error)
+			if !ok {
+				errs = append(errs, fmt.Errorf("bus: publish %s: %w: subscriber takes %T", subject, ErrSchemaMismatch, s.fn))
+				continue
+			}
+			if err := safeHandle(ctx, subject, f, ev); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
+	if b.err != nil {
+		return b.err
+	}
+	data, err := b.cfg.Codec.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("bus: publish %s: encode %T: %w", subject, ev, err)
+	}
+	if len(data) > b.cfg.MaxMessageBytes {
+		return fmt.Errorf("bus: publish %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
+	}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E]()), Data: data}
+	if b.kind == tLoopback {
+		var errs []error
+		for _, s := range (*b.subs.Load())[subject] {
+			in := &nats.Msg{Subject: subject, Header: msg.Header, Data: data}
+			if err := s.deliver(ctx, in); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
+	return b.publishNATS(ctx, subject, msg)
+}
+
+// Subscribe makes h a handler of the events on subject. Under nats each
+// (subject, Config.Service) pair has one durable consumer: processes of
+// one service share the events, each service gets every event. A handler
+// error makes the event be redelivered with backoff; after
+// Config.MaxDeliver attempts, or at once if it cannot be decoded, it goes
+// to the dead-letter subject (see the package doc). A nil b means
+// Default().
+func Subscribe[E any](b *Bus, subject string, h func(context.Context, *E) error) error {
+	if b == nil {
+		b = Default()
+	}
+	if b.err != nil {
+		return b.err
+	}
+	fp := Fingerprint[E]()
+	deliver := func(ctx context.Context, in *nats.Msg) error {
+		ctx = inContext(ctx, in.Header)
+		ev := new(E)
+		if err := b.decode(subject, in, fp, ev); err != nil {
+			return err
+		}
+		return safeHandle(ctx, subject, h, ev)
+	}
+	return b.subscribe(&subscriber{subject: subject, fn: h, deliver: deliver})
+}
+
+// decode checks in's size, codec and schema fingerprint, then decodes it
+// into v. Its errors wrap ErrTooLarge, ErrDecode or ErrSchemaMismatch.
+func (b *Bus) decode(subject string, in *nats.Msg, fp string, v any) error {
+	if len(in.Data) > b.cfg.MaxMessageBytes {
+		return fmt.Errorf("bus: %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(in.Data), b.cfg.MaxMessageBytes)
+	}
+	if c := in.Header.Get(HeaderCodec); c != "" && c != b.cfg.Codec.Name() {
+		return fmt.Errorf("bus: %s: %w: message encoded with codec %q, this side uses %q", subject, ErrDecode, c, b.cfg.Codec.Name())
+	}
+	if got := in.Header.Get(HeaderSchema); got != "" && got != fp {
+		return fmt.Errorf("bus: %s: %w: message has schema %s, %T expects %s (the two sides were built from different versions of the type)",
+			subject, ErrSchemaMismatch, got, v, fp)
+	}
+	if err := b.cfg.Codec.Unmarshal(in.Data, v); err != nil {
+		return fmt.Errorf("bus: %s: %w as %T: %v", subject, ErrDecode, v, err)
+	}
+	return nil
+}
+
+func errorReply(err error) *nats.Msg {
+	code, exact := errorCode(err)
+	h := nats.Header{hdrErr: {"1"}}
+	if code != "" {
+		h.Set(hdrErrCode, code)
+	}
+	if exact {
+		h.Set(hdrErrExact, "1")
+	}
+	return &nats.Msg{Header: h, Data: []byte(err.Error())}
+}
+
+func safeCall[Req, Resp any](ctx context.Context, subject string, h func(context.Context, *Req) (*Resp, error), req *Req) (resp *Resp, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = nil, recovered(subject, r)
+		}
+	}()
+	return h(ctx, req)
+}
+
+func safeHandle[E any](ctx context.Context, subject string, h func(context.Context, *E) error, ev *E) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = recovered(subject, r)
+		}
+	}()
+	return h(ctx, ev)
+}
+
+func recovered(subject string, r any) error {
+	slog.Error("bus: handler panicked", "subject", subject, "panic", r, "stack", string(debug.Stack()))
+	return fmt.Errorf("bus: %s: %w: %v", subject, ErrPanic, r)
+}

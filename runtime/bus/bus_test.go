@@ -1,0 +1,280 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type echoReq struct {
+	Text string `json:"text"`
+	N    int    `json:"n"`
+}
+
+type echoResp struct {
+	Text string `json:"text"`
+	Corr string `json:"corr"`
+	TP   string `json:"tp"`
+}
+
+type otherReq struct {
+	Text int `json:"text"` // same name, another kind
+}
+
+type noted struct {
+	ID int `json:"id"`
+}
+
+var (
+	errOutOfStock = errors.New("out of stock")
+	errUnexported = errors.New("never registered")
+)
+
+func init() { RegisterError("test.out_of_stock", errOutOfStock) }
+
+// open returns a Bus of each transport; nats uses an embedded server.
+func open(t testing.TB, transport string, c Config) *Bus {
+	t.Helper()
+	c.Transport = transport
+	if c.App == "" {
+		c.App = "t"
+	}
+	if transport == NATS && c.URLs == nil {
+		c.InProcess = true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := Open(ctx, c)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v", transport, err)
+	}
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	})
+	return b
+}
+
+var transports = []string{Local, Loopback, NATS}
+
+func TestCall(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{Service: "echo"})
+			must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				switch r.Text {
+				case "stock":
+					return nil, errOutOfStock
+				case "wrapped":
+					return nil, fmt.Errorf("sku %d: %w", r.N, errOutOfStock)
+				case "plain":
+					return nil, errUnexported
+				case "panic":
+					panic("boom")
+				case "nil":
+					return nil, nil
+				}
+				return &echoResp{Text: r.Text, Corr: CorrelationID(ctx), TP: TraceParent(ctx)}, nil
+			}))
+			must(t, b.Ready())
+			ctx := context.Background()
+			call := func(text string) (*echoResp, error) {
+				return Call[echoReq, echoResp](ctx, b, "t.echo.Echo", &echoReq{Text: text, N: 7})
+			}
+			got, err := call("hi")
+			if err != nil || got.Text != "hi" {
+				t.Fatalf("Call(hi) = %+v, %v; want hi", got, err)
+			}
+			if _, err := call("stock"); err != errOutOfStock {
+				t.Errorf("Call(stock) error = %#v; want the sentinel itself", err)
+			}
+			if _, err := call("wrapped"); !errors.Is(err, errOutOfStock) || err.Error() != "sku 7: out of stock" {
+				t.Errorf("Call(wrapped) error = %v; want errors.Is out of stock, message kept", err)
+			}
+			if _, err := call("plain"); err == nil || err.Error() != "never registered" {
+				t.Errorf("Call(plain) error = %v; want message kept", err)
+			}
+			if _, err := call("panic"); !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "boom") {
+				t.Errorf("Call(panic) error = %v; want ErrPanic with the value", err)
+			}
+			if got, err := call("nil"); got != nil || err != nil {
+				t.Errorf("Call(nil) = %v, %v; want nil, nil", got, err)
+			}
+			if got, err := call("still"); err != nil || got.Text != "still" {
+				t.Errorf("Call after panic = %v, %v; want served", got, err)
+			}
+			_, err = Call[echoReq, echoResp](ctx, b, "t.nobody.Home", &echoReq{})
+			if !errors.Is(err, ErrNoHandler) || !strings.Contains(err.Error(), "t.nobody.Home") {
+				t.Errorf("Call(no handler) error = %v; want ErrNoHandler naming the subject", err)
+			}
+		})
+	}
+}
+
+func TestHeadersPropagate(t *testing.T) {
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				return &echoResp{Corr: CorrelationID(ctx), TP: TraceParent(ctx)}, nil
+			}))
+			parent := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+			ctx := WithTraceParent(WithCorrelationID(context.Background(), "corr-1"), parent)
+			got, err := Call[echoReq, echoResp](ctx, b, "t.echo.Echo", &echoReq{})
+			must(t, err)
+			if got.Corr != "corr-1" {
+				t.Errorf("correlation id = %q; want corr-1", got.Corr)
+			}
+			tid, flags, ok := parseTraceParent(got.TP)
+			if !ok || tid != "4bf92f3577b34da6a3ce929d0e0e4736" || flags != "01" || got.TP == parent {
+				t.Errorf("traceparent = %q; want a child of %q", got.TP, parent)
+			}
+			got, err = Call[echoReq, echoResp](context.Background(), b, "t.echo.Echo", &echoReq{})
+			must(t, err)
+			if _, _, ok := parseTraceParent(got.TP); !ok || got.Corr == "" {
+				t.Errorf("fresh headers = %q, %q; want a valid traceparent and an id", got.TP, got.Corr)
+			}
+		})
+	}
+}
+
+func TestSchemaMismatch(t *testing.T) {
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				return &echoResp{}, nil
+			}))
+			_, err := Call[otherReq, echoResp](context.Background(), b, "t.echo.Echo", &otherReq{Text: 1})
+			if !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "schema") {
+				t.Errorf("Call(other type) error = %v; want ErrSchemaMismatch", err)
+			}
+		})
+	}
+}
+
+func TestEvents(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{EventsWait: true})
+			var sum, calls atomic.Int64
+			for range 2 { // two subscribers: both get every event
+				must(t, Subscribe(b, "t.stock.Noted", func(ctx context.Context, e *noted) error {
+					sum.Add(int64(e.ID))
+					calls.Add(1)
+					return nil
+				}))
+			}
+			for i := 1; i <= 10; i++ {
+				must(t, Publish(context.Background(), b, "t.stock.Noted", &noted{ID: i}))
+			}
+			// Synchronous under local and loopback, and under nats with EventsWait.
+			if got := sum.Load(); got != 110 {
+				t.Errorf("after Publish, sum = %d (calls %d); want 110", got, calls.Load())
+			}
+		})
+	}
+}
+
+func TestEventErrorsLocal(t *testing.T) {
+	for _, tr := range []string{Local, Loopback} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, Subscribe(b, "t.x", func(ctx context.Context, e *noted) error { return errOutOfStock }))
+			must(t, Subscribe(b, "t.x", func(ctx context.Context, e *noted) error { panic("bad") }))
+			err := Publish(context.Background(), b, "t.x", &noted{})
+			if !errors.Is(err, errOutOfStock) || !errors.Is(err, ErrPanic) {
+				t.Errorf("Publish error = %v; want both subscribers' errors", err)
+			}
+			if err := Publish(context.Background(), b, "t.nobody", &noted{}); err != nil {
+				t.Errorf("Publish(no subscriber) = %v; want nil", err)
+			}
+		})
+	}
+}
+
+func TestTraceParent(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", true},
+		{"00-00000000000000000000000000000000-00f067aa0ba902b7-01", false},
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", false},
+		{"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", false},
+		{"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false},
+		{"garbage", false},
+	} {
+		if _, _, ok := parseTraceParent(tc.in); ok != tc.ok {
+			t.Errorf("parseTraceParent(%q) ok = %v; want %v", tc.in, ok, tc.ok)
+		}
+	}
+	for range 100 {
+		if tp := childTraceParent(""); !isValid(tp) {
+			t.Fatalf("childTraceParent(\"\") = %q; not valid", tp)
+		}
+	}
+}
+
+func isValid(tp string) bool { _, _, ok := parseTraceParent(tp); return ok }
+
+func TestFingerprint(t *testing.T) {
+	type a struct {
+		X int    `json:"x"`
+		Y string `json:"y"`
+	}
+	type b struct { // same shape, other name and field order
+		Y string `json:"y"`
+		X int64  `json:"x"`
+	}
+	type c struct {
+		X float64 `json:"x"`
+		Y string  `json:"y"`
+	}
+	type rec struct {
+		Next *rec
+		V    []map[string]*a
+	}
+	if Fingerprint[a]() != Fingerprint[b]() {
+		t.Errorf("Fingerprint differs for the same JSON shape")
+	}
+	if Fingerprint[a]() == Fingerprint[c]() {
+		t.Errorf("Fingerprint equal for int and float fields")
+	}
+	if fp := Fingerprint[rec](); len(fp) != 16 {
+		t.Errorf("Fingerprint[rec]() = %q; want 16 hex digits", fp)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	t.Setenv("CLEAVE_TRANSPORT", "nats")
+	t.Setenv("CLEAVE_NATS_URL", "nats://a:4222, nats://b:4222")
+	t.Setenv("CLEAVE_APP", "shop")
+	t.Setenv("CLEAVE_SERVICE", "orders")
+	t.Setenv("CLEAVE_STORE_DIR", "/var/lib/x")
+	t.Setenv("CLEAVE_EVENTS_WAIT", "1")
+	t.Setenv("CLEAVE_REQUEST_TIMEOUT", "2s")
+	c := ConfigFromEnv()
+	if c.Transport != "nats" || len(c.URLs) != 2 || c.URLs[1] != "nats://b:4222" || c.App != "shop" ||
+		c.Service != "orders" || c.StoreDir != "/var/lib/x" || !c.EventsWait || c.RequestTimeout != 2*time.Second {
+		t.Errorf("ConfigFromEnv() = %+v", c)
+	}
+}
+
+func TestOpenUnknownTransport(t *testing.T) {
+	if _, err := Open(context.Background(), Config{Transport: "carrier-pigeon"}); err == nil {
+		t.Error("Open(carrier-pigeon) = nil error")
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
