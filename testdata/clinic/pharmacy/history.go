@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"example.com/clinic/internal/clock"
 	"example.com/clinic/internal/csvio"
 )
 
@@ -54,4 +55,37 @@ func DispenseFile(path string) ([]Prescription, []csvio.RowError, error) {
 	}
 	slices.SortFunc(rejected, func(a, b csvio.RowError) int { return a.Line - b.Line })
 	return done, rejected, nil
+}
+
+// Load replaces the dispensing record with the prescriptions of a CSV file
+//
+//	id,issued,patient,vet,drug,qty,days,refills
+//
+// as they were dispensed: nothing is checked again and stock is left as the
+// formulary has it. Prescriptions with refills whose supply has yet to run
+// out are announced again, so that refill reminders are queued for them.
+func Load(path string) (int, []csvio.RowError, error) {
+	rows, rejected, err := csvio.ReadFile(path, []string{"id", "issued", "patient", "vet", "drug", "qty"},
+		func(row csvio.Row) (Prescription, error) {
+			rx, err := parsePrescription(row)
+			rx.ID = row.Str("id")
+			if err == nil && rx.ID == "" {
+				err = fmt.Errorf("id: missing")
+			}
+			return rx, err
+		})
+	if err != nil {
+		return 0, rejected, fmt.Errorf("load prescriptions: %w", err)
+	}
+	scripts.Reset()
+	ids.Restart()
+	now := clock.Now()
+	for _, rx := range rows {
+		ids.Skip(rx.ID)
+		scripts.Put(rx.ID, rx)
+		if rx.Refills > 0 && rx.Until().After(now) {
+			announce(rx)
+		}
+	}
+	return len(rows), rejected, nil
 }

@@ -176,12 +176,21 @@ func Dispense(rx Prescription) (Prescription, error) {
 	}
 	audit.Record(rx.VetID, "prescription.dispensed", kv...)
 	if rx.Refills > 0 {
-		events.Publish(events.Event{
-			Kind: events.PrescriptionDispensed, PatientID: rx.PatientID, Ref: rx.ID, When: rx.Until(),
-			Note: fmt.Sprintf("%s (%d refills left)", drug.Name, rx.Refills),
-		})
+		announce(rx)
 	}
 	return rx, nil
+}
+
+// announce tells the clinic a prescription with refills was dispensed.
+func announce(rx Prescription) {
+	name := rx.Drug
+	if d, ok := formulary.Get(rx.Drug); ok {
+		name = d.Name
+	}
+	events.Publish(events.Event{
+		Kind: events.PrescriptionDispensed, PatientID: rx.PatientID, Ref: rx.ID, When: rx.Until(),
+		Note: name,
+	})
 }
 
 // Refill dispenses a prescription again, as of today.
@@ -206,6 +215,9 @@ func Refill(id, by string) (Prescription, error) {
 		return old, err
 	}
 	audit.Record(by, "prescription.refilled", "rx", id, "refills_left", old.Refills)
+	if old.Refills > 0 {
+		announce(old)
+	}
 	return old, nil
 }
 

@@ -117,27 +117,27 @@ func (m Monthly) Write(w io.Writer) error {
 	p("%s — report for %s\n\n", m.Clinic, m.Month)
 	p("visits          %d (no-shows %d, cancelled %d)\n", m.Visits, m.NoShows, m.Cancelled)
 	for _, c := range m.ByKind {
-		p("  %-14s %d\n", c.Key, c.N)
+		p("  %-16s %d\n", c.Key, c.N)
 	}
 	p("by vet\n")
 	for _, c := range m.ByVet {
-		p("  %-14s %d\n", c.Key, c.N)
+		p("  %-16s %d\n", c.Key, c.N)
 	}
 	p("revenue (before discount and tax)\n")
 	for _, src := range slices.Sorted(maps.Keys(m.Revenue)) {
-		p("  %-14s %10s %s\n", src, m.Revenue[src], cur)
+		p("  %-16s %10s %s\n", src, m.Revenue[src], cur)
 	}
-	p("invoiced        %10s %s in %d invoices", m.Invoiced, cur, m.Invoices)
+	p("invoiced          %10s %s in %d invoices", m.Invoiced, cur, m.Invoices)
 	if m.Unbilled > 0 {
-		p(", %d charges unbilled", m.Unbilled)
+		p(", unbilled charges: %d", m.Unbilled)
 	}
 	p("\nmost dispensed\n")
 	for _, c := range m.TopDrugs {
-		p("  %-14s %d\n", c.Key, c.N)
+		p("  %-16s %d\n", c.Key, c.N)
 	}
 	p("low stock (under %d)\n", config.Current.LowStockThreshold)
 	for _, d := range m.LowStock {
-		p("  %-14s %d %s left\n", d.Code, d.Stock, d.Unit)
+		p("  %-16s %d %s left\n", d.Code, d.Stock, d.Unit)
 	}
 	_, err := w.Write(b)
 	return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,11 +107,13 @@ func runSchedule(e *env, args []string) error {
 		fmt.Fprintf(e.out, "  %s-%s  %s  %-11s %-6s %-8s %s\n", a.Start.Format("15:04"), a.End.Format("15:04"),
 			a.ID, a.Kind, a.PatientID, p.Name, staff.Name(a.VetID))
 	}
-	if len(rejected)+len(unplaced) > 0 {
-		fmt.Fprintf(e.out, "not booked\n")
+	type miss struct {
+		line int
+		msg  string
 	}
+	var misses []miss
 	for _, r := range rejected {
-		fmt.Fprintf(e.out, "  line %d: %v\n", r.Line, r.Err)
+		misses = append(misses, miss{r.Line, fmt.Sprintf("unreadable: %v", r.Err)})
 	}
 	for _, u := range unplaced {
 		why := "no slot"
@@ -122,7 +125,14 @@ func runSchedule(e *env, args []string) error {
 		case errors.Is(u.Err, staff.ErrNotVet), errors.Is(u.Err, staff.ErrNotFound):
 			why = "not a vet"
 		}
-		fmt.Fprintf(e.out, "  line %d: %s: %v\n", u.Request.Line, why, u.Err)
+		misses = append(misses, miss{u.Request.Line, fmt.Sprintf("%s: %v", why, u.Err)})
+	}
+	slices.SortFunc(misses, func(a, b miss) int { return a.line - b.line })
+	if len(misses) > 0 {
+		fmt.Fprintf(e.out, "not booked\n")
+	}
+	for _, m := range misses {
+		fmt.Fprintf(e.out, "  line %d: %s\n", m.line, m.msg)
 	}
 	return nil
 }

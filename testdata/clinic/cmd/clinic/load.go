@@ -52,7 +52,7 @@ func load(dir, user string) error {
 	} else if err := rowErrors(path("appointments.csv"), rejected); err != nil {
 		return err
 	}
-	if _, rejected, err := pharmacy.DispenseFile(path("prescriptions.csv")); err != nil {
+	if _, rejected, err := pharmacy.Load(path("prescriptions.csv")); err != nil {
 		return err
 	} else if err := rowErrors(path("prescriptions.csv"), rejected); err != nil {
 		return err
