@@ -249,6 +249,19 @@ func (g *Group) Stop() error {
 	return g.stopErr
 }
 
+// Kill sends SIGKILL to every running service at once, for a user who
+// does not want to wait for Stop's grace periods.
+func (g *Group) Kill() {
+	g.stopping.Store(true)
+	for _, p := range g.procs {
+		p.mu.Lock()
+		if p.cur != nil {
+			p.cur.cmd.Process.Kill()
+		}
+		p.mu.Unlock()
+	}
+}
+
 // States reports every service, in the order they were given.
 func (g *Group) States() []State {
 	var out []State
@@ -470,7 +483,7 @@ func (p *proc) stop() error {
 	select {
 	case <-r.exited:
 		p.g.emit(Event{Kind: Stopped, Service: p.svc.Name, Pid: r.pid(), Err: r.err})
-		if r.err != nil {
+		if r.err != nil && !terminated(r.err) {
 			return fmt.Errorf("stop %s: %w", p.svc.Name, r.err)
 		}
 		return nil

@@ -3,7 +3,9 @@
 package launch
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"syscall"
 )
 
@@ -16,3 +18,16 @@ func sysProcAttr() *syscall.SysProcAttr {
 }
 
 func terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }
+
+func exeSuffix() string { return "" }
+
+// terminated reports whether err says the process died of the SIGTERM it
+// was sent (a program without a handler for it): a clean stop.
+func terminated(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM
+}
