@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -259,11 +260,17 @@ func runMonolith(ctx context.Context, o runOptions, m *launch.Manifest, binDir s
 // supervise starts svcs, prints a line per service, and waits until ctx is
 // done or one of them exits.
 func supervise(ctx context.Context, o runOptions, svcs []launch.Service, out io.Writer, say func(string, ...any), what func(launch.State) string) error {
-	var g *launch.Group
+	var mu sync.Mutex
+	restarts := map[string]int{}
 	events := func(e launch.Event) {
-		if e.Kind == launch.Ready && g != nil {
-			if s, _ := g.State(e.Service); s.Restarts > 0 {
-				say("%s ready again (pid %d, restart %d)", e.Service, e.Pid, s.Restarts)
+		mu.Lock()
+		defer mu.Unlock()
+		switch e.Kind {
+		case launch.Restarting:
+			restarts[e.Service]++
+		case launch.Ready:
+			if n := restarts[e.Service]; n > 0 {
+				say("%s ready again (pid %d, restart %d)", e.Service, e.Pid, n)
 			}
 		}
 	}
