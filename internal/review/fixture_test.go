@@ -2,6 +2,8 @@ package review
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -58,4 +60,99 @@ func fixtureGraph() *analyzer.Graph {
 		call(m+"cmd/shop.main", m+"http.Serve", "cmd/shop/main.go", 12),
 	}
 	return g
+}
+
+// fakeRefresh stands in for planner.Refresh on fixtureGraph: one topic
+// per callee called from another service, ICP as the share of crossing
+// calls, a blocker kept for every topic that still exists.
+func fakeRefresh(g *analyzer.Graph) Replanner {
+	return func(p *planner.Plan) error {
+		svc := map[string]string{}
+		for _, s := range p.Services {
+			for _, pkg := range s.Packages {
+				svc[pkg] = s.Name
+			}
+		}
+		kinds := map[string]string{}
+		for _, t := range p.Topics {
+			kinds[t.Function] = t.Kind
+		}
+		for _, k := range p.Constraints.Kinds {
+			kinds[k.Function] = k.Kind
+		}
+		topics := map[string]*planner.Topic{}
+		var order []string
+		crossing := 0
+		for _, c := range g.Calls {
+			from, to := svc[funcPkg(c.Caller)], svc[funcPkg(c.Callee)]
+			if from == "" || to == "" || from == to {
+				continue
+			}
+			crossing++
+			t := topics[c.Callee]
+			if t == nil {
+				name := c.Callee[strings.LastIndex(c.Callee, "/")+1:]
+				name = strings.NewReplacer("(*", "", "(", "", ")", "").Replace(name)
+				name = name[strings.Index(name, ".")+1:]
+				kind := kinds[c.Callee]
+				if kind == "" {
+					kind = planner.KindRequest
+				}
+				t = &planner.Topic{Subject: p.Prefix + "." + to + "." + name, Kind: kind, Function: c.Callee, Consumer: to}
+				topics[c.Callee] = t
+				order = append(order, c.Callee)
+			}
+			if !slices.Contains(t.Producers, from) {
+				t.Producers = append(t.Producers, from)
+				slices.Sort(t.Producers)
+			}
+			t.Sites = append(t.Sites, c.Site.Pos.String())
+		}
+		slices.Sort(order)
+		p.Topics = p.Topics[:0]
+		subjects := map[string]bool{}
+		for _, f := range order {
+			p.Topics = append(p.Topics, topics[f])
+			subjects[topics[f].Subject] = true
+		}
+		p.Blockers = slices.DeleteFunc(p.Blockers, func(b *planner.Blocker) bool { return !subjects[b.Topic] })
+		if p.Scores == nil {
+			p.Scores = &planner.Report{}
+		}
+		p.Scores.Split.ICP = float64(crossing) / float64(len(g.Calls))
+		p.Scores.Split.Services = len(p.Services)
+		p.Scores.Split.Topics = len(p.Topics)
+		p.Scores.Split.Blockers = len(p.Blockers)
+		return nil
+	}
+}
+
+func funcPkg(id string) string {
+	id = strings.TrimPrefix(strings.TrimPrefix(id, "(*"), "(")
+	if i := strings.Index(id, ")"); i >= 0 {
+		id = id[:i]
+	}
+	slash := strings.LastIndex(id, "/")
+	return id[:slash+strings.Index(id[slash:], ".")]
+}
+
+// yamlMarshal and yamlCheck stand in for planner.Marshal and planner.Check.
+func yamlMarshal(p *planner.Plan) ([]byte, error) { return yaml.Marshal(p) }
+
+func yamlCheck(known func(string) bool) func([]byte) []Problem {
+	return func(src []byte) []Problem {
+		var p planner.Plan
+		if err := yaml.Unmarshal(src, &p); err != nil {
+			return []Problem{{Msg: err.Error()}}
+		}
+		if err := Validate(&p, known); err != nil {
+			return []Problem{{Msg: err.Error()}}
+		}
+		for _, s := range p.Services {
+			if len(s.Packages) == 0 {
+				return []Problem{{Msg: "service " + s.Name + " has no packages"}}
+			}
+		}
+		return nil
+	}
 }
