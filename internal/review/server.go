@@ -410,4 +410,3 @@ func writeAtomic(path string, data []byte) error {
 	}
 	return nil
 }
-
