@@ -29,6 +29,14 @@ type Plan struct {
 	Topics   []*Topic   `yaml:"topics" json:"topics"`
 	Blockers []*Blocker `yaml:"blockers,omitempty" json:"blockers,omitempty"`
 	Scores   *Report    `yaml:"scores,omitempty" json:"scores,omitempty"`
+
+	// Truth, when set, is a known split Refresh scores the plan against
+	// (MoJoFM, precision, recall). It is not part of plan.yaml.
+	Truth *Truth `yaml:"-" json:"-"`
+	// ScoreOptions tunes the scores Refresh computes. Not part of plan.yaml.
+	ScoreOptions ScoreOptions `yaml:"-" json:"-"`
+
+	pos *positions // line numbers, when the plan was parsed
 }
 
 // Service is a group of packages deployed as one process.
@@ -48,6 +56,9 @@ type Constraints struct {
 	Apart    [][]string   `yaml:"apart,omitempty" json:"apart,omitempty"`
 	Seed     int64        `yaml:"seed,omitempty" json:"seed,omitempty"`
 	Kinds    []KindChoice `yaml:"kinds,omitempty" json:"kinds,omitempty"` // kind overrides by function
+	// Shared packages the person named; the planner adds the ones it
+	// detects (small leaf libraries many packages use).
+	Shared []string `yaml:"shared,omitempty" json:"shared,omitempty"`
 }
 
 // Pin puts a package in a named service.

@@ -1,0 +1,720 @@
+package planner
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/graph/community"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// refineLimit is the package count above which Propose skips the local-move
+// refinement (each move is scored on the whole graph).
+const refineLimit = 400
+
+// proposer holds the state of one Propose run. Core packages (neither
+// shared nor edge) are grouped into units that never separate; units are
+// assigned to communities.
+type proposer struct {
+	pg *pkgGraph
+	c  Constraints
+
+	shared []bool
+	edge   []bool
+	pin    []string // package → pinned service name
+
+	unitOf  []int   // package → unit, -1 for shared and edge packages
+	units   [][]int // unit → packages
+	unitPin []string
+	apart   [][2]int // unit pairs that must not share a community
+	uadj    []map[int]float64
+
+	comm []int // unit → community
+	k    int
+
+	names []string // community → service name, after naming; edge last
+}
+
+func newProposer(pg *pkgGraph, c Constraints) *proposer {
+	n := len(pg.paths)
+	return &proposer{pg: pg, c: c, shared: make([]bool, n), edge: make([]bool, n), pin: make([]string, n)}
+}
+
+func (pr *proposer) run(ctx context.Context) error {
+	pg, c := pr.pg, pr.c
+	for _, p := range c.Pin {
+		pr.pin[pg.index[p.Package]] = p.Service
+	}
+	pr.detectShared()
+	if c.Services != 1 {
+		pr.detectEdge()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	pr.buildUnits()
+	if c.Services == 1 {
+		// One service for everything, the entry points included.
+		pr.comm = make([]int, len(pr.units))
+		pr.k = min(1, len(pr.units))
+		return nil
+	}
+	pr.louvain(1, pr.allUnits())
+	pr.attachIsolated()
+	pr.repair()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.Services > 0 {
+		target := c.Services
+		if pr.hasEdge() {
+			target--
+		}
+		target = max(1, min(target, len(pr.units)))
+		for pr.k > target && pr.mergeBest() {
+		}
+		for pr.k < target && pr.splitBest() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(pg.paths) <= refineLimit {
+		pr.refine(ctx)
+	}
+	return ctx.Err()
+}
+
+func (pr *proposer) hasEdge() bool { return slices.Contains(pr.edge, true) }
+
+func (pr *proposer) allUnits() []int {
+	us := make([]int, len(pr.units))
+	for i := range us {
+		us[i] = i
+	}
+	return us
+}
+
+// detectShared marks the packages named shared by the person, and the
+// small leaf libraries of the module: packages that call into no other
+// package of the module, are used (called or referenced) by at least three
+// others and at least a fifth of the module, hold no mutable shared
+// variable, and are no larger than the module's median package.
+func (pr *proposer) detectShared() {
+	pg := pr.pg
+	for _, p := range pr.c.Shared {
+		pr.shared[pg.index[p]] = true
+	}
+	mutable := map[int]bool{}
+	for _, h := range pg.g.Hazards {
+		if h.Kind == analyzer.HazardSharedVar {
+			if i, ok := pg.index[h.Package]; ok {
+				mutable[i] = true
+			}
+		}
+	}
+	users := make([]map[int]bool, len(pg.paths))
+	for i := range users {
+		users[i] = map[int]bool{}
+	}
+	for a := range pg.paths {
+		for b := range pg.out[a] {
+			users[b][a] = true
+		}
+		for b := range pg.refs[a] {
+			users[b][a] = true
+		}
+		for b := range pg.vars[a] {
+			users[b][a] = true
+		}
+	}
+	lines := make([]int, 0, len(pg.pkgs))
+	for _, p := range pg.pkgs {
+		lines = append(lines, p.Lines)
+	}
+	slices.Sort(lines)
+	median := 0
+	if len(lines) > 0 {
+		median = lines[len(lines)/2]
+	}
+	n := len(pg.paths)
+	for i, p := range pg.pkgs {
+		if p.Main || pr.pin[i] != "" || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
+			continue
+		}
+		calls := false
+		for _, w := range pg.out[i] {
+			if w > 0 {
+				calls = true
+			}
+		}
+		fanIn := len(users[i])
+		if calls || mutable[i] || fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines > median {
+			continue
+		}
+		pr.shared[i] = true
+	}
+}
+
+// detectEdge marks the entry-point packages: main packages, and packages
+// with HTTP handlers that only edge packages call. Pinned and shared
+// packages are never edge.
+func (pr *proposer) detectEdge() {
+	pg := pr.pg
+	for i, p := range pg.pkgs {
+		if p.Main && !pr.shared[i] && pr.pin[i] == "" {
+			pr.edge[i] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range pg.pkgs {
+			if pr.edge[i] || pr.shared[i] || pr.pin[i] != "" || !pg.hasEntry(i, analyzer.EntryHTTP) {
+				continue
+			}
+			onlyEdge := true
+			for a := range pg.in[i] {
+				if !pr.edge[a] {
+					onlyEdge = false
+					break
+				}
+			}
+			if onlyEdge {
+				pr.edge[i] = true
+				changed = true
+			}
+		}
+	}
+	// A together group with an edge package is all edge.
+	for _, grp := range pr.c.Together {
+		anyEdge := false
+		for _, p := range grp {
+			anyEdge = anyEdge || pr.edge[pg.index[p]]
+		}
+		if anyEdge {
+			for _, p := range grp {
+				i := pg.index[p]
+				if !pr.shared[i] && pr.pin[i] == "" {
+					pr.edge[i] = true
+				}
+			}
+		}
+	}
+}
+
+// buildUnits groups the core packages into units: together groups,
+// packages pinned to one service, and packages that use another's mutable
+// package variables (a shared-var hazard) stay in one unit.
+func (pr *proposer) buildUnits() {
+	pg := pr.pg
+	n := len(pg.paths)
+	core := func(i int) bool { return !pr.shared[i] && !pr.edge[i] }
+	uf := newUnionFind(n)
+	for _, grp := range pr.c.Together {
+		for _, p := range grp[1:] {
+			a, b := pg.index[grp[0]], pg.index[p]
+			if core(a) && core(b) {
+				uf.union(a, b)
+			}
+		}
+	}
+	byPin := map[string]int{}
+	for i := range n {
+		if s := pr.pin[i]; s != "" && core(i) {
+			if j, ok := byPin[s]; ok {
+				uf.union(i, j)
+			} else {
+				byPin[s] = i
+			}
+		}
+	}
+	mutable := map[int]bool{}
+	for _, h := range pg.g.Hazards {
+		if i, ok := pg.index[h.Package]; ok && h.Kind == analyzer.HazardSharedVar {
+			mutable[i] = true
+		}
+	}
+	for a := range n {
+		for b, v := range pg.vars[a] {
+			if v > 0 && mutable[b] && core(a) && core(b) {
+				// Pins win over variable glue: two pinned units stay apart.
+				ra, rb := uf.find(a), uf.find(b)
+				if pr.pin[ra] != "" && pr.pin[rb] != "" && pr.unitPinOf(uf, ra) != pr.unitPinOf(uf, rb) {
+					continue
+				}
+				uf.union(a, b)
+			}
+		}
+	}
+	pr.unitOf = make([]int, n)
+	root := map[int]int{}
+	for i := range n {
+		pr.unitOf[i] = -1
+		if !core(i) {
+			continue
+		}
+		r := uf.find(i)
+		u, ok := root[r]
+		if !ok {
+			u = len(pr.units)
+			root[r] = u
+			pr.units = append(pr.units, nil)
+			pr.unitPin = append(pr.unitPin, "")
+		}
+		pr.unitOf[i] = u
+		pr.units[u] = append(pr.units[u], i)
+		if pr.pin[i] != "" {
+			pr.unitPin[u] = pr.pin[i]
+		}
+	}
+	pr.uadj = make([]map[int]float64, len(pr.units))
+	for u := range pr.uadj {
+		pr.uadj[u] = map[int]float64{}
+	}
+	pairs := map[[2]int]bool{}
+	for a := range n {
+		for _, m := range []map[int]float64{pg.out[a]} {
+			for b := range m {
+				pairs[[2]int{min(a, b), max(a, b)}] = true
+			}
+		}
+		for b := range pg.refs[a] {
+			pairs[[2]int{min(a, b), max(a, b)}] = true
+		}
+		for b := range pg.vars[a] {
+			pairs[[2]int{min(a, b), max(a, b)}] = true
+		}
+	}
+	for pair := range pairs {
+		ua, ub := pr.unitOf[pair[0]], pr.unitOf[pair[1]]
+		if ua < 0 || ub < 0 || ua == ub {
+			continue
+		}
+		w := pg.weightBetween(pair[0], pair[1])
+		pr.uadj[ua][ub] += w
+		pr.uadj[ub][ua] += w
+	}
+	for _, grp := range pr.c.Apart {
+		for i, a := range grp {
+			for _, b := range grp[i+1:] {
+				ua, ub := pr.unitOf[pg.index[a]], pr.unitOf[pg.index[b]]
+				if ua >= 0 && ub >= 0 {
+					pr.apart = append(pr.apart, [2]int{ua, ub})
+				}
+			}
+		}
+	}
+}
+
+func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
+	for i, s := range pr.pin {
+		if s != "" && uf.find(i) == r {
+			return s
+		}
+	}
+	return ""
+}
+
+// louvain assigns the given units to communities by Louvain community
+// detection at resolution res on the unit graph, seeded from the
+// constraints, replacing the whole assignment.
+func (pr *proposer) louvain(res float64, units []int) {
+	parts := pr.communities(res, units)
+	pr.comm = make([]int, len(pr.units))
+	for k, part := range parts {
+		for _, u := range part {
+			pr.comm[u] = k
+		}
+	}
+	pr.k = len(parts)
+}
+
+// communities splits units into Louvain communities, each sorted, in order
+// of their first unit.
+func (pr *proposer) communities(res float64, units []int) [][]int {
+	local := make(map[int]int, len(units))
+	for l, u := range units {
+		local[u] = l
+	}
+	adj := make([]map[int]float64, len(units))
+	for l, u := range units {
+		adj[l] = map[int]float64{}
+		for v, w := range pr.uadj[u] {
+			if m, ok := local[v]; ok && w > 0 {
+				adj[l][m] = w
+			}
+		}
+	}
+	ug := buildUGraph(units, adj)
+	var parts [][]int
+	if ug.total == 0 || len(units) < 2 {
+		for _, u := range units {
+			parts = append(parts, []int{u})
+		}
+		return parts
+	}
+	seed := uint64(pr.c.Seed)
+	rg := community.Modularize(ug, res, rand.NewPCG(seed, 0x636c65617665))
+	for _, c := range rg.Communities() {
+		var part []int
+		for _, n := range c {
+			part = append(part, units[n.ID()])
+		}
+		slices.Sort(part)
+		parts = append(parts, part)
+	}
+	slices.SortFunc(parts, func(a, b []int) int { return a[0] - b[0] })
+	return parts
+}
+
+// attachIsolated moves units with no weight to any other unit into the
+// largest community: a service of its own would serve nobody.
+func (pr *proposer) attachIsolated() {
+	if pr.k < 2 {
+		return
+	}
+	for u := range pr.units {
+		if len(pr.uadj[u]) > 0 || pr.unitPin[u] != "" || pr.size(pr.comm[u]) > len(pr.units[u]) {
+			continue
+		}
+		best, bestSize := -1, 0
+		for k := range pr.k {
+			if s := pr.size(k); k != pr.comm[u] && s > bestSize {
+				best, bestSize = k, s
+			}
+		}
+		if best >= 0 && pr.allowed(u, best) {
+			pr.move(u, best)
+		}
+	}
+	pr.compact()
+}
+
+// size is the number of packages in community k.
+func (pr *proposer) size(k int) int {
+	n := 0
+	for u, c := range pr.comm {
+		if c == k {
+			n += len(pr.units[u])
+		}
+	}
+	return n
+}
+
+func (pr *proposer) move(u, k int) { pr.comm[u] = k }
+
+// compact renumbers communities 0..k-1 in order of their first unit,
+// dropping empty ones.
+func (pr *proposer) compact() {
+	ids := map[int]int{}
+	for u, c := range pr.comm {
+		id, ok := ids[c]
+		if !ok {
+			id = len(ids)
+			ids[c] = id
+		}
+		pr.comm[u] = id
+	}
+	pr.k = len(ids)
+}
+
+// allowed reports whether unit u may join community k: no other pin name
+// there, and no unit it must stay apart from.
+func (pr *proposer) allowed(u, k int) bool {
+	for v, c := range pr.comm {
+		if c != k || v == u {
+			continue
+		}
+		if pr.unitPin[u] != "" && pr.unitPin[v] != "" && pr.unitPin[u] != pr.unitPin[v] {
+			return false
+		}
+		if pr.isApart(u, v) {
+			return false
+		}
+	}
+	return true
+}
+
+func (pr *proposer) isApart(u, v int) bool {
+	for _, p := range pr.apart {
+		if p[0] == u && p[1] == v || p[0] == v && p[1] == u {
+			return true
+		}
+	}
+	return false
+}
+
+// repair enforces pins and apart on the Louvain communities: a unit that
+// conflicts with an earlier unit of its community moves to the allowed
+// community it is most attached to, or to a new one.
+func (pr *proposer) repair() {
+	for u := range pr.units {
+		k := pr.comm[u]
+		ok := true
+		for v := range u {
+			if pr.comm[v] == k && (pr.isApart(u, v) || pr.unitPin[u] != "" && pr.unitPin[v] != "" && pr.unitPin[u] != pr.unitPin[v]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			continue
+		}
+		best, bestW := -1, 0.0
+		for c := range pr.k {
+			if c == k || !pr.allowedAmong(u, c, u) {
+				continue
+			}
+			if w := pr.attach(u, c); best < 0 || w > bestW {
+				best, bestW = c, w
+			}
+		}
+		if best < 0 || bestW == 0 {
+			best = pr.k
+			pr.k++
+		}
+		pr.comm[u] = best
+	}
+	pr.compact()
+}
+
+// allowedAmong is allowed restricted to units before limit (those already
+// placed by repair).
+func (pr *proposer) allowedAmong(u, k, limit int) bool {
+	for v := range limit {
+		if pr.comm[v] == k && (pr.isApart(u, v) || pr.unitPin[u] != "" && pr.unitPin[v] != "" && pr.unitPin[u] != pr.unitPin[v]) {
+			return false
+		}
+	}
+	return true
+}
+
+// attach is the weight between unit u and the units of community k.
+func (pr *proposer) attach(u, k int) float64 {
+	var w float64
+	for v, x := range pr.uadj[u] {
+		if pr.comm[v] == k {
+			w += x
+		}
+	}
+	return w
+}
+
+// partition returns the package-level partition: communities 0..k-1, the
+// edge service k (when there is one), shared packages -1.
+func (pr *proposer) partition() partition {
+	pt := partition{comm: make([]int, len(pr.pg.paths)), k: pr.k}
+	edge := -1
+	if pr.hasEdge() {
+		edge = pr.k
+		pt.k++
+	}
+	for i := range pt.comm {
+		switch {
+		case pr.shared[i]:
+			pt.comm[i] = -1
+		case pr.edge[i]:
+			pt.comm[i] = edge
+		default:
+			pt.comm[i] = pr.comm[pr.unitOf[i]]
+		}
+	}
+	return pt
+}
+
+// objective is what merges, splits and refinement maximise: SM − ICP.
+func (pr *proposer) objective() float64 {
+	s := score(pr.pg, pr.partition(), ScoreOptions{})
+	return s.SM - s.ICP
+}
+
+// mergeBest merges the two communities whose union scores best, among the
+// pairs the constraints allow. It reports whether it merged.
+func (pr *proposer) mergeBest() bool {
+	best, bi, bj := math.Inf(-1), -1, -1
+	saved := slices.Clone(pr.comm)
+	for i := range pr.k {
+		for j := i + 1; j < pr.k; j++ {
+			if !pr.canMerge(i, j) {
+				continue
+			}
+			for u, c := range pr.comm {
+				if c == j {
+					pr.comm[u] = i
+				}
+			}
+			if o := pr.objective(); o > best+1e-12 {
+				best, bi, bj = o, i, j
+			}
+			copy(pr.comm, saved)
+		}
+	}
+	if bi < 0 {
+		return false
+	}
+	for u, c := range pr.comm {
+		if c == bj {
+			pr.comm[u] = bi
+		}
+	}
+	pr.compact()
+	return true
+}
+
+func (pr *proposer) canMerge(i, j int) bool {
+	for u, cu := range pr.comm {
+		if cu != i {
+			continue
+		}
+		for v, cv := range pr.comm {
+			if cv == j && (pr.isApart(u, v) || pr.unitPin[u] != "" && pr.unitPin[v] != "" && pr.unitPin[u] != pr.unitPin[v]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// splitBest splits one community in two, choosing the community and the
+// cut that score best. Cuts come from Louvain on the community alone at
+// rising resolution (parts beyond two merged by attachment), or, failing
+// that, from taking one unit out. It reports whether it split.
+func (pr *proposer) splitBest() bool {
+	best := math.Inf(-1)
+	var bestComm []int
+	saved := slices.Clone(pr.comm)
+	for k := range pr.k {
+		var members []int
+		for u, c := range pr.comm {
+			if c == k {
+				members = append(members, u)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		for _, cut := range pr.cuts(members) {
+			for _, u := range cut {
+				pr.comm[u] = pr.k
+			}
+			if o := pr.objective(); o > best+1e-12 {
+				best, bestComm = o, slices.Clone(pr.comm)
+			}
+			copy(pr.comm, saved)
+		}
+	}
+	if bestComm == nil {
+		return false
+	}
+	copy(pr.comm, bestComm)
+	pr.compact()
+	return true
+}
+
+// cuts proposes ways to take part of members out into a new community.
+func (pr *proposer) cuts(members []int) [][]int {
+	var cuts [][]int
+	for _, res := range []float64{1, 2, 4, 8, 16} {
+		parts := pr.communities(res, members)
+		if len(parts) < 2 {
+			continue
+		}
+		for len(parts) > 2 {
+			// Join the two parts most attached to each other.
+			bi, bj, bw := 0, 1, -1.0
+			for i := range parts {
+				for j := i + 1; j < len(parts); j++ {
+					var w float64
+					for _, u := range parts[i] {
+						for _, v := range parts[j] {
+							w += pr.uadj[u][v]
+						}
+					}
+					w /= float64(len(parts[i]) * len(parts[j]))
+					if w > bw {
+						bi, bj, bw = i, j, w
+					}
+				}
+			}
+			parts[bi] = append(parts[bi], parts[bj]...)
+			slices.Sort(parts[bi])
+			parts = slices.Delete(parts, bj, bj+1)
+		}
+		if pr.cutAllowed(parts[1]) {
+			cuts = append(cuts, parts[1])
+		}
+		break
+	}
+	if len(members) <= 64 {
+		for _, u := range members {
+			if pr.cutAllowed([]int{u}) {
+				cuts = append(cuts, []int{u})
+			}
+		}
+	}
+	return cuts
+}
+
+// cutAllowed reports whether the units of cut may form a community of
+// their own (pins: at most one name).
+func (pr *proposer) cutAllowed(cut []int) bool {
+	name := ""
+	for _, u := range cut {
+		if p := pr.unitPin[u]; p != "" {
+			if name != "" && name != p {
+				return false
+			}
+			name = p
+		}
+	}
+	return true
+}
+
+// refine moves single units to neighbouring communities while that
+// improves the objective, without emptying a community or breaking a
+// constraint.
+func (pr *proposer) refine(ctx context.Context) {
+	cur := pr.objective()
+	for pass := 0; pass < 8; pass++ {
+		improved := false
+		for u := range pr.units {
+			if ctx.Err() != nil {
+				return
+			}
+			from := pr.comm[u]
+			if pr.size(from) == len(pr.units[u]) {
+				continue
+			}
+			best, bestK := cur, -1
+			for _, k := range pr.neighbourComms(u) {
+				if k == from || !pr.allowed(u, k) {
+					continue
+				}
+				pr.comm[u] = k
+				if o := pr.objective(); o > best+1e-9 {
+					best, bestK = o, k
+				}
+				pr.comm[u] = from
+			}
+			if bestK >= 0 {
+				pr.comm[u] = bestK
+				cur = best
+				improved = true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+}
+
+func (pr *proposer) neighbourComms(u int) []int {
+	seen := map[int]bool{}
+	for v := range pr.uadj[u] {
+		seen[pr.comm[v]] = true
+	}
+	return sortedKeys(seen)
+}

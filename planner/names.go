@@ -1,0 +1,135 @@
+package planner
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// services returns the proposed services, named and sorted by name.
+//
+// A service is named after its dominant package: the one the rest of the
+// program calls into most (call weight from other services), then the
+// largest, then the shortest path. A pinned service takes its pin's name.
+// Names are unique: on a clash the next package in dominance order lends
+// its name, and failing that a number is appended. The edge service is
+// named after its dominant non-main package, or "gateway".
+func (pr *proposer) services() []*Service {
+	pg := pr.pg
+	pt := pr.partition()
+	members := make([][]int, pt.k)
+	for i, c := range pt.comm {
+		if c >= 0 {
+			members[c] = append(members[c], i)
+		}
+	}
+	edge := -1
+	if pr.hasEdge() {
+		edge = pr.k
+	}
+	// Dominance order of each service's packages.
+	for k, ms := range members {
+		inW := map[int]float64{}
+		for _, i := range ms {
+			for a, w := range pg.in[i] {
+				if pt.comm[a] != k {
+					inW[i] += w
+				}
+			}
+		}
+		slices.SortFunc(ms, func(a, b int) int {
+			pa, pb := pg.pkgs[a], pg.pkgs[b]
+			if k == edge && pa.Main != pb.Main {
+				if pa.Main {
+					return 1
+				}
+				return -1
+			}
+			return cmp.Or(
+				cmp.Compare(inW[b], inW[a]),
+				cmp.Compare(pb.Lines, pa.Lines),
+				cmp.Compare(strings.Count(pa.Path, "/"), strings.Count(pb.Path, "/")),
+				cmp.Compare(pa.Path, pb.Path))
+		})
+	}
+	names := make([]string, pt.k)
+	used := map[string]bool{}
+	// Pins first, then services in order of size (largest first), so the
+	// most important service gets the contested name.
+	for k, ms := range members {
+		for _, i := range ms {
+			if pr.pin[i] != "" {
+				names[k] = pr.pin[i]
+				used[names[k]] = true
+				break
+			}
+		}
+	}
+	order := make([]int, pt.k)
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(members[b]), len(members[a])) })
+	for _, k := range order {
+		if names[k] != "" || len(members[k]) == 0 {
+			continue
+		}
+		var cands []string
+		for _, i := range members[k] {
+			if pg.pkgs[i].Main {
+				continue
+			}
+			cands = append(cands, identName(pg.pkgs[i].Name, ""))
+		}
+		if k == edge {
+			cands = append(cands, "gateway")
+		}
+		name := ""
+		for _, c := range cands {
+			if c != "" && c != "main" && !used[c] {
+				name = c
+				break
+			}
+		}
+		if name == "" {
+			base := "gateway"
+			if len(cands) > 0 && cands[0] != "" {
+				base = cands[0]
+			}
+			for n := 2; ; n++ {
+				if c := base + strconv.Itoa(n); !used[c] {
+					name = c
+					break
+				}
+			}
+		}
+		names[k] = name
+		used[name] = true
+	}
+	var svcs []*Service
+	for k, ms := range members {
+		if len(ms) == 0 {
+			continue
+		}
+		s := &Service{Name: names[k], Edge: k == edge}
+		for _, i := range ms {
+			s.Packages = append(s.Packages, pg.paths[i])
+		}
+		slices.Sort(s.Packages)
+		svcs = append(svcs, s)
+	}
+	slices.SortFunc(svcs, func(a, b *Service) int { return cmp.Compare(a.Name, b.Name) })
+	return svcs
+}
+
+// sharedPaths returns the shared packages, sorted.
+func (pr *proposer) sharedPaths() []string {
+	var out []string
+	for i, s := range pr.shared {
+		if s {
+			out = append(out, pr.pg.paths[i])
+		}
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package planner
+
+import (
+	"math"
+	"slices"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// pkgGraph is the package-level view of an analyzer.Graph the planner works
+// on: packages indexed in path order, and for every ordered pair of distinct
+// packages the call weight (Σ ln(1+count) over caller→callee function
+// pairs), the type references and the package-variable uses between them.
+type pkgGraph struct {
+	g     *analyzer.Graph
+	paths []string
+	index map[string]int
+	pkgs  []*analyzer.Package
+	funcs map[string]*analyzer.Func
+
+	out  []map[int]float64 // call weight From→To
+	in   []map[int]float64 // call weight To←From
+	refs []map[int]int     // type/const/var references From→To
+	vars []map[int]int     // package-variable uses From→To
+
+	entries map[int][]string // package → entry kinds
+}
+
+func newPkgGraph(g *analyzer.Graph) *pkgGraph {
+	pg := &pkgGraph{g: g, index: make(map[string]int), funcs: make(map[string]*analyzer.Func), entries: make(map[int][]string)}
+	pkgs := slices.Clone(g.Packages)
+	slices.SortFunc(pkgs, func(a, b *analyzer.Package) int { return compareStrings(a.Path, b.Path) })
+	pkgs = slices.CompactFunc(pkgs, func(a, b *analyzer.Package) bool { return a.Path == b.Path })
+	for i, p := range pkgs {
+		pg.paths = append(pg.paths, p.Path)
+		pg.index[p.Path] = i
+	}
+	pg.pkgs = pkgs
+	n := len(pkgs)
+	pg.out = make([]map[int]float64, n)
+	pg.in = make([]map[int]float64, n)
+	pg.refs = make([]map[int]int, n)
+	pg.vars = make([]map[int]int, n)
+	for i := range n {
+		pg.out[i] = map[int]float64{}
+		pg.in[i] = map[int]float64{}
+		pg.refs[i] = map[int]int{}
+		pg.vars[i] = map[int]int{}
+	}
+	for _, f := range g.Funcs {
+		pg.funcs[f.ID] = f
+	}
+
+	// Call weights from the function-level calls when the graph has them,
+	// otherwise from the analyzer's package aggregates.
+	if len(g.Calls) > 0 {
+		type pair struct{ from, to string }
+		counts := make(map[pair]int)
+		for _, c := range g.Calls {
+			counts[pair{c.Caller, c.Callee}]++
+		}
+		for pr, c := range counts {
+			a, b := pg.funcPkg(pr.from), pg.funcPkg(pr.to)
+			if a < 0 || b < 0 || a == b {
+				continue
+			}
+			w := math.Log1p(float64(c))
+			pg.out[a][b] += w
+			pg.in[b][a] += w
+		}
+	} else {
+		for _, d := range g.Deps {
+			a, ok1 := pg.index[d.From]
+			b, ok2 := pg.index[d.To]
+			if !ok1 || !ok2 || a == b || d.Weight <= 0 {
+				continue
+			}
+			pg.out[a][b] += d.Weight
+			pg.in[b][a] += d.Weight
+		}
+	}
+	for _, d := range g.Deps {
+		a, ok1 := pg.index[d.From]
+		b, ok2 := pg.index[d.To]
+		if !ok1 || !ok2 || a == b {
+			continue
+		}
+		if d.Refs > 0 {
+			pg.refs[a][b] += d.Refs
+		}
+		if d.Vars > 0 {
+			pg.vars[a][b] += d.Vars
+		}
+	}
+	for _, e := range g.Entries {
+		if i := pg.funcPkg(e.Func); i >= 0 {
+			pg.entries[i] = append(pg.entries[i], e.Kind)
+		}
+	}
+	return pg
+}
+
+// funcPkg returns the index of the package declaring function id, or -1.
+func (pg *pkgGraph) funcPkg(id string) int {
+	f := pg.funcs[id]
+	if f == nil {
+		return -1
+	}
+	if i, ok := pg.index[f.Package]; ok {
+		return i
+	}
+	return -1
+}
+
+func (pg *pkgGraph) hasEntry(i int, kind string) bool {
+	return slices.Contains(pg.entries[i], kind)
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys[V any](m map[int]V) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,231 @@
+package planner
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// split is a plan's assignment resolved against a graph.
+type split struct {
+	pg     *pkgGraph
+	pt     partition
+	names  []string // service index → name
+	prefix string
+	kinds  map[string]string // function ID → kind override
+	shared map[int]bool
+}
+
+// resolve maps p's services onto pg. Packages of pg the plan does not name
+// belong to no service; names the graph does not know are ignored.
+func resolve(pg *pkgGraph, p *Plan) *split {
+	s := &split{pg: pg, prefix: p.Prefix, kinds: map[string]string{}, shared: map[int]bool{}}
+	s.pt.comm = make([]int, len(pg.paths))
+	for i := range s.pt.comm {
+		s.pt.comm[i] = -1
+	}
+	for _, path := range p.Shared {
+		if i, ok := pg.index[path]; ok {
+			s.shared[i] = true
+		}
+	}
+	for k, svc := range p.Services {
+		s.names = append(s.names, svc.Name)
+		for _, path := range svc.Packages {
+			if i, ok := pg.index[path]; ok && s.pt.comm[i] < 0 && !s.shared[i] {
+				s.pt.comm[i] = k
+			}
+		}
+	}
+	s.pt.k = len(p.Services)
+	for _, kc := range p.Constraints.Kinds {
+		s.kinds[kc.Function] = kc.Kind
+	}
+	return s
+}
+
+// crossing is one call from one service into another.
+type crossing struct {
+	call     *analyzer.Call
+	from, to int // services
+}
+
+// crossings returns the calls of the graph that cross services, in graph
+// order.
+func (s *split) crossings() []crossing {
+	var cs []crossing
+	for _, c := range s.pg.g.Calls {
+		a, b := s.pg.funcPkg(c.Caller), s.pg.funcPkg(c.Callee)
+		if a < 0 || b < 0 {
+			continue
+		}
+		ca, cb := s.pt.comm[a], s.pt.comm[b]
+		if ca < 0 || cb < 0 || ca == cb {
+			continue
+		}
+		cs = append(cs, crossing{c, ca, cb})
+	}
+	return cs
+}
+
+// topics derives one topic per cross-service callee, sorted by subject.
+func (s *split) topics() []*Topic {
+	type acc struct {
+		consumer  int
+		producers map[int]bool
+		sites     []analyzer.Pos
+	}
+	by := map[string]*acc{}
+	var order []string
+	for _, c := range s.crossings() {
+		a := by[c.call.Callee]
+		if a == nil {
+			a = &acc{consumer: c.to, producers: map[int]bool{}}
+			by[c.call.Callee] = a
+			order = append(order, c.call.Callee)
+		}
+		a.producers[c.from] = true
+		a.sites = append(a.sites, c.call.Site.Pos)
+	}
+	slices.Sort(order)
+
+	var topics []*Topic
+	for _, id := range order {
+		a := by[id]
+		t := &Topic{Function: id, Consumer: s.names[a.consumer], Kind: KindRequest}
+		if f := s.pg.funcs[id]; f != nil && len(f.Results) == 0 {
+			t.Kind = KindEvent
+		}
+		if k, ok := s.kinds[id]; ok && (k == KindEvent || k == KindRequest) {
+			t.Kind = k
+		}
+		for _, k := range sortedKeys(a.producers) {
+			t.Producers = append(t.Producers, s.names[k])
+		}
+		slices.Sort(t.Producers)
+		slices.SortFunc(a.sites, comparePos)
+		a.sites = slices.Compact(a.sites)
+		for _, p := range a.sites {
+			t.Sites = append(t.Sites, p.String())
+		}
+		topics = append(topics, t)
+	}
+	s.subjects(topics)
+	slices.SortFunc(topics, func(a, b *Topic) int {
+		return cmp.Or(cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.Function, b.Function))
+	})
+	return topics
+}
+
+// subjects names each topic <prefix>.<service>.<Func> or
+// <prefix>.<service>.<Type>.<Method>. When two callees of one service would
+// share a subject, each is qualified by its package name:
+// <prefix>.<service>.<package>.<Func>.
+func (s *split) subjects(topics []*Topic) {
+	base := func(t *Topic, qualify bool) string {
+		parts := []string{subjectToken(s.prefix), subjectToken(t.Consumer)}
+		f := s.pg.funcs[t.Function]
+		name, recv, pkg := t.Function, "", ""
+		if f != nil {
+			name, recv = f.Name, f.Recv
+			if i, ok := s.pg.index[f.Package]; ok {
+				pkg = s.pg.pkgs[i].Name
+			}
+		}
+		if qualify && pkg != "" {
+			parts = append(parts, subjectToken(pkg))
+		}
+		if recv != "" {
+			parts = append(parts, subjectToken(recvType(recv)))
+		}
+		return strings.Join(append(parts, subjectToken(name)), ".")
+	}
+	count := map[string]int{}
+	for _, t := range topics {
+		count[base(t, false)]++
+	}
+	for _, t := range topics {
+		t.Subject = base(t, false)
+		if count[t.Subject] > 1 {
+			t.Subject = base(t, true)
+		}
+	}
+}
+
+// recvType strips the pointer and type arguments from a receiver type.
+func recvType(recv string) string {
+	recv = strings.TrimPrefix(recv, "*")
+	if i := strings.IndexByte(recv, '['); i >= 0 {
+		recv = recv[:i]
+	}
+	return recv
+}
+
+// subjectToken makes s a valid NATS subject token: no dots, spaces, wildcards.
+func subjectToken(s string) string {
+	if s == "" {
+		return "_"
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '.' || r == '*' || r == '>' || unicode.IsSpace(r) || r == '$' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func comparePos(a, b analyzer.Pos) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+}
+
+// blockers returns the hazards that touch a crossing: a hazard on a callee
+// some topic crosses into, or a shared variable used from a service other
+// than the one that owns it (or, for a variable of a shared package, used
+// from two services: each process would get its own copy).
+func (s *split) blockers(topics []*Topic) []*Blocker {
+	subj := map[string]string{}
+	for _, t := range topics {
+		subj[t.Function] = t.Subject
+	}
+	var bs []*Blocker
+	for _, h := range s.pg.g.Hazards {
+		b := &Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix}
+		if h.Func != "" {
+			if sub, ok := subj[h.Func]; ok {
+				b.Topic = sub
+				bs = append(bs, b)
+			}
+			continue
+		}
+		if h.Kind == analyzer.HazardSharedVar && s.varCrosses(h.Package) {
+			bs = append(bs, b)
+		}
+	}
+	slices.SortFunc(bs, func(a, b *Blocker) int {
+		return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Topic, b.Topic))
+	})
+	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
+}
+
+// varCrosses reports whether the variables of package path are used from a
+// service that does not own them.
+func (s *split) varCrosses(path string) bool {
+	v, ok := s.pg.index[path]
+	if !ok {
+		return false
+	}
+	owner := s.pt.comm[v]
+	users := map[int]bool{}
+	if owner >= 0 {
+		users[owner] = true
+	}
+	for u := range s.pg.vars {
+		if s.pg.vars[u][v] > 0 && s.pt.comm[u] >= 0 {
+			users[s.pt.comm[u]] = true
+		}
+	}
+	return len(users) > 1
+}
