@@ -1,6 +1,5 @@
 package planner
 
-
 // This file computes the scores of METRICS.md at package level: a member is
 // a package, and an edge is an ordered pair of distinct packages with at
 // least one call between them (static and call-graph-resolved calls alike),
