@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cleave-go/cleave/internal/launch"
+	"github.com/cleave-go/cleave/runtime/bus"
 )
 
 func init() { commands = append(commands, newRunCmd) }
@@ -175,16 +176,20 @@ func runSplit(ctx context.Context, o runOptions, out io.Writer) error {
 	urls := o.nats
 	if len(urls) == 0 {
 		store := filepath.Join(o.dir, ".cleave", "nats")
-		n, err := launch.StartNATS(ctx, launch.NATSOptions{StoreDir: store, Name: "cleave-" + m.App})
+		// The runtime's own embedded server: the stream it creates is the
+		// one the services will use.
+		b, err := bus.Open(ctx, bus.Config{Transport: bus.NATS, App: m.App, Service: "cleave-run", StoreDir: store})
 		if err != nil {
-			return fmt.Errorf("run: %w", err)
+			return fmt.Errorf("run: start nats: %w", err)
 		}
 		defer func() {
-			n.Shutdown()
+			if err := b.Close(); err != nil {
+				say("nats: %v", err)
+			}
 			say("nats stopped")
 		}()
-		urls = []string{n.URL()}
-		say("nats %s (embedded, JetStream store %s)", n.URL(), store)
+		urls = []string{b.ClientURL()}
+		say("nats %s (embedded, JetStream store %s)", urls[0], store)
 	} else {
 		say("nats %s", strings.Join(urls, ","))
 	}

@@ -270,14 +270,3 @@ func TestColorAndReadyImmediately(t *testing.T) {
 		t.Errorf("logs %q lack %q", logs.String(), want)
 	}
 }
-
-func TestNATS(t *testing.T) {
-	n, err := StartNATS(context.Background(), NATSOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Shutdown()
-	if !strings.HasPrefix(n.URL(), "nats://127.0.0.1:") || !n.Server().JetStreamEnabled() {
-		t.Errorf("URL() = %q, JetStream %v; want loopback with JetStream", n.URL(), n.Server().JetStreamEnabled())
-	}
-}
