@@ -199,7 +199,7 @@ func (a *analysis) collectCalls() {
 	}
 	seen := make(map[key]bool)
 	for _, fn := range sortedFuncs(a.funcs) {
-		if fn.Synthetic != "" && fn.Synthetic != "package initializer" {
+		if isWrapper(fn) {
 			continue // wrappers have no call expressions of their own
 		}
 		callerID, callerPkg := a.funcID(fn)
@@ -469,7 +469,7 @@ func (a *analysis) collectEntries() {
 						for _, e := range node.Out {
 							if e.Site == ci {
 								id, _ := a.funcID(e.Callee.Func)
-								add(EntryGoroutine, id, a.pos(expr.Pos()))
+								add(EntryGoroutine, id, a.pos(ci.Pos()))
 							}
 						}
 					}
@@ -514,4 +514,11 @@ func sortedFuncs(fs map[*ssa.Function]bool) []*ssa.Function {
 	}
 	sortFuncs(list)
 	return list
+}
+
+// isWrapper reports whether fn is a synthetic wrapper (bound method,
+// thunk, promotion or instantiation wrapper) rather than code written in
+// the module.
+func isWrapper(fn *ssa.Function) bool {
+	return fn.Synthetic != "" && fn.Synthetic != "package initializer" && !strings.HasPrefix(fn.Synthetic, "instance of ")
 }

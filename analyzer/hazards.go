@@ -31,9 +31,12 @@ func (a *analysis) collectHazards() {
 	writes := make(map[*ssa.Function][]string)
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
-		callee := c.callee
-		if callee.Synthetic != "" {
+		// callee is the function whose body runs; sig the signature the
+		// call site sees.
+		callee, sig := c.callee, c.callee.Signature
+		if isWrapper(callee) {
 			if obj := a.declObj(callee); obj != nil {
+				sig = obj.Type().(*types.Signature)
 				if fn := a.prog.FuncValue(obj); fn != nil {
 					callee = fn
 				}
@@ -56,10 +59,6 @@ func (a *analysis) collectHazards() {
 				fmt.Sprintf("return the updated value from %s instead of writing through %s", short, p))
 		}
 
-		sig := callee.Signature
-		if obj := a.declObj(callee); obj != nil {
-			sig = obj.Type().(*types.Signature)
-		}
 		args := c.instr.Common().Args
 		if c.instr.Common().IsInvoke() {
 			// Invoke mode: Args excludes the receiver.
@@ -70,19 +69,24 @@ func (a *analysis) collectHazards() {
 			name := v.Name()
 			if name == "" || name == "_" {
 				name = what
+			} else {
+				what += " " + name
 			}
 			t := v.Type()
+			if _, ok := t.(*types.TypeParam); ok {
+				return
+			}
 			if bad := unserializable(t); bad != "" {
 				hz(HazardUnserializable, name,
-					fmt.Sprintf("%s %s of %s is %s, which cannot cross a service boundary", what, name, short, bad),
+					fmt.Sprintf("%s of %s is %s, which cannot cross a service boundary", what, short, bad),
 					fmt.Sprintf("pass data instead of a %s, or keep %s in the caller's service", bad, short))
 				return
 			}
-			if isInterface(t) && !isErrorOrContext(t) && what == "parameter" {
+			if isInterface(t) && !isErrorOrContext(t) && arg != nil {
 				if _, boxed := arg.(*ssa.MakeInterface); !boxed {
 					if c, ok := arg.(*ssa.Const); !ok || !c.IsNil() {
 						hz(HazardInterfaceParam, name,
-							fmt.Sprintf("parameter %s of %s is the interface %s and no concrete type is known here", name, short, types.TypeString(t, shortQualifier)),
+							fmt.Sprintf("%s of %s is the interface %s and no concrete type is known here", what, short, types.TypeString(t, shortQualifier)),
 							fmt.Sprintf("pass a concrete type to %s, or register the implementations with the codec", short))
 						return
 					}
@@ -90,7 +94,7 @@ func (a *analysis) collectHazards() {
 			}
 			if named := unexportedStruct(t); named != "" {
 				hz(HazardUnexported, name,
-					fmt.Sprintf("%s %s of %s is %s, which has unexported fields the codec drops", what, name, short, named),
+					fmt.Sprintf("%s of %s is %s, which has unexported fields the codec drops", what, short, named),
 					fmt.Sprintf("export the fields of %s, give it MarshalJSON/UnmarshalJSON, or pass a message type", named))
 			}
 		}
@@ -173,7 +177,7 @@ func (a *analysis) usesHazards(add func(*Hazard)) {
 							}
 						}
 					}
-				case *ast.Ident:
+				case *ast.SelectorExpr:
 					v := foreign(n)
 					if v == nil || isError(v.Type()) {
 						return true
@@ -388,11 +392,11 @@ func unexportedStruct(t types.Type) string {
 					if f.Name() == "_" {
 						continue
 					}
-					if !f.Exported() && !f.Embedded() {
-						return types.TypeString(t, shortQualifier)
-					}
 					if tag := reflectTag(u.Tag(j)); tag == "-" {
 						continue
+					}
+					if !f.Exported() && !f.Embedded() {
+						return types.TypeString(t, shortQualifier)
 					}
 					if s := visit(f.Type()); s != "" {
 						return s

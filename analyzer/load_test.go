@@ -1,0 +1,204 @@
+package analyzer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// extract writes a txtar archive's files into a temporary directory.
+func extract(t *testing.T, file string) (dir string, comment string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, string(ar.Comment)
+}
+
+// wantLines returns the comment's lines that start with one of the
+// keywords, keyed by keyword.
+func wantLines(comment string) map[string][]string {
+	want := map[string][]string{}
+	for _, line := range strings.Split(comment, "\n") {
+		kw, rest, ok := strings.Cut(strings.TrimSpace(line), " ")
+		switch kw {
+		case "hazard", "call", "entry", "error":
+			if ok {
+				want[kw] = append(want[kw], rest)
+			}
+		}
+	}
+	return want
+}
+
+// TestFixtures loads every archive under testdata and compares the
+// hazards (always), and the calls, entries or load errors the archive's
+// comment lists.
+func TestFixtures(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			dir, comment := extract(t, file)
+			want := wantLines(comment)
+			g, err := Load(context.Background(), dir, nil, Options{})
+			if want["error"] != nil {
+				var le LoadError
+				if !errors.As(err, &le) {
+					t.Fatalf("Load = %v; want a LoadError", err)
+				}
+				var got []string
+				for _, d := range le {
+					got = append(got, d.String())
+				}
+				compare(t, "errors", got, want["error"])
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			var got []string
+			for _, h := range g.Hazards {
+				got = append(got, h.Kind+" "+h.Pos.String())
+			}
+			compare(t, "hazards", got, want["hazard"])
+			if want["call"] != nil {
+				got = nil
+				for _, c := range g.Calls {
+					got = append(got, fmt.Sprintf("%s %s -> %s %s %s", c.Site.Pos, c.Caller, c.Callee, c.Via, c.Mode))
+				}
+				compare(t, "calls", got, want["call"])
+			}
+			if want["entry"] != nil {
+				got = nil
+				for _, e := range g.Entries {
+					got = append(got, fmt.Sprintf("%s %s %s", e.Kind, e.Func, e.Pos))
+				}
+				compare(t, "entries", got, want["entry"])
+			}
+		})
+	}
+}
+
+func compare(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	if !slices.Equal(g, w) {
+		t.Errorf("%s:\ngot:\n\t%s\nwant:\n\t%s", what, strings.Join(g, "\n\t"), strings.Join(w, "\n\t"))
+	}
+}
+
+// TestDeterministic loads a fixture twice, in two directories, and
+// compares the JSON byte for byte.
+func TestDeterministic(t *testing.T) {
+	var outs [][]byte
+	for range 2 {
+		dir, _ := extract(t, "testdata/godefer.txtar")
+		g, err := Load(context.Background(), dir, nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, data)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Errorf("two loads of the same tree differ:\n%s\n%s", outs[0], outs[1])
+	}
+}
+
+// TestAlgorithms checks every algorithm finds the static calls, and how
+// precisely each resolves the interface call (cha also reaches Fake).
+func TestAlgorithms(t *testing.T) {
+	dir, _ := extract(t, "testdata/dispatch.txtar")
+	for _, algo := range Algorithms {
+		g, err := Load(context.Background(), dir, nil, Options{Algorithm: algo})
+		if err != nil {
+			t.Fatalf("Load(%s): %v", algo, err)
+		}
+		if g.Algorithm != algo {
+			t.Errorf("Load(%s).Algorithm = %q", algo, g.Algorithm)
+		}
+		static, iface := 0, 0
+		for _, c := range g.Calls {
+			if c.Via == ViaInterface {
+				iface++
+			} else {
+				static++
+			}
+		}
+		wantIface := map[string]int{"vta": 2, "cha": 3, "rta": 2, "static": 0}[algo]
+		if static != 2 || iface != wantIface {
+			t.Errorf("Load(%s): %d static and %d interface calls; want 2 and %d", algo, static, iface, wantIface)
+		}
+	}
+	if _, err := Load(context.Background(), dir, nil, Options{Algorithm: "pta"}); err == nil {
+		t.Errorf("Load(pta) succeeded; want an error")
+	}
+}
+
+func TestNoMatch(t *testing.T) {
+	dir, _ := extract(t, "testdata/dispatch.txtar")
+	for _, pattern := range []string{"./nothing/...", "example.com/fx/dispatch/nothing/..."} {
+		_, err := Load(context.Background(), dir, []string{pattern}, Options{})
+		var le LoadError
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), pattern) {
+			t.Errorf("Load(%s) = %v; want a LoadError naming the pattern", pattern, err)
+		}
+	}
+}
+
+func TestPackages(t *testing.T) {
+	dir, _ := extract(t, "testdata/godefer.txtar")
+	g, err := Load(context.Background(), dir, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range g.Packages {
+		got = append(got, fmt.Sprintf("%s %s lines=%d funcs=%d in=%d out=%d imports=%v main=%v", p.Path, p.Dir, p.Lines, p.Funcs, p.FanIn, p.FanOut, p.Imports, p.Main))
+	}
+	want := []string{
+		"example.com/fx/godefer/api api lines=23 funcs=4 in=1 out=0 imports=[] main=false",
+		"example.com/fx/godefer/cmd/app cmd/app lines=24 funcs=3 in=0 out=2 imports=[example.com/fx/godefer/api example.com/fx/godefer/jobs] main=true",
+		"example.com/fx/godefer/jobs jobs lines=12 funcs=3 in=1 out=0 imports=[] main=false",
+	}
+	compare(t, "packages", got, want)
+	for _, d := range g.Deps {
+		if d.From == "example.com/fx/godefer/cmd/app" && d.To == "example.com/fx/godefer/jobs" {
+			// Start (twice: init and main), Stop, Work: ln 3 + 2 ln 2 — no:
+			// pairs are init→Start, main→Start, main→Stop, main→Work, each once.
+			if d.Sites != 4 || math.Abs(d.Weight-4*math.Ln2) > 1e-6 {
+				t.Errorf("dep app→jobs = %d sites, weight %v; want 4, %v", d.Sites, d.Weight, 4*math.Ln2)
+			}
+		}
+	}
+}
