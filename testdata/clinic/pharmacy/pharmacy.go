@@ -130,10 +130,11 @@ func CheckInteractions(codes ...string) error {
 	return nil
 }
 
-// Active returns the patient's prescriptions whose supply lasts past day.
+// Active returns the patient's prescriptions issued by day whose supply
+// lasts past it.
 func Active(patientID string, day time.Time) []Prescription {
 	return scripts.Select(func(p Prescription) bool {
-		return p.PatientID == patientID && p.Until().After(day)
+		return p.PatientID == patientID && !p.Issued.After(day) && p.Until().After(day)
 	})
 }
 
