@@ -79,7 +79,7 @@ func (a *analysis) collectHazards() {
 			if bad := unserializable(t); bad != "" {
 				hz(HazardUnserializable, name,
 					fmt.Sprintf("%s of %s is %s, which cannot cross a service boundary", what, short, bad),
-					fmt.Sprintf("pass data instead of a %s, or keep %s in the caller's service", bad, short))
+					fmt.Sprintf("pass data instead of %s, or keep %s in the caller's service", bad, short))
 				return
 			}
 			if isInterface(t) && !isErrorOrContext(t) && arg != nil {
