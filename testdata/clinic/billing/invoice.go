@@ -132,28 +132,20 @@ func Issue(by string, invoices ...Invoice) {
 // Render prints an invoice as plain text.
 func Render(w io.Writer, inv Invoice) error {
 	cur := config.Current.Currency
-	ew := &errWriter{w: w}
-	ew.printf("%s  %s  issued %s\n", inv.Number, inv.Owner.Name, inv.Issued.Format(time.DateOnly))
+	b := fmt.Appendf(nil, "%s  %s  issued %s\n", inv.Number, inv.Owner.Name, inv.Issued.Format(time.DateOnly))
 	for _, l := range inv.Lines {
-		ew.printf("  %s  %-8s %-10s %-28s %3d x %8s\n",
+		b = fmt.Appendf(b, "  %s  %-8s %-10s %-28s %3d x %8s\n",
 			l.Date.Format(time.DateOnly), l.PatientID, l.Source, l.Description, l.Qty, l.Unit)
 	}
-	ew.printf("  %-66s %8s %s\n", "subtotal", inv.Subtotal, cur)
+	total := func(label string, c money.Cents) {
+		b = fmt.Appendf(b, "  %-66s %8s %s\n", label, c, cur)
+	}
+	total("subtotal", inv.Subtotal)
 	if inv.Discount != 0 {
-		ew.printf("  %-66s %8s %s\n", fmt.Sprintf("multi-pet discount (%d pets)", inv.Pets), -inv.Discount, cur)
+		total(fmt.Sprintf("multi-pet discount (%d pets)", inv.Pets), -inv.Discount)
 	}
-	ew.printf("  %-66s %8s %s\n", "tax", inv.Tax, cur)
-	ew.printf("  %-66s %8s %s\n", "total", inv.Total, cur)
-	return ew.err
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
+	total("tax", inv.Tax)
+	total("total", inv.Total)
+	_, err := w.Write(b)
+	return err
 }

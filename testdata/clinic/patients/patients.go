@@ -160,15 +160,6 @@ func (r *Registry) Active(id string) (Patient, error) {
 	return p, nil
 }
 
-// FindChip returns the patient a scanned microchip belongs to.
-func (r *Registry) FindChip(chip string) (Patient, error) {
-	id, ok := r.chips.Get(chip)
-	if !ok {
-		return Patient{}, fmt.Errorf("microchip %s: %w", chip, ErrNotFound)
-	}
-	return r.Get(id)
-}
-
 // All returns every patient in ID order.
 func (r *Registry) All() []Patient { return r.patients.Select(nil) }
 

@@ -30,9 +30,6 @@ func TestAddGet(t *testing.T) {
 	if _, err := r.Get("P-2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get(absent) = %v; want ErrNotFound", err)
 	}
-	if p, err := r.FindChip("276098100000007"); err != nil || p.ID != "P-1" {
-		t.Errorf("FindChip = %+v, %v", p, err)
-	}
 }
 
 func TestDuplicates(t *testing.T) {

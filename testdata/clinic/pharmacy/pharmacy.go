@@ -93,9 +93,6 @@ func LoadFormulary(path string) (int, error) {
 	return len(drugs), nil
 }
 
-// Drugs returns the formulary in code order.
-func Drugs() []Drug { return formulary.Select(nil) }
-
 // Lookup returns a drug of the formulary.
 func Lookup(code string) (Drug, error) {
 	d, ok := formulary.Get(code)

@@ -123,6 +123,3 @@ func RequireVet(id string) (Member, error) {
 func OnDuty(day time.Time, role Role) []Member {
 	return roster.Select(func(m Member) bool { return m.Role == role && m.WorksOn(day) })
 }
-
-// Members returns the whole roster in ID order.
-func Members() []Member { return roster.Select(nil) }

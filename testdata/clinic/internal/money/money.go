@@ -3,7 +3,6 @@
 package money
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,11 +56,6 @@ func (c *Cents) UnmarshalJSON(b []byte) error {
 	}
 	*c = v
 	return nil
-}
-
-// MarshalJSON writes the amount as a string, the way the fixtures hold it.
-func (c Cents) MarshalJSON() ([]byte, error) {
-	return json.Marshal(c.String())
 }
 
 // Times multiplies a unit price by a quantity.

@@ -77,13 +77,6 @@ func TestJSON(t *testing.T) {
 	if v.A != 4500 || v.B != 700 {
 		t.Errorf("unmarshal = %+v; want a=4500 b=700", v)
 	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out) != `{"a":"45.00","b":"7.00"}` {
-		t.Errorf("marshal = %s", out)
-	}
 	if err := json.Unmarshal([]byte(`{"a": "4.555"}`), &v); err == nil {
 		t.Error("unmarshal of three decimals succeeded")
 	}
