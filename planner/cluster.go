@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/graph/community"
 
@@ -62,7 +63,7 @@ func (pr *proposer) run(ctx context.Context) error {
 		pr.k = min(1, len(pr.units))
 		return nil
 	}
-	pr.louvain(1, pr.allUnits())
+	pr.louvainBest()
 	pr.attachIsolated()
 	pr.repair()
 	if err := ctx.Err(); err != nil {
@@ -99,30 +100,26 @@ func (pr *proposer) allUnits() []int {
 }
 
 // detectShared marks the packages named shared by the person, and the
-// small leaf libraries of the module: packages that call into no other
-// package of the module, are used (called or referenced) by at least three
-// others and at least a fifth of the module, hold no mutable shared
-// variable, and are no larger than the module's median package.
+// leaf libraries of the module: packages that call by name no package of
+// the module but shared ones (running a caller's callback does not count),
+// are used (called or referenced) by at least three other packages and at
+// least a fifth of the module, are smaller than the module's median
+// package, and serve no entry point. A library with mutable package state
+// is still shared; each use of that state from a service is a blocker.
 func (pr *proposer) detectShared() {
 	pg := pr.pg
 	for _, p := range pr.c.Shared {
 		pr.shared[pg.index[p]] = true
-	}
-	mutable := map[int]bool{}
-	for _, h := range pg.g.Hazards {
-		if h.Kind == analyzer.HazardSharedVar {
-			if i, ok := pg.index[h.Package]; ok {
-				mutable[i] = true
-			}
-		}
 	}
 	users := make([]map[int]bool, len(pg.paths))
 	for i := range users {
 		users[i] = map[int]bool{}
 	}
 	for a := range pg.paths {
-		for b := range pg.out[a] {
-			users[b][a] = true
+		for _, m := range []map[int]float64{pg.out[a]} {
+			for b := range m {
+				users[b][a] = true
+			}
 		}
 		for b := range pg.refs[a] {
 			users[b][a] = true
@@ -141,46 +138,73 @@ func (pr *proposer) detectShared() {
 		median = lines[len(lines)/2]
 	}
 	n := len(pg.paths)
-	for i, p := range pg.pkgs {
-		if p.Main || pr.pin[i] != "" || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
-			continue
-		}
-		calls := false
-		for _, w := range pg.out[i] {
-			if w > 0 {
-				calls = true
+	for changed := true; changed; {
+		changed = false
+		for i, p := range pg.pkgs {
+			if pr.shared[i] || p.Main || pr.pin[i] != "" || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
+				continue
 			}
+			leaf := true
+			for b, k := range pg.static[i] {
+				if k > 0 && !pr.shared[b] {
+					leaf = false
+				}
+			}
+			fanIn := len(users[i])
+			if !leaf || fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median {
+				continue
+			}
+			pr.shared[i] = true
+			changed = true
 		}
-		fanIn := len(users[i])
-		if calls || mutable[i] || fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines > median {
-			continue
-		}
-		pr.shared[i] = true
 	}
 }
 
-// detectEdge marks the entry-point packages: main packages, and packages
-// with HTTP handlers that only edge packages call. Pinned and shared
-// packages are never edge.
+// detectEdge marks the entry-point packages: main packages; wiring
+// packages (only main packages call them by name, and they call the
+// constructors — New… functions — of three or more non-shared packages);
+// and
+// packages with HTTP handlers that only edge packages call by name.
+// Pinned and shared packages are never edge.
 func (pr *proposer) detectEdge() {
 	pg := pr.pg
+	free := func(i int) bool { return !pr.edge[i] && !pr.shared[i] && pr.pin[i] == "" }
 	for i, p := range pg.pkgs {
 		if p.Main && !pr.shared[i] && pr.pin[i] == "" {
+			pr.edge[i] = true
+		}
+	}
+	callers := func(i int) []int {
+		var cs []int
+		for a := range pg.paths {
+			if a != i && pg.static[a][i] > 0 {
+				cs = append(cs, a)
+			}
+		}
+		return cs
+	}
+	for i := range pg.pkgs {
+		if !free(i) {
+			continue
+		}
+		cs := callers(i)
+		onlyMain := len(cs) > 0
+		for _, a := range cs {
+			onlyMain = onlyMain && pg.pkgs[a].Main
+		}
+		if onlyMain && len(pr.constructed(i)) >= 3 {
 			pr.edge[i] = true
 		}
 	}
 	for changed := true; changed; {
 		changed = false
 		for i := range pg.pkgs {
-			if pr.edge[i] || pr.shared[i] || pr.pin[i] != "" || !pg.hasEntry(i, analyzer.EntryHTTP) {
+			if !free(i) || !pg.hasEntry(i, analyzer.EntryHTTP) {
 				continue
 			}
 			onlyEdge := true
-			for a := range pg.in[i] {
-				if !pr.edge[a] {
-					onlyEdge = false
-					break
-				}
+			for _, a := range callers(i) {
+				onlyEdge = onlyEdge && pr.edge[a]
 			}
 			if onlyEdge {
 				pr.edge[i] = true
@@ -231,22 +255,23 @@ func (pr *proposer) buildUnits() {
 			}
 		}
 	}
-	mutable := map[int]bool{}
-	for _, h := range pg.g.Hazards {
-		if i, ok := pg.index[h.Package]; ok && h.Kind == analyzer.HazardSharedVar {
-			mutable[i] = true
+	// A mutable variable used by exactly one other package ties the two:
+	// they share state. (A variable many packages use cannot tie them all;
+	// it stays a blocker for the person to resolve.)
+	for _, owner := range sortedKeys(pg.mutable) {
+		users := pg.mutable[owner]
+		if len(users) != 1 || !core(owner) {
+			continue
 		}
-	}
-	for a := range n {
-		for b, v := range pg.vars[a] {
-			if v > 0 && mutable[b] && core(a) && core(b) {
-				// Pins win over variable glue: two pinned units stay apart.
-				ra, rb := uf.find(a), uf.find(b)
-				if pr.pin[ra] != "" && pr.pin[rb] != "" && pr.unitPinOf(uf, ra) != pr.unitPinOf(uf, rb) {
-					continue
-				}
-				uf.union(a, b)
+		for user := range users {
+			if !core(user) {
+				continue
 			}
+			ro, ru := uf.find(owner), uf.find(user)
+			if po, pu := pr.unitPinOf(uf, ro), pr.unitPinOf(uf, ru); po != "" && pu != "" && po != pu {
+				continue // pins win
+			}
+			uf.union(owner, user)
 		}
 	}
 	pr.unitOf = make([]int, n)
@@ -316,6 +341,30 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 		}
 	}
 	return ""
+}
+
+// resolutions are the Louvain resolutions Propose tries when the person set
+// no service count.
+var resolutions = []float64{0.5, 0.75, 1, 1.5, 2, 3, 4}
+
+// louvainBest runs Louvain at each resolution and keeps the split that
+// scores best on the objective (at resolution 1 when a service count is
+// set: merges and splits reach the count from there).
+func (pr *proposer) louvainBest() {
+	if pr.c.Services > 0 {
+		pr.louvain(1, pr.allUnits())
+		return
+	}
+	best := math.Inf(-1)
+	var bestComm []int
+	var bestK int
+	for _, res := range resolutions {
+		pr.louvain(res, pr.allUnits())
+		if o := pr.objective(); o > best+1e-12 {
+			best, bestComm, bestK = o, slices.Clone(pr.comm), pr.k
+		}
+	}
+	pr.comm, pr.k = bestComm, bestK
 }
 
 // louvain assigns the given units to communities by Louvain community
@@ -506,7 +555,7 @@ func (pr *proposer) attach(u, k int) float64 {
 // partition returns the package-level partition: communities 0..k-1, the
 // edge service k (when there is one), shared packages -1.
 func (pr *proposer) partition() partition {
-	pt := partition{comm: make([]int, len(pr.pg.paths)), k: pr.k}
+	pt := partition{comm: make([]int, len(pr.pg.paths)), k: pr.k, shared: map[int]bool{}}
 	edge := -1
 	if pr.hasEdge() {
 		edge = pr.k
@@ -516,6 +565,7 @@ func (pr *proposer) partition() partition {
 		switch {
 		case pr.shared[i]:
 			pt.comm[i] = -1
+			pt.shared[i] = true
 		case pr.edge[i]:
 			pt.comm[i] = edge
 		default:
@@ -717,4 +767,23 @@ func (pr *proposer) neighbourComms(u int) []int {
 		seen[pr.comm[v]] = true
 	}
 	return sortedKeys(seen)
+}
+
+// constructed returns the non-shared, non-main packages whose New…
+// functions package i calls by name.
+func (pr *proposer) constructed(i int) map[int]bool {
+	pg := pr.pg
+	out := map[int]bool{}
+	for _, c := range pg.g.Calls {
+		if c.Dynamic() || pg.funcPkg(c.Caller) != i {
+			continue
+		}
+		f := pg.funcs[c.Callee]
+		b := pg.funcPkg(c.Callee)
+		if f == nil || b < 0 || b == i || pr.shared[b] || pg.pkgs[b].Main || f.Recv != "" || !strings.HasPrefix(f.Name, "New") {
+			continue
+		}
+		out[b] = true
+	}
+	return out
 }

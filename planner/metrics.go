@@ -1,12 +1,12 @@
 package planner
 
-// This file computes the scores of METRICS.md at package level: a member is
-// a package, and an edge is an ordered pair of distinct packages with at
-// least one call between them (static and call-graph-resolved calls alike),
-// weighted Σ ln(1+count) over the caller→callee function pairs it
-// aggregates. Calls inside one package join no two members and are not
-// counted. Shared packages belong to no service: calls into them are linked
-// code, not crossings, and they are left out of every score.
+// This file computes the scores of METRICS.md. ICP is measured on function
+// pairs; the others at package level: a member is a package, and an edge is
+// an ordered pair of distinct packages with at least one call between them
+// (static and call-graph-resolved calls alike), weighted Σ ln(1+count) over
+// the caller→callee function pairs it aggregates. Shared packages belong to
+// no service: calls into them never cross, and they are members of no
+// service.
 
 import (
 	"math"
@@ -40,8 +40,9 @@ func (o ScoreOptions) band(n int) (lo, hi int) {
 // partition assigns every package of a pkgGraph (by index) to a service in
 // [0, k), or to none (-1: shared or left out).
 type partition struct {
-	comm []int
-	k    int
+	comm   []int
+	k      int
+	shared map[int]bool // of the packages with comm -1, those shared
 }
 
 // sizes returns the number of packages in each service.
@@ -66,8 +67,22 @@ func score(pg *pkgGraph, pt partition, opt ScoreOptions) Scores {
 	}
 
 	// ICP — Kalia et al., Mono2Micro (FSE'21): Σ weight of crossing edges ÷
-	// Σ weight of all edges, weights ln(1+count) per function pair.
+	// Σ weight of all edges, on caller→callee function pairs weighted
+	// ln(1+count) (count: the pair's call sites). All pairs count, those
+	// inside one package and those into shared packages (they stay
+	// in-process) too; pairs touching a package in no service and not
+	// shared are left out.
 	var total, cross float64
+	for _, fp := range pg.pairs {
+		ca, cb := pt.comm[fp.from], pt.comm[fp.to]
+		if ca < 0 && !pt.shared[fp.from] || cb < 0 && !pt.shared[fp.to] {
+			continue
+		}
+		total += fp.w
+		if ca >= 0 && cb >= 0 && ca != cb {
+			cross += fp.w
+		}
+	}
 	// SM — Jin et al., FoSCI (TSE'19), Bunch's basic MQ: μ_k and σ_ij count
 	// ordered package pairs with a call (0/1 edges, so SM stays in [−1, 1]).
 	mu := make([]float64, k)
@@ -86,12 +101,10 @@ func score(pg *pkgGraph, pt partition, opt ScoreOptions) Scores {
 			if cb < 0 || w <= 0 {
 				continue
 			}
-			total += w
 			if ca == cb {
 				mu[ca]++
 				continue
 			}
-			cross += w
 			sigma[[2]int{ca, cb}]++
 			sigmaW[[2]int{ca, cb}] += w
 			calledFromOutside[b] = true

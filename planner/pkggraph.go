@@ -1,8 +1,10 @@
 package planner
 
 import (
+	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/cleave-go/cleave/analyzer"
 )
@@ -22,8 +24,25 @@ type pkgGraph struct {
 	in   []map[int]float64 // call weight To←From
 	refs []map[int]int     // type/const/var references From→To
 	vars []map[int]int     // package-variable uses From→To
+	// static counts the call sites From→To that name their callee (no
+	// interface or func-value dispatch): what From depends on, as opposed
+	// to callbacks it runs.
+	static []map[int]int
 
 	entries map[int][]string // package → entry kinds
+
+	// mutable maps each package owning a variable that a shared-var hazard
+	// names to the packages using it.
+	mutable map[int]map[int]bool
+
+	// pairs are the caller→callee function pairs, within packages too,
+	// with their weight ln(1+count): the edges ICP is measured on.
+	pairs []funcPair
+}
+
+type funcPair struct {
+	from, to int // packages
+	w        float64
 }
 
 func newPkgGraph(g *analyzer.Graph) *pkgGraph {
@@ -41,11 +60,13 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 	pg.in = make([]map[int]float64, n)
 	pg.refs = make([]map[int]int, n)
 	pg.vars = make([]map[int]int, n)
+	pg.static = make([]map[int]int, n)
 	for i := range n {
 		pg.out[i] = map[int]float64{}
 		pg.in[i] = map[int]float64{}
 		pg.refs[i] = map[int]int{}
 		pg.vars[i] = map[int]int{}
+		pg.static[i] = map[int]int{}
 	}
 	for _, f := range g.Funcs {
 		pg.funcs[f.ID] = f
@@ -59,12 +80,29 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		for _, c := range g.Calls {
 			counts[pair{c.Caller, c.Callee}]++
 		}
-		for pr, c := range counts {
+		for _, c := range g.Calls {
+			if a, b := pg.funcPkg(c.Caller), pg.funcPkg(c.Callee); a >= 0 && b >= 0 && a != b && !c.Dynamic() {
+				pg.static[a][b]++
+			}
+		}
+		keys := make([]pair, 0, len(counts))
+		for pr := range counts {
+			keys = append(keys, pr)
+		}
+		slices.SortFunc(keys, func(x, y pair) int {
+			return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to))
+		})
+		for _, pr := range keys {
+			c := counts[pr]
 			a, b := pg.funcPkg(pr.from), pg.funcPkg(pr.to)
-			if a < 0 || b < 0 || a == b {
+			if a < 0 || b < 0 {
 				continue
 			}
 			w := math.Log1p(float64(c))
+			pg.pairs = append(pg.pairs, funcPair{a, b, w})
+			if a == b {
+				continue
+			}
 			pg.out[a][b] += w
 			pg.in[b][a] += w
 		}
@@ -77,6 +115,8 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 			}
 			pg.out[a][b] += d.Weight
 			pg.in[b][a] += d.Weight
+			pg.static[a][b] += d.Sites
+			pg.pairs = append(pg.pairs, funcPair{a, b, d.Weight})
 		}
 	}
 	for _, d := range g.Deps {
@@ -90,6 +130,23 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		}
 		if d.Vars > 0 {
 			pg.vars[a][b] += d.Vars
+		}
+	}
+	pg.mutable = map[int]map[int]bool{}
+	for _, h := range g.Hazards {
+		if h.Kind != analyzer.HazardSharedVar {
+			continue
+		}
+		owner, ok := pg.index[objectPackage(h.Object)]
+		user, ok2 := pg.index[h.Package]
+		if !ok || !ok2 {
+			continue
+		}
+		if pg.mutable[owner] == nil {
+			pg.mutable[owner] = map[int]bool{}
+		}
+		if user != owner {
+			pg.mutable[owner][user] = true
 		}
 	}
 	for _, e := range g.Entries {
@@ -134,4 +191,14 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// objectPackage returns the package path of a package-qualified object
+// name: "example.com/m/config.Current" → "example.com/m/config".
+func objectPackage(obj string) string {
+	slash := strings.LastIndexByte(obj, '/')
+	if dot := strings.IndexByte(obj[slash+1:], '.'); dot >= 0 {
+		return obj[:slash+1+dot]
+	}
+	return obj
 }

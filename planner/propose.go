@@ -203,3 +203,12 @@ func (pg *pkgGraph) weightBetween(a, b int) float64 {
 	}
 	return w
 }
+
+func (c Constraints) sharedWish(path string) bool {
+	for _, s := range c.Shared {
+		if s == path {
+			return true
+		}
+	}
+	return false
+}

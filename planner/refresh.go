@@ -53,7 +53,7 @@ func report(s *split, opt ScoreOptions) Report {
 	r := Report{Split: evaluate(s, opt)}
 	with := func(comm []int, k int) Scores {
 		b := *s
-		b.pt = partition{comm: comm, k: k}
+		b.pt = partition{comm: comm, k: k, shared: s.shared}
 		b.names = make([]string, k)
 		for i := range b.names {
 			b.names[i] = fmt.Sprintf("s%d", i)

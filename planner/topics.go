@@ -41,6 +41,7 @@ func resolve(pg *pkgGraph, p *Plan) *split {
 		}
 	}
 	s.pt.k = len(p.Services)
+	s.pt.shared = s.shared
 	for _, kc := range p.Constraints.Kinds {
 		s.kinds[kc.Function] = kc.Kind
 	}
@@ -200,7 +201,7 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 			}
 			continue
 		}
-		if h.Kind == analyzer.HazardSharedVar && s.varCrosses(h.Package) {
+		if h.Kind == analyzer.HazardSharedVar && s.varCrosses(h) {
 			bs = append(bs, b)
 		}
 	}
@@ -210,22 +211,29 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
 }
 
-// varCrosses reports whether the variables of package path are used from a
-// service that does not own them.
-func (s *split) varCrosses(path string) bool {
-	v, ok := s.pg.index[path]
-	if !ok {
+// varCrosses reports whether the variable of a shared-var hazard is used
+// from a service that does not own it: the hazard's package and the
+// variable's are in different services, or the variable's package is
+// shared and its users are in two services or more (each would get its own
+// copy).
+func (s *split) varCrosses(h *analyzer.Hazard) bool {
+	owner, ok := s.pg.index[objectPackage(h.Object)]
+	user, ok2 := s.pg.index[h.Package]
+	if !ok || !ok2 {
 		return false
 	}
-	owner := s.pt.comm[v]
-	users := map[int]bool{}
-	if owner >= 0 {
-		users[owner] = true
+	co, cu := s.pt.comm[owner], s.pt.comm[user]
+	if co >= 0 {
+		return cu >= 0 && cu != co
 	}
-	for u := range s.pg.vars {
-		if s.pg.vars[u][v] > 0 && s.pt.comm[u] >= 0 {
-			users[s.pt.comm[u]] = true
+	if !s.shared[owner] {
+		return false
+	}
+	svcs := map[int]bool{}
+	for u := range s.pg.mutable[owner] {
+		if c := s.pt.comm[u]; c >= 0 {
+			svcs[c] = true
 		}
 	}
-	return len(users) > 1
+	return len(svcs) > 1
 }
