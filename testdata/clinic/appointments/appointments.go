@@ -68,6 +68,7 @@ var (
 	ErrUnknownKind = errors.New("unknown kind of visit")
 	ErrSlotTaken   = errors.New("slot taken")
 	ErrClosed      = errors.New("clinic closed")
+	ErrOffGrid     = errors.New("not on the booking grid")
 	ErrPast        = errors.New("time has passed")
 	ErrOffDuty     = errors.New("vet not on duty")
 	ErrStatus      = errors.New("wrong status")
@@ -128,7 +129,7 @@ func check(patientID, vetID string, kind Kind, start time.Time) (Appointment, er
 		return a, fmt.Errorf("%s: %w", start.Format("Mon 15:04"), ErrClosed)
 	}
 	if start.Sub(open)%(time.Duration(cfg.SlotMinutes)*time.Minute) != 0 {
-		return a, fmt.Errorf("%s is off the %d-minute grid: %w", start.Format("15:04"), cfg.SlotMinutes, ErrClosed)
+		return a, fmt.Errorf("%s, %d-minute slots: %w", start.Format("15:04"), cfg.SlotMinutes, ErrOffGrid)
 	}
 	if !vet.WorksOn(start) {
 		return a, fmt.Errorf("%s on %s: %w", vet.Name, start.Format(time.DateOnly), ErrOffDuty)

@@ -65,7 +65,7 @@ func TestBookChecks(t *testing.T) {
 		{"patient busy", "P1", "V02", Checkup, "2026-04-06 09:30", ErrSlotTaken},
 		{"before opening", "P2", "V01", Checkup, "2026-04-06 08:45", ErrClosed},
 		{"runs past closing", "P2", "V01", Dental, "2026-04-06 16:30", ErrClosed},
-		{"off the grid", "P2", "V01", Checkup, "2026-04-06 11:05", ErrClosed},
+		{"off the grid", "P2", "V01", Checkup, "2026-04-06 11:05", ErrOffGrid},
 		{"saturday", "P2", "V02", Checkup, "2026-04-11 10:00", ErrClosed},
 		{"vet's day off", "P2", "V03", Checkup, "2026-04-06 10:00", ErrOffDuty},
 		{"vet on leave", "P2", "V02", Checkup, "2026-04-09 10:00", ErrOffDuty},
