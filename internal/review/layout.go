@@ -12,6 +12,8 @@ import (
 // (one curved arrow per producer, consumer and kind). Coordinates are SVG
 // user units; the page draws it as is.
 type Layout struct {
+	X      float64 `json:"x"` // the drawing's view box
+	Y      float64 `json:"y"`
 	Width  float64 `json:"width"`
 	Height float64 `json:"height"`
 	Nodes  []Node  `json:"nodes"`
@@ -90,20 +92,31 @@ func layout(v *View) *Layout {
 	}
 
 	order := ringOrder(v, weight)
-	cx, cy := l.Width/2, l.Height/2
-	rx, ry := (l.Width-nodeW)/2-28, (l.Height-nodeH)/2-22
+	// Points on a circle, stretched so that they fill the drawing.
+	unit := make([][2]float64, n)
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for i := range order {
+		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
+		if n == 2 {
+			a = math.Pi * float64(i)
+		}
+		unit[i] = [2]float64{math.Cos(a), math.Sin(a)}
+		for k := range 2 {
+			lo[k], hi[k] = math.Min(lo[k], unit[i][k]), math.Max(hi[k], unit[i][k])
+		}
+	}
+	margin := [2]float64{nodeW/2 + 40, nodeH/2 + 40}
 	pos := map[string][2]float64{}
 	for i, name := range order {
-		var x, y float64
-		switch n {
-		case 1:
-			x, y = cx, cy
-		case 2:
-			x, y = cx+float64(2*i-1)*rx*0.75, cy
-		default:
-			a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
-			x, y = cx+rx*math.Cos(a), cy+ry*math.Sin(a)
+		var c [2]float64
+		for k, size := range [2]float64{l.Width, l.Height} {
+			if hi[k]-lo[k] < 1e-9 {
+				c[k] = size / 2
+			} else {
+				c[k] = margin[k] + (unit[i][k]-lo[k])/(hi[k]-lo[k])*(size-2*margin[k])
+			}
 		}
+		x, y := c[0], c[1]
 		pos[name] = [2]float64{x, y}
 		l.Nodes = append(l.Nodes, Node{Service: name, Color: color[name],
 			X: round1(x - nodeW/2), Y: round1(y - nodeH/2), W: nodeW, H: nodeH})
@@ -127,22 +140,47 @@ func layout(v *View) *Layout {
 		// than requests so both kinds between a pair stay apart.
 		dx, dy := p2[0]-p0[0], p2[1]-p0[1]
 		d := math.Hypot(dx, dy)
-		bend := 26.0
+		bend := 34.0
 		if lk.Kind != "request" {
-			bend = 62
+			bend = 80
 		}
 		nx, ny := -dy/d, dx/d
 		c := [2]float64{(p0[0]+p2[0])/2 + nx*bend, (p0[1]+p2[1])/2 + ny*bend}
-		s := boxExit(p0, c, 4)
-		e := boxExit(p2, c, 9) // room for the arrow head
+		s := boxExit(p0, c, 3)
+		e := boxExit(p2, c, 11) // room for the arrow head
 		lk.Path = fmt.Sprintf("M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f", s[0], s[1], c[0], c[1], e[0], e[1])
 		lk.LX = round1(0.25*s[0] + 0.5*c[0] + 0.25*e[0])
 		lk.LY = round1(0.25*s[1] + 0.5*c[1] + 0.25*e[1])
-		lk.Width = round1(math.Min(1.5+1.6*math.Sqrt(float64(lk.Sites)), 9))
+		lk.Width = round1(math.Min(1.5+1.1*math.Sqrt(float64(lk.Sites)), 6.5))
 		slices.Sort(lk.Topics)
 		l.Links = append(l.Links, *lk)
 	}
+	l.fit()
 	return l
+}
+
+// fit shrinks the view box to the nodes and the curves' labels, with a
+// margin, so the drawing uses the space it is given.
+func (l *Layout) fit() {
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	grow := func(x, y float64) {
+		lo[0], lo[1] = math.Min(lo[0], x), math.Min(lo[1], y)
+		hi[0], hi[1] = math.Max(hi[0], x), math.Max(hi[1], y)
+	}
+	for _, n := range l.Nodes {
+		grow(n.X, n.Y)
+		grow(n.X+n.W, n.Y+n.H)
+	}
+	for _, lk := range l.Links {
+		grow(lk.LX-16, lk.LY-12)
+		grow(lk.LX+16, lk.LY+12)
+	}
+	if math.IsInf(lo[0], 1) {
+		return
+	}
+	const pad = 16
+	l.X, l.Y = round1(lo[0]-pad), round1(lo[1]-pad)
+	l.Width, l.Height = round1(hi[0]-lo[0]+2*pad), round1(hi[1]-lo[1]+2*pad)
 }
 
 // sitesFrom counts the sites of t that belong to producer p. Sites are

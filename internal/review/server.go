@@ -133,7 +133,9 @@ func (s *Server) Plan() *planner.Plan {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	addr := ln.Addr().String()
 	hosts := map[string]bool{addr: true}
-	if _, port, err := net.SplitHostPort(addr); err == nil {
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		hosts = nil // reachable under any name; the token still guards it
+	} else if _, port, err := net.SplitHostPort(addr); err == nil {
 		hosts["localhost:"+port] = true
 		hosts["127.0.0.1:"+port] = true
 		hosts["[::1]:"+port] = true

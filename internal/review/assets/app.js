@@ -136,11 +136,11 @@
     var g = clear("graph");
     var L = view.layout;
     if (!L || !L.nodes.length) { g.appendChild(el("div", { "class": "empty", text: "No services." })); return; }
-    var svg = sv("svg", { viewBox: "0 0 " + L.width + " " + L.height, role: "img", "aria-label": "services and the topics between them" });
+    var svg = sv("svg", { viewBox: [L.x, L.y, L.width, L.height].join(" "), role: "img", "aria-label": "services and the topics between them" });
     var defs = sv("defs");
     for (var i = 0; i < 10; i++) {
-      defs.appendChild(sv("marker", { id: "arrow" + i, "class": "arrow c" + i, viewBox: "0 0 10 10", refX: 6, refY: 5,
-        markerWidth: 7, markerHeight: 7, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
+      defs.appendChild(sv("marker", { id: "arrow" + i, "class": "arrow c" + i, viewBox: "0 0 10 10", refX: 2, refY: 5,
+        markerWidth: 11, markerHeight: 11, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
         sv("path", { d: "M0,0 L10,5 L0,10 z" })));
     }
     svg.appendChild(defs);
@@ -275,7 +275,7 @@
     if (view.live) {
       var input = el("input", { placeholder: "new service name", "aria-label": "new service name", id: "new-service", spellcheck: "false" });
       var form = el("form", { "class": "card newsvc" }, el("h3", { text: "New service" }), input,
-        el("button", { "class": "btn", type: "submit", text: "Create" }),
+        el("button", { "class": "btn", type: "submit", id: "create", text: "Create" }),
         el("div", { "class": "hint", text: "a lower-case Go identifier; then drag packages into it" }));
       form.addEventListener("submit", function (ev) { ev.preventDefault(); edit({ op: "create", service: input.value.trim() }); });
       box.appendChild(form);
