@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -96,9 +97,9 @@ func TestMNO(t *testing.T) {
 		want int
 	}{
 		{[]int{0, 0, 1, 1}, []int{0, 0, 1, 1}, 0},
-		{[]int{0, 1, 2, 3}, []int{0, 0, 0, 0}, 3},       // three joins
-		{[]int{0, 0, 0, 0}, []int{0, 0, 1, 1}, 2},       // two moves
-		{[]int{0, 0, 1, 1, 2}, []int{0, 0, 0, 1, 1}, 2}, // move one, join one
+		{[]int{0, 1, 2, 3}, []int{0, 0, 0, 0}, 3},             // three joins
+		{[]int{0, 0, 0, 0}, []int{0, 0, 1, 1}, 2},             // two moves
+		{[]int{0, 0, 1, 1, 2}, []int{0, 0, 0, 1, 1}, 2},       // move one, join one
 		{[]int{0, 1, 1, 2, 2, 2}, []int{0, 0, 0, 1, 1, 1}, 1}, // one join
 	}
 	for _, tt := range tests {
@@ -233,5 +234,18 @@ func TestMoJoFMAndPrecisionRecall(t *testing.T) {
 	p, r := PrecisionRecall(a, b)
 	if !near(p, (1+0.75)/2) || !near(r, (2.0/3+1)/2) {
 		t.Errorf("PrecisionRecall(%v, %v) = %v, %v; want %v, %v", a, b, p, r, 0.875, 5.0/6)
+	}
+}
+
+func TestModularityMatchesGonum(t *testing.T) {
+	g := shopGraph()
+	pg := newPkgGraph(g)
+	p, err := Propose(context.Background(), g, Constraints{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := resolve(pg, p)
+	if got, want := modularity(pg, s.pt), gonumQ(pg, s.pt); !near(got, want) {
+		t.Errorf("modularity = %v; gonum community.Q = %v", got, want)
 	}
 }

@@ -35,6 +35,10 @@ type pkgGraph struct {
 	// names to the packages using it.
 	mutable map[int]map[int]bool
 
+	// callPkg holds, for each call of g.Calls, the packages of its caller
+	// and callee (-1 when unknown).
+	callPkg [][2]int
+
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
 	pairs []funcPair
@@ -148,6 +152,10 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		if user != owner {
 			pg.mutable[owner][user] = true
 		}
+	}
+	pg.callPkg = make([][2]int, len(g.Calls))
+	for i, c := range g.Calls {
+		pg.callPkg[i] = [2]int{pg.funcPkg(c.Caller), pg.funcPkg(c.Callee)}
 	}
 	for _, e := range g.Entries {
 		if i := pg.funcPkg(e.Func); i >= 0 {

@@ -40,9 +40,7 @@ func refresh(pg *pkgGraph, p *Plan) {
 // evaluate scores one partition, topics and blockers included.
 func evaluate(s *split, opt ScoreOptions) Scores {
 	sc := score(s.pg, s.pt, opt)
-	ts := s.topics()
-	sc.Topics = len(ts)
-	sc.Blockers = len(s.blockers(ts))
+	sc.Topics, sc.Blockers = s.counts()
 	return sc
 }
 

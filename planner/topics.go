@@ -58,8 +58,8 @@ type crossing struct {
 // order.
 func (s *split) crossings() []crossing {
 	var cs []crossing
-	for _, c := range s.pg.g.Calls {
-		a, b := s.pg.funcPkg(c.Caller), s.pg.funcPkg(c.Callee)
+	for i, c := range s.pg.g.Calls {
+		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
 		if a < 0 || b < 0 {
 			continue
 		}
@@ -236,4 +236,26 @@ func (s *split) varCrosses(h *analyzer.Hazard) bool {
 		}
 	}
 	return len(svcs) > 1
+}
+
+// counts returns the number of topics and blockers of s without building
+// them: the distinct callees of crossing calls, and the hazards blockers
+// would list.
+func (s *split) counts() (topics, blockers int) {
+	callees := map[string]bool{}
+	for _, c := range s.crossings() {
+		callees[c.call.Callee] = true
+	}
+	seen := map[Blocker]bool{}
+	for _, h := range s.pg.g.Hazards {
+		switch {
+		case h.Func != "" && callees[h.Func]:
+		case h.Func == "" && h.Kind == analyzer.HazardSharedVar && s.varCrosses(h):
+		default:
+			continue
+		}
+		// As in blockers: one per hazard position, kind and callee.
+		seen[Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix, Topic: h.Func}] = true
+	}
+	return len(callees), len(seen)
 }
