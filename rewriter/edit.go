@@ -1,0 +1,480 @@
+package rewriter
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/token"
+	"go/types"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// edit replaces src[start:end] with text.
+type edit struct {
+	start, end int
+	text       string
+	// drops are the identifiers whose uses the edit removes from the file
+	// (the package name of pkg.F when F's call moves to a stub).
+	drops []*ast.Ident
+}
+
+// svcRef is a reference from an edited file to a generated package: the
+// name the file imports it by is decided once all edits of the file are known.
+const svcMark = "\x00svc:"
+
+func (r *rewrite) off(p token.Pos) int { return r.fset.Position(p).Offset }
+
+// editSites turns every live site into edits of its file.
+func (r *rewrite) editSites() {
+	for _, t := range r.topics {
+		for _, s := range t.sites {
+			if !t.live() || s.skip != "" || s.done {
+				continue
+			}
+			ref := svcMark + t.svc.path + "\x00"
+			f := s.file
+			switch s.shape {
+			case shapeFunc:
+				fun := ast.Unparen(s.call.Fun)
+				e := edit{start: r.off(fun.Pos()), end: r.off(fun.End()), text: ref + t.stub}
+				if sel, ok := fun.(*ast.SelectorExpr); ok {
+					if id, ok := sel.X.(*ast.Ident); ok {
+						e.drops = append(e.drops, id)
+					}
+				}
+				f.edits = append(f.edits, e)
+			case shapeMethod, shapeIface:
+				recvStart := r.off(s.sel.X.Pos())
+				pre := ref + t.stub + "("
+				if s.addr {
+					pre += "&"
+				}
+				f.edits = append(f.edits, edit{start: recvStart, end: recvStart, text: pre})
+				sep := s.path + ", "
+				if len(s.call.Args) == 0 {
+					sep = s.path
+				}
+				f.edits = append(f.edits, edit{start: r.off(s.sel.X.End()), end: r.off(s.call.Lparen) + 1, text: sep})
+			case shapeMethodVal:
+				start := r.off(s.sel.X.Pos())
+				pre := ref + t.stub + "Func("
+				if s.addr {
+					pre += "&"
+				}
+				f.edits = append(f.edits, edit{start: start, end: start, text: pre})
+				f.edits = append(f.edits, edit{start: r.off(s.sel.X.End()), end: r.off(s.sel.End()), text: s.path + ")"})
+			}
+			f.sites = append(f.sites, s.pos)
+		}
+	}
+}
+
+// bindConstructors wraps, in the non-test code outside a service, every
+// expression that makes a receiver of one of the service's method topics
+// (a constructor call returning *T, or &T{...}) in that service's Bind
+// function, so that the service's own process serves with the instance its
+// wiring made.
+func (r *rewrite) bindConstructors() {
+	want := map[string]*svcPkg{} // type key → svc
+	names := map[string]string{}
+	for _, s := range r.svcs {
+		for _, n := range s.recvTypes() {
+			k := n.Obj().Pkg().Path() + "." + n.Obj().Name()
+			want[k] = s
+			names[k] = n.Obj().Name()
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	for _, rel := range sortedKeys(r.files) {
+		f := r.files[rel]
+		if f.test || strings.HasPrefix(rel, GenDir+"/") {
+			continue
+		}
+		info := f.pkg.TypesInfo
+		var stack []ast.Node
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			stack = append(stack, n)
+			e, ok := n.(ast.Expr)
+			if !ok {
+				return true
+			}
+			isCall := false
+			switch x := e.(type) {
+			case *ast.CallExpr:
+				isCall = true
+			case *ast.UnaryExpr:
+				if _, ok := x.X.(*ast.CompositeLit); !ok || x.Op != token.AND {
+					return true
+				}
+			default:
+				return true
+			}
+			tv, ok := info.Types[e]
+			if !ok {
+				return true
+			}
+			pt, ok := tv.Type.(*types.Pointer)
+			if !ok {
+				return true
+			}
+			n2 := recvNamed(pt)
+			if n2 == nil || n2.Obj().Pkg() == nil {
+				return true
+			}
+			k := n2.Obj().Pkg().Path() + "." + n2.Obj().Name()
+			s := want[k]
+			if s == nil || r.svcOf[f.pkg.PkgPath] == s.service {
+				return true
+			}
+			if isCall {
+				fn := calleeFunc(info, e.(*ast.CallExpr))
+				if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != n2.Obj().Pkg().Path() {
+					return true
+				}
+			}
+			// Already wrapped by an earlier apply?
+			if len(stack) >= 2 {
+				if c, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
+					if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == s.path {
+						return false
+					}
+				}
+			}
+			ref := svcMark + s.path + "\x00"
+			f.edits = append(f.edits,
+				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + "Bind" + names[k] + "("},
+				edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
+			r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: s.service, Reason: "binds *" + n2.Obj().Pkg().Name() + "." + n2.Obj().Name() + " in the " + s.service + " service"})
+			return false
+		})
+	}
+}
+
+func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
+	fun := ast.Unparen(call.Fun)
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	var obj types.Object
+	switch e := fun.(type) {
+	case *ast.Ident:
+		obj = info.Uses[e]
+	case *ast.SelectorExpr:
+		if sel := info.Selections[e]; sel != nil {
+			obj = sel.Obj()
+		} else {
+			obj = info.Uses[e.Sel]
+		}
+	}
+	fn, _ := obj.(*types.Func)
+	return fn
+}
+
+// applyEdits computes the new contents of every edited file.
+func (r *rewrite) applyEdits() error {
+	for _, rel := range sortedKeys(r.files) {
+		f := r.files[rel]
+		if len(f.edits) == 0 {
+			continue
+		}
+		out, err := r.editFile(f)
+		if err != nil {
+			return fmt.Errorf("apply: %s: %w", rel, err)
+		}
+		r.put(rel, out)
+	}
+	return nil
+}
+
+func (r *rewrite) editFile(f *srcFile) ([]byte, error) {
+	edits := append([]edit(nil), f.edits...)
+	// Import names for the generated packages.
+	refs := map[string]string{}
+	var positions []token.Pos
+	for _, e := range edits {
+		if i := strings.Index(e.text, svcMark); i >= 0 {
+			p := e.text[i+len(svcMark):]
+			p = p[:strings.IndexByte(p, 0)]
+			refs[p] = ""
+			positions = append(positions, r.fset.File(f.ast.Pos()).Pos(e.start))
+		}
+	}
+	info := f.pkg.TypesInfo
+	var newImports []string
+	for _, p := range sortedKeys(refs) {
+		name, existing := r.importName(f, p, positions)
+		refs[p] = name
+		if !existing {
+			spec := strconv.Quote(p)
+			if name != path.Base(p) {
+				spec = name + " " + spec
+			}
+			newImports = append(newImports, spec)
+		}
+	}
+	for i := range edits {
+		for p, name := range refs {
+			edits[i].text = strings.ReplaceAll(edits[i].text, svcMark+p+"\x00", name+".")
+		}
+	}
+	// Imports no code uses any more.
+	dropped := map[*ast.Ident]bool{}
+	for _, e := range edits {
+		for _, id := range e.drops {
+			dropped[id] = true
+		}
+	}
+	if len(dropped) > 0 {
+		uses := map[*types.PkgName]int{}
+		for id, obj := range info.Uses {
+			if pn, ok := obj.(*types.PkgName); ok && !dropped[id] && r.fset.File(id.Pos()) == r.fset.File(f.ast.Pos()) {
+				uses[pn]++
+			}
+		}
+		for _, spec := range f.ast.Imports {
+			pn := pkgNameOf(info, spec)
+			if pn == nil || uses[pn] > 0 || spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
+				continue
+			}
+			used := false
+			for id := range dropped {
+				if info.Uses[id] == pn {
+					used = true
+				}
+			}
+			if used {
+				edits = append(edits, r.deleteSpec(f, spec))
+			}
+		}
+	}
+	if len(newImports) > 0 {
+		edits = append(edits, r.addImports(f, newImports))
+	}
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].start != edits[j].start {
+			return edits[i].start < edits[j].start
+		}
+		return edits[i].end < edits[j].end
+	})
+	var b bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		if e.start < last {
+			return nil, fmt.Errorf("overlapping edits at offset %d", e.start)
+		}
+		b.Write(f.src[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.Write(f.src[last:])
+	out, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("rewritten file does not parse: %w", err)
+	}
+	return out, nil
+}
+
+func pkgNameOf(info *types.Info, spec *ast.ImportSpec) *types.PkgName {
+	if spec.Name != nil {
+		pn, _ := info.Defs[spec.Name].(*types.PkgName)
+		return pn
+	}
+	pn, _ := info.Implicits[spec].(*types.PkgName)
+	return pn
+}
+
+// importName returns the name f should import path by: the name of an
+// existing import, or the package name, numbered until nothing in scope at
+// any of the positions has that name.
+func (r *rewrite) importName(f *srcFile, p string, positions []token.Pos) (string, bool) {
+	info := f.pkg.TypesInfo
+	for _, spec := range f.ast.Imports {
+		if q, _ := strconv.Unquote(spec.Path.Value); q == p {
+			if pn := pkgNameOf(info, spec); pn != nil && r.visible(f, pn.Name(), pn, positions) {
+				return pn.Name(), true
+			}
+		}
+	}
+	base := path.Base(p)
+	for i := 1; ; i++ {
+		name := base
+		if i > 1 {
+			name = base + strconv.Itoa(i)
+		}
+		if r.visible(f, name, nil, positions) && !r.fileHasName(f, name) {
+			return name, false
+		}
+	}
+}
+
+// visible reports whether name resolves to want (nil: to nothing) at every position.
+func (r *rewrite) visible(f *srcFile, name string, want types.Object, positions []token.Pos) bool {
+	scope := f.pkg.Types.Scope()
+	for _, pos := range positions {
+		inner := scope.Innermost(pos)
+		if inner == nil {
+			inner = scope
+		}
+		if _, obj := inner.LookupParent(name, pos); obj != want {
+			if want == nil && obj != nil && obj.Parent() == types.Universe {
+				return false
+			}
+			if obj != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fileHasName reports whether an import of f or a declaration anywhere in
+// f's package already uses name.
+func (r *rewrite) fileHasName(f *srcFile, name string) bool {
+	for _, spec := range f.ast.Imports {
+		n := ""
+		if spec.Name != nil {
+			n = spec.Name.Name
+		} else if pn := pkgNameOf(f.pkg.TypesInfo, spec); pn != nil {
+			n = pn.Name()
+		}
+		if n == name {
+			return true
+		}
+	}
+	return f.pkg.Types.Scope().Lookup(name) != nil
+}
+
+// deleteSpec removes an import spec and its line.
+func (r *rewrite) deleteSpec(f *srcFile, spec *ast.ImportSpec) edit {
+	start, end := r.off(spec.Pos()), r.off(spec.End())
+	if spec.Doc != nil {
+		start = r.off(spec.Doc.Pos())
+	}
+	if spec.Comment != nil {
+		end = r.off(spec.Comment.End())
+	}
+	ls := bytes.LastIndexByte(f.src[:start], '\n') + 1
+	if strings.TrimSpace(string(f.src[ls:start])) == "" {
+		start = ls
+	}
+	if le := bytes.IndexByte(f.src[end:], '\n'); le >= 0 && strings.TrimSpace(string(f.src[end:end+le])) == "" {
+		end += le + 1
+	}
+	// A lone import outside parentheses goes with its keyword.
+	for _, d := range f.ast.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT && !g.Lparen.IsValid() && len(g.Specs) == 1 && g.Specs[0] == spec {
+			start, end = r.off(g.Pos()), r.off(g.End())
+			if le := bytes.IndexByte(f.src[end:], '\n'); le >= 0 {
+				end += le + 1
+			}
+		}
+	}
+	return edit{start: start, end: end}
+}
+
+// addImports adds specs to f's imports: into the group of the module's own
+// packages if there is one, else as a group of their own.
+func (r *rewrite) addImports(f *srcFile, specs []string) edit {
+	var decl *ast.GenDecl
+	for _, d := range f.ast.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			decl = g
+		}
+	}
+	if decl == nil {
+		at := r.off(f.ast.Name.End())
+		var b strings.Builder
+		b.WriteString("\n\nimport (\n")
+		for _, s := range specs {
+			b.WriteString("\t" + s + "\n")
+		}
+		b.WriteString(")")
+		return edit{start: at, end: at, text: b.String()}
+	}
+	if !decl.Lparen.IsValid() {
+		old := string(r.fileText(f, decl.Specs[0].Pos(), decl.End()))
+		var b strings.Builder
+		b.WriteString("import (\n\t" + old + "\n\n")
+		for _, s := range specs {
+			b.WriteString("\t" + s + "\n")
+		}
+		b.WriteString(")")
+		return edit{start: r.off(decl.Pos()), end: r.off(decl.End()), text: b.String()}
+	}
+	// Find the last group (specs on consecutive lines) of module imports.
+	var after ast.Spec
+	prevLine := -10
+	group := []ast.Spec{}
+	var lastLocal ast.Spec
+	for _, s := range decl.Specs {
+		line := r.fset.Position(s.Pos()).Line
+		if line != prevLine+1 {
+			group = nil
+		}
+		group = append(group, s)
+		prevLine = r.fset.Position(s.End()).Line
+		p, _ := strconv.Unquote(s.(*ast.ImportSpec).Path.Value)
+		if p == r.module || strings.HasPrefix(p, r.module+"/") {
+			lastLocal = group[len(group)-1]
+		}
+	}
+	var b strings.Builder
+	if lastLocal != nil {
+		// Keep going to the end of the local group.
+		after = lastLocal
+		for _, s := range decl.Specs {
+			if s.Pos() > after.Pos() && r.fset.Position(s.Pos()).Line == r.fset.Position(after.End()).Line+1 {
+				after = s
+			}
+		}
+		for _, s := range specs {
+			b.WriteString("\n\t" + s)
+		}
+	} else {
+		after = decl.Specs[len(decl.Specs)-1]
+		b.WriteString("\n")
+		for _, s := range specs {
+			b.WriteString("\n\t" + s)
+		}
+	}
+	end := r.off(after.End())
+	if is := after.(*ast.ImportSpec); is.Comment != nil {
+		end = r.off(is.Comment.End())
+	}
+	return edit{start: end, end: end, text: b.String()}
+}
+
+func (r *rewrite) fileText(f *srcFile, from, to token.Pos) []byte {
+	return f.src[r.off(from):r.off(to)]
+}
+
+// rewrittenAt reports whether f already calls t's stub (an earlier apply).
+func (r *rewrite) rewrittenAt(t *topic, f *srcFile, _ token.Pos) bool {
+	svc := r.module + "/" + GenDir + "/" + t.t.Consumer + "svc"
+	found := false
+	ast.Inspect(f.ast, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if fn := calleeFunc(f.pkg.TypesInfo, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == svc &&
+			(strings.HasSuffix(fn.Name(), t.fn.Name()) || strings.HasSuffix(fn.Name(), t.fn.Name()+"Func")) {
+			found = true
+		}
+		return true
+	})
+	return found
+}

@@ -1,0 +1,294 @@
+package rewriter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/cleave-go/cleave/planner"
+)
+
+const cleaveModule = "github.com/cleave-go/cleave"
+
+// busPath is the import path of the runtime the generated code uses.
+const busPath = cleaveModule + "/runtime/bus"
+
+// rewrite is the state of one Apply.
+type rewrite struct {
+	ctx      context.Context
+	dir      string
+	plan     *planner.Plan
+	opts     Options
+	runtime  string
+	progress io.Writer
+
+	module string
+	gomod  []byte
+	fset   *token.FileSet
+	pkgs   []*packages.Package
+	byPath map[string]*packages.Package // plain (non-test) variants by import path
+	files  map[string]*srcFile          // by path relative to the module root
+	svcOf  map[string]string            // package path → service
+
+	topics   []*topic
+	svcs     map[string]*svcPkg // by service
+	skips    []*Skip
+	bound    []*Skip
+	notes    []string
+	services []*ServiceInfo
+
+	changed map[string][]byte // new contents by path relative to the module root
+	old     map[string][]byte // contents before, nil for new files
+}
+
+// srcFile is one parsed file of the module.
+type srcFile struct {
+	rel   string
+	abs   string
+	src   []byte
+	ast   *ast.File
+	pkg   *packages.Package
+	test  bool
+	edits []edit
+	sites []string
+}
+
+func (r *rewrite) load() error {
+	data, err := os.ReadFile(filepath.Join(r.dir, "go.mod"))
+	if err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
+	r.gomod = data
+	r.module = modfile.ModulePath(data)
+	if r.module == "" {
+		return fmt.Errorf("apply: %s/go.mod: no module path", r.dir)
+	}
+	if r.plan.Module != "" && r.plan.Module != r.module {
+		return fmt.Errorf("apply: plan is for module %s, %s holds %s", r.plan.Module, r.dir, r.module)
+	}
+	r.logf("loading %s", r.module)
+	r.fset = token.NewFileSet()
+	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, nil)
+	if err == nil && len(pkgs) == 0 {
+		err = fmt.Errorf("apply: no packages in %s", r.dir)
+	}
+	if err != nil {
+		return err
+	}
+	r.pkgs = pkgs
+	r.byPath = map[string]*packages.Package{}
+	r.files = map[string]*srcFile{}
+	for _, p := range pkgs {
+		if !strings.HasSuffix(p.ID, ".test") && !strings.Contains(p.ID, " [") {
+			r.byPath[p.PkgPath] = p
+		}
+	}
+	// Each file is taken from the package variant that sees it with the
+	// least: the plain package for non-test files, a test variant otherwise.
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, ".test") {
+			continue
+		}
+		plain := r.byPath[p.PkgPath] == p
+		for i, f := range p.Syntax {
+			name := p.CompiledGoFiles[i]
+			rel, err := filepath.Rel(r.dir, name)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			rel = filepath.ToSlash(rel)
+			test := strings.HasSuffix(rel, "_test.go")
+			if old, ok := r.files[rel]; ok && (old.pkg == r.byPath[old.pkg.PkgPath] || !plain) {
+				continue
+			}
+			src, err := os.ReadFile(name)
+			if err != nil {
+				return fmt.Errorf("apply: %w", err)
+			}
+			r.files[rel] = &srcFile{rel: rel, abs: name, src: src, ast: f, pkg: p, test: test}
+		}
+	}
+	r.svcOf = map[string]string{}
+	for _, s := range r.plan.Services {
+		for _, p := range s.Packages {
+			r.svcOf[p] = s.Name
+		}
+	}
+	return nil
+}
+
+// loadPackages loads every package of the module in dir, tests included,
+// with syntax and types. overlay maps absolute paths to new contents.
+func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay map[string][]byte, extra ...string) ([]*packages.Package, error) {
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:     dir,
+		Tests:   true,
+		Fset:    fset,
+		Overlay: overlay,
+		Env:     append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod"),
+	}
+	pkgs, err := packages.Load(cfg, append([]string{"./..."}, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	var errs []error
+	seen := map[string]bool{}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			msg := relPos(dir, e.Error())
+			if !seen[msg] {
+				seen[msg] = true
+				errs = append(errs, errors.New(msg))
+			}
+		}
+	})
+	if len(errs) > 0 {
+		return nil, &LoadError{Errs: errs}
+	}
+	return pkgs, nil
+}
+
+// LoadError lists positioned diagnostics, one per line.
+type LoadError struct{ Errs []error }
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	for i, err := range e.Errs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+// relPos makes the absolute paths in a diagnostic relative to dir.
+func relPos(dir, msg string) string {
+	return strings.ReplaceAll(msg, dir+string(filepath.Separator), "")
+}
+
+// position parses "file:line:col" into a file of the module and an offset.
+func (r *rewrite) position(site string) (*srcFile, int, error) {
+	i := strings.LastIndexByte(site, ':')
+	j := -1
+	if i > 0 {
+		j = strings.LastIndexByte(site[:i], ':')
+	}
+	if j <= 0 {
+		return nil, 0, fmt.Errorf("bad site %q: want file:line:col", site)
+	}
+	line, err1 := strconv.Atoi(site[j+1 : i])
+	col, err2 := strconv.Atoi(site[i+1:])
+	if err1 != nil || err2 != nil || line < 1 || col < 1 {
+		return nil, 0, fmt.Errorf("bad site %q: want file:line:col", site)
+	}
+	f := r.files[filepath.ToSlash(site[:j])]
+	if f == nil {
+		return nil, 0, fmt.Errorf("%s: no such Go file in the module", site)
+	}
+	tf := r.fset.File(f.ast.Pos())
+	if line > tf.LineCount() {
+		return nil, 0, fmt.Errorf("%s: file has %d lines", site, tf.LineCount())
+	}
+	off := int(tf.LineStart(line)) - tf.Base() + col - 1
+	if off > len(f.src) {
+		return nil, 0, fmt.Errorf("%s: column past the end of the file", site)
+	}
+	return f, off, nil
+}
+
+// posString formats pos as file:line:col relative to the module root.
+func (r *rewrite) posString(pos token.Pos) string {
+	p := r.fset.Position(pos)
+	rel, err := filepath.Rel(r.dir, p.Filename)
+	if err != nil {
+		rel = p.Filename
+	}
+	return fmt.Sprintf("%s:%d:%d", filepath.ToSlash(rel), p.Line, p.Column)
+}
+
+// lookupFunc finds the function or method a plan names by its full name:
+// "example.com/shop/inventory.Reserve", "(*example.com/shop/inventory.Service).Reserve".
+func (r *rewrite) lookupFunc(name string) (*types.Func, *packages.Package, error) {
+	if strings.HasPrefix(name, "(") {
+		end := strings.Index(name, ")")
+		if end < 0 || end+2 > len(name) || name[end+1] != '.' {
+			return nil, nil, fmt.Errorf("function %q: bad name", name)
+		}
+		recv, method := name[1:end], name[end+2:]
+		recv = strings.TrimPrefix(recv, "*")
+		if k := strings.IndexByte(recv, '['); k >= 0 {
+			recv = recv[:k]
+		}
+		dot := strings.LastIndexByte(recv, '.')
+		if dot < 0 {
+			return nil, nil, fmt.Errorf("function %q: bad name", name)
+		}
+		pkg := r.byPath[recv[:dot]]
+		if pkg == nil {
+			return nil, nil, fmt.Errorf("function %s: package %s is not in the module", name, recv[:dot])
+		}
+		tn, _ := pkg.Types.Scope().Lookup(recv[dot+1:]).(*types.TypeName)
+		if tn == nil {
+			return nil, nil, fmt.Errorf("function %s: no type %s in %s", name, recv[dot+1:], pkg.PkgPath)
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), false, pkg.Types, method)
+		fn, _ := obj.(*types.Func)
+		if fn == nil {
+			return nil, nil, fmt.Errorf("function %s: no method %s on %s", name, method, tn.Name())
+		}
+		return fn, pkg, nil
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 {
+		return nil, nil, fmt.Errorf("function %q: bad name", name)
+	}
+	pkg := r.byPath[name[:dot]]
+	if pkg == nil {
+		return nil, nil, fmt.Errorf("function %s: package %s is not in the module", name, name[:dot])
+	}
+	fn, _ := pkg.Types.Scope().Lookup(name[dot+1:]).(*types.Func)
+	if fn == nil {
+		return nil, nil, fmt.Errorf("function %s: not found in %s", name, pkg.PkgPath)
+	}
+	return fn, pkg, nil
+}
+
+// sourceModuleDir returns the root of the cleave module this package was
+// compiled from, if its source is still there.
+func sourceModuleDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	dir := filepath.Dir(filepath.Dir(file))
+	if _, err := os.Stat(filepath.Join(dir, "runtime", "bus")); err != nil {
+		return ""
+	}
+	return dir
+}
+
+func sortSkips(s []*Skip) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Site != s[j].Site {
+			return s[i].Site < s[j].Site
+		}
+		return s[i].Subject < s[j].Subject
+	})
+}

@@ -1,0 +1,289 @@
+package rewriter
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// generateMains writes one main per service: the monolith's own main
+// (its flags and wiring, verbatim) with its server start routed through
+// serve, plus the bus: open, register the service's handlers, say ready,
+// drain on SIGINT/SIGTERM.
+func (r *rewrite) generateMains() error {
+	monolith := r.monolithMain()
+	edge := ""
+	for _, s := range r.plan.Services {
+		if s.Edge {
+			edge = s.Name
+		}
+	}
+	if edge == "" && monolith != nil {
+		edge = r.svcOf[monolith.PkgPath]
+	}
+	if monolith == nil {
+		r.notes = append(r.notes, "no main package in the module: the service mains serve their topics only")
+	}
+	var infos []*ServiceInfo
+	for _, s := range r.plan.Services {
+		dir := GenDir + "/cmd/" + s.Name
+		info := &ServiceInfo{Name: s.Name, Main: "./" + dir, Edge: s.Name == edge, Serves: []string{}, Links: []string{}}
+		svc := r.svcs[s.Name]
+		if svc != nil {
+			for _, t := range svc.topics {
+				info.Serves = append(info.Serves, t.t.Subject)
+			}
+		}
+		copied := false
+		if monolith != nil {
+			var err error
+			copied, err = r.copyMain(monolith, dir)
+			if err != nil {
+				return err
+			}
+		}
+		out, err := r.mainFile(s.Name, svc, info.Edge, copied)
+		if err != nil {
+			return err
+		}
+		r.put(dir+"/main.go", out)
+		r.links(info, monolith, svc)
+		infos = append(infos, info)
+	}
+	r.services = infos
+	app := r.plan.Prefix
+	if app == "" {
+		app = path.Base(r.module)
+	}
+	doc := struct {
+		Module   string         `json:"module"`
+		App      string         `json:"app"`
+		Services []*ServiceInfo `json:"services"`
+	}{r.module, app, infos}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	r.put(GenDir+"/services.json", append(data, '\n'))
+	return nil
+}
+
+// monolithMain is the module's main package: the edge service's, else the first.
+func (r *rewrite) monolithMain() *packages.Package {
+	var mains []*packages.Package
+	for _, p := range sortedKeys(r.byPath) {
+		pkg := r.byPath[p]
+		if pkg.Name == "main" && !strings.HasPrefix(p, r.module+"/"+GenDir+"/") {
+			mains = append(mains, pkg)
+		}
+	}
+	for _, m := range mains {
+		for _, s := range r.plan.Services {
+			if s.Edge && r.svcOf[m.PkgPath] == s.Name {
+				return m
+			}
+		}
+	}
+	for _, m := range mains {
+		if _, ok := r.svcOf[m.PkgPath]; ok {
+			return m
+		}
+	}
+	if len(mains) > 0 {
+		return mains[0]
+	}
+	return nil
+}
+
+// copyMain copies the monolith's main package files into dir, main renamed
+// monolithMain and ListenAndServe routed through serve. It reports whether
+// it found a main function.
+func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
+	found := false
+	for _, name := range m.GoFiles {
+		rel, err := filepath.Rel(r.dir, name)
+		if err != nil {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		src := r.changed[rel]
+		if src == nil {
+			src = r.files[rel].src
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, rel, src, parser.ParseComments)
+		if err != nil {
+			return false, fmt.Errorf("apply: %s: %w", rel, err)
+		}
+		var edits []edit
+		off := func(p token.Pos) int { return fset.Position(p).Offset }
+		httpName := ""
+		for _, spec := range f.Imports {
+			if spec.Path.Value == `"net/http"` {
+				httpName = "http"
+				if spec.Name != nil {
+					httpName = spec.Name.Name
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				if n.Recv == nil && n.Name.Name == "main" {
+					found = true
+					edits = append(edits, edit{start: off(n.Name.Pos()), end: off(n.Name.End()), text: "monolithMain"})
+				}
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "ListenAndServe" {
+					return true
+				}
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == httpName && httpName != "" {
+					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveServe"})
+				} else if len(n.Args) == 0 {
+					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.X.Pos()), text: "cleaveServeServer("},
+						edit{start: off(sel.X.End()), end: off(n.Rparen), text: ""})
+				}
+			}
+			return true
+		})
+		sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+		var b strings.Builder
+		b.WriteString(Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain, the server starts through serve.\n\n")
+		last := 0
+		for _, e := range edits {
+			b.Write(src[last:e.start])
+			b.WriteString(e.text)
+			last = e.end
+		}
+		b.Write(src[last:])
+		out, err := format.Source([]byte(b.String()))
+		if err != nil {
+			return false, fmt.Errorf("apply: copy %s: %w", rel, err)
+		}
+		base := path.Base(rel)
+		if base == "main.go" || base == "cleave.go" {
+			base = "monolith_" + base
+		}
+		r.put(dir+"/"+base, out)
+	}
+	return found, nil
+}
+
+func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool) ([]byte, error) {
+	g := newGoFile("main", r.module+"/"+GenDir+"/cmd/"+service)
+	g.doc = fmt.Sprintf("// Command %[1]s runs the %[1]s service of %[2]s on the bus: it serves the\n"+
+		"// service's topics, runs the monolith's own wiring", service, r.module)
+	if edge {
+		g.doc += " and its HTTP server"
+	}
+	g.doc += fmt.Sprintf(",\n// prints \"cleave: ready %s\" when ready and drains on SIGINT or SIGTERM.\n", service)
+	bus := g.im.add(busPath, "bus")
+	ctxPkg := g.im.add("context", "context")
+	fmtPkg := g.im.add("fmt", "fmt")
+	os := g.im.add("os", "os")
+	signal := g.im.add("os/signal", "signal")
+	syscall := g.im.add("syscall", "syscall")
+	g.p("// cleaveService is the service this command runs.\nconst cleaveService = %q\n\n", service)
+	g.p("// cleaveEdge reports whether this service serves the monolith's HTTP API.\nconst cleaveEdge = %v\n\n", edge)
+	g.p("var (\n\tcleaveCtx context.Context\n\tcleaveBus *%s.Bus\n)\n\n", bus)
+	g.p("func main() {\n")
+	g.p("\tif %s.Getenv(\"CLEAVE_SERVICE\") == \"\" {\n\t\t%s.Setenv(\"CLEAVE_SERVICE\", cleaveService)\n\t}\n", os, os)
+	g.p("\tvar stop %s.CancelFunc\n", ctxPkg)
+	g.p("\tcleaveCtx, stop = %s.NotifyContext(%s.Background(), %s.Interrupt, %s.SIGTERM)\n\tdefer stop()\n", signal, ctxPkg, os, syscall)
+	g.p("\tvar err error\n\tcleaveBus, err = %s.Open(cleaveCtx, %s.ConfigFromEnv())\n", bus, bus)
+	g.p("\tif err != nil {\n\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t%s.Exit(1)\n\t}\n", fmtPkg, os, os)
+	g.p("\t%s.SetDefault(cleaveBus)\n", bus)
+	if svc != nil {
+		q := g.im.add(svc.path, svc.name)
+		g.p("\tif err := %s.Register(cleaveCtx, cleaveBus); err != nil {\n\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t%s.Exit(1)\n\t}\n", q, fmtPkg, os, os)
+	}
+	if copied {
+		g.p("\tmonolithMain()\n")
+	}
+	g.p("\tcleaveServe(\"\", nil)\n}\n\n")
+	httpPkg := g.im.add("net/http", "http")
+	net := g.im.add("net", "net")
+	timePkg := g.im.add("time", "time")
+	g.p(`// cleaveServe stands in for http.ListenAndServe in the monolith's main: the edge
+// service listens on addr; every service says it is ready, then waits for
+// SIGINT or SIGTERM, stops taking work, drains the bus and exits.
+func cleaveServe(addr string, h %[1]s.Handler) error {
+	return cleaveServeServer(&%[1]s.Server{Addr: addr, Handler: h})
+}
+
+// cleaveServeServer stands in for srv.ListenAndServe.
+func cleaveServeServer(srv *%[1]s.Server) error {
+	if cleaveEdge && srv.Handler != nil {
+		addr := srv.Addr
+		if addr == "" {
+			addr = ":http"
+		}
+		ln, err := %[2]s.Listen("tcp", addr)
+		if err != nil {
+			return err
+		}
+		go srv.Serve(ln)
+	}
+	%[3]s.Printf("cleave: ready %%s\n", cleaveService)
+	<-cleaveCtx.Done()
+	shutdown, cancel := %[4]s.WithTimeout(%[4]s.Background(), 10*%[5]s.Second)
+	defer cancel()
+	if cleaveEdge && srv.Handler != nil {
+		srv.Shutdown(shutdown)
+	}
+	if err := cleaveBus.Close(); err != nil {
+		%[3]s.Fprintf(%[6]s.Stderr, "%%s: %%v\n", cleaveService, err)
+		%[6]s.Exit(1)
+	}
+	%[6]s.Exit(0)
+	return nil
+}
+`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os)
+	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
+}
+
+// links fills in which other services' packages a service's program still
+// links, and why.
+func (r *rewrite) links(info *ServiceInfo, monolith *packages.Package, svc *svcPkg) {
+	why := map[string]string{}
+	var queue []string
+	push := func(p, from string) {
+		if _, ok := why[p]; ok || r.byPath[p] == nil {
+			return
+		}
+		why[p] = from
+		queue = append(queue, p)
+	}
+	if monolith != nil {
+		push(monolith.PkgPath, "main")
+	}
+	if svc != nil {
+		for _, t := range svc.topics {
+			push(t.pkg.PkgPath, svc.name)
+		}
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, imp := range sortedKeys(r.byPath[p].Imports) {
+			push(imp, p)
+		}
+	}
+	info.Why = map[string]string{}
+	for _, p := range sortedKeys(why) {
+		if s, ok := r.svcOf[p]; ok && s != info.Name {
+			info.Links = append(info.Links, p)
+			info.Why[p] = "imported by " + why[p]
+		}
+	}
+}

@@ -1,0 +1,624 @@
+package rewriter
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/cleave-go/cleave/planner"
+)
+
+// topic is one planned topic, resolved against the code.
+type topic struct {
+	t       *planner.Topic
+	fn      *types.Func
+	pkg     *packages.Package // the callee's package (plain variant)
+	sig     *types.Signature
+	recv    *types.Named // receiver type of a method (pointer receiver), nil for functions
+	svc     *svcPkg
+	stub    string // stub name in svc, e.g. "Reserve", "ServiceReserve"
+	event   bool
+	hasCtx  bool
+	hasErr  bool
+	params  []field // the callee's parameters after ctx
+	results []field // the callee's results before the error
+	skip    string  // why the whole topic is left alone
+	sites   []*site
+	funcVal bool // a method value site needs the ...Func variant
+}
+
+// field is a parameter or result as it appears in a message.
+type field struct {
+	name   string // Go name in the stub (parameter name)
+	goName string // exported field name in the message
+	json   string
+	typ    types.Type
+}
+
+// Site shapes.
+const (
+	shapeFunc      = iota // pkg.F(args)
+	shapeMethod           // x.M(args), x a concrete type
+	shapeIface            // x.M(args), x an interface
+	shapeMethodVal        // x.M used as a value
+)
+
+// site is one call to rewrite.
+type site struct {
+	pos   string
+	file  *srcFile
+	shape int
+	call  *ast.CallExpr
+	sel   *ast.SelectorExpr // x.M for methods
+	path  string            // ".Field" path to a promoted method's receiver
+	addr  bool              // receiver needs &
+	skip  string
+	done  bool // already rewritten by an earlier apply
+}
+
+// svcPkg is the generated package of one consumer service.
+type svcPkg struct {
+	service string
+	name    string // inventorysvc
+	path    string // example.com/shop/cleavesvc/inventorysvc
+	dir     string // cleavesvc/inventorysvc
+	topics  []*topic
+	// errTypes are the error types its packages export.
+	errTypes []errType
+}
+
+func (r *rewrite) resolve() error {
+	r.svcs = map[string]*svcPkg{}
+	var errs []error
+	for _, pt := range r.plan.Topics {
+		if r.opts.Only != "" && pt.Consumer != r.opts.Only {
+			continue
+		}
+		if serviceOf(r.plan, pt.Consumer) == nil {
+			errs = append(errs, fmt.Errorf("topic %s: consumer %q is not a service of the plan", pt.Subject, pt.Consumer))
+			continue
+		}
+		fn, pkg, err := r.lookupFunc(pt.Function)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("topic %s: %w", pt.Subject, err))
+			continue
+		}
+		t := &topic{t: pt, fn: fn, pkg: pkg, sig: fn.Type().(*types.Signature), event: pt.Kind == planner.KindEvent}
+		t.skip = r.classify(t)
+		for _, s := range pt.Sites {
+			st, err := r.findSite(t, s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("topic %s: %w", pt.Subject, err))
+				continue
+			}
+			t.sites = append(t.sites, st)
+		}
+		r.topics = append(r.topics, t)
+	}
+	if len(errs) > 0 {
+		errs = append([]error{errors.New("apply: plan does not match the code (run cleave plan --update)")}, errs...)
+		return errors.Join(errs...)
+	}
+	r.applyBlockers()
+	r.breakCycles()
+	r.nameStubs()
+	return nil
+}
+
+// classify returns why topic t cannot be rewritten, or "".
+func (r *rewrite) classify(t *topic) string {
+	sig := t.sig
+	if sig.TypeParams().Len() > 0 || (sig.Recv() != nil && recvNamed(sig.Recv().Type()) != nil && recvNamed(sig.Recv().Type()).TypeParams().Len() > 0) {
+		return "generic callee"
+	}
+	if t.pkg.Name == "main" {
+		return "callee is in a main package"
+	}
+	if recv := sig.Recv(); recv != nil {
+		if _, ok := recv.Type().(*types.Pointer); !ok {
+			return "method with a value receiver: no instance to route to"
+		}
+		t.recv = recvNamed(recv.Type())
+		if t.recv == nil {
+			return "method on an unnamed receiver"
+		}
+		if !t.fn.Exported() || !t.recv.Obj().Exported() {
+			return "unexported method"
+		}
+	} else if !t.fn.Exported() {
+		return "unexported function"
+	}
+	params := sig.Params()
+	used := map[string]bool{}
+	for i := 0; i < params.Len(); i++ {
+		v := params.At(i)
+		if i == 0 && isContext(v.Type()) {
+			t.hasCtx = true
+			continue
+		}
+		typ := v.Type()
+		if sig.Variadic() && i == params.Len()-1 {
+			typ = typ.(*types.Slice)
+		}
+		if why := r.travels(typ, true, map[types.Type]bool{}); why != "" {
+			return fmt.Sprintf("parameter %s %s: %s", v.Name(), r.typeString(v.Type()), why)
+		}
+		name := v.Name()
+		if name == "" || name == "_" {
+			name = fmt.Sprintf("arg%d", i)
+		}
+		t.params = append(t.params, newField(name, typ, used))
+	}
+	results := sig.Results()
+	for i := 0; i < results.Len(); i++ {
+		v := results.At(i)
+		if i == results.Len()-1 && isError(v.Type()) {
+			t.hasErr = true
+			continue
+		}
+		if isError(v.Type()) {
+			return "an error result that is not the last"
+		}
+		if why := r.travels(v.Type(), false, map[types.Type]bool{}); why != "" {
+			if hasMethods(v.Type()) {
+				return fmt.Sprintf("constructor or wiring: returns %s (%s)", r.typeString(v.Type()), why)
+			}
+			return fmt.Sprintf("result %s: %s", r.typeString(v.Type()), why)
+		}
+		name := v.Name()
+		if name == "" || name == "_" {
+			name = "result"
+			if results.Len()-btoi(t.hasErrResult()) > 1 {
+				name = fmt.Sprintf("result%d", i+1)
+			}
+		}
+		t.results = append(t.results, newField(name, v.Type(), used))
+	}
+	if t.event && (results.Len() > 0) {
+		return "event topic but the callee returns results"
+	}
+	return ""
+}
+
+func (t *topic) hasErrResult() bool {
+	res := t.sig.Results()
+	return res.Len() > 0 && isError(res.At(res.Len()-1).Type())
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func newField(name string, typ types.Type, used map[string]bool) field {
+	goName := exportName(name)
+	for used[goName] || goName == "Instance" {
+		goName += "_"
+	}
+	used[goName] = true
+	return field{name: name, goName: goName, json: name, typ: typ}
+}
+
+func exportName(s string) string {
+	rs := []rune(s)
+	rs[0] = unicode.ToUpper(rs[0])
+	return string(rs)
+}
+
+func recvNamed(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
+}
+
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+func hasMethods(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.NumMethods() > 0
+}
+
+var (
+	jsonMarshaler = types.NewInterfaceType([]*types.Func{
+		types.NewFunc(0, nil, "MarshalJSON", types.NewSignatureType(nil, nil, nil, nil,
+			types.NewTuple(types.NewVar(0, nil, "", types.NewSlice(types.Typ[types.Byte])), types.NewVar(0, nil, "", types.Universe.Lookup("error").Type())), false)),
+	}, nil).Complete()
+	textMarshaler = types.NewInterfaceType([]*types.Func{
+		types.NewFunc(0, nil, "MarshalText", types.NewSignatureType(nil, nil, nil, nil,
+			types.NewTuple(types.NewVar(0, nil, "", types.NewSlice(types.Typ[types.Byte])), types.NewVar(0, nil, "", types.Universe.Lookup("error").Type())), false)),
+	}, nil).Complete()
+)
+
+// travels returns why a value of type t cannot cross the wire as JSON
+// without changing what the program does, or "".
+func (r *rewrite) travels(t types.Type, param bool, seen map[types.Type]bool) string {
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if types.Implements(t, jsonMarshaler) || types.Implements(types.NewPointer(t), jsonMarshaler) ||
+		types.Implements(t, textMarshaler) || types.Implements(types.NewPointer(t), textMarshaler) {
+		return ""
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.UnsafePointer:
+			return "unsafe.Pointer cannot travel"
+		case types.Uintptr:
+			return "uintptr cannot travel"
+		case types.Complex64, types.Complex128:
+			return "complex numbers do not encode as JSON"
+		}
+		return ""
+	case *types.Chan:
+		return "channels cannot travel"
+	case *types.Signature:
+		return "funcs cannot travel"
+	case *types.Interface:
+		if isError(t) {
+			return "errors travel only as the last result"
+		}
+		return "interface values cannot travel"
+	case *types.Pointer:
+		if param {
+			return "pointer parameter: the callee's writes through it would not come back"
+		}
+		if hasMethods(t) && r.isServiceType(u.Elem()) {
+			return "pointer to a service object"
+		}
+		return r.travels(u.Elem(), param, seen)
+	case *types.Slice:
+		return r.travels(u.Elem(), param, seen)
+	case *types.Array:
+		return r.travels(u.Elem(), param, seen)
+	case *types.Map:
+		switch k := u.Key().Underlying().(type) {
+		case *types.Basic:
+			if k.Info()&(types.IsString|types.IsInteger) == 0 {
+				return "map keys must be strings or integers"
+			}
+		default:
+			if !types.Implements(u.Key(), textMarshaler) {
+				return "map keys must be strings or integers"
+			}
+		}
+		return r.travels(u.Elem(), param, seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i)
+			if !f.Exported() {
+				if f.Embedded() {
+					if why := r.travels(f.Type(), param, seen); why != "" {
+						return why
+					}
+					continue
+				}
+				return fmt.Sprintf("struct %s has unexported field %s", r.typeString(t), f.Name())
+			}
+			if tag := u.Tag(i); strings.Contains(tag, `json:"-"`) {
+				return fmt.Sprintf("struct %s skips field %s in JSON", r.typeString(t), f.Name())
+			}
+			if why := r.travels(f.Type(), false, seen); why != "" {
+				return fmt.Sprintf("field %s: %s", f.Name(), why)
+			}
+		}
+		return ""
+	}
+	return "type cannot travel"
+}
+
+// isServiceType reports whether t is declared in a package of a service
+// (not a shared package) and has methods: an object, not data.
+func (r *rewrite) isServiceType(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	_, inService := r.svcOf[n.Obj().Pkg().Path()]
+	if !inService {
+		return false
+	}
+	if s, ok := n.Underlying().(*types.Struct); ok {
+		for i := 0; i < s.NumFields(); i++ {
+			if !s.Field(i).Exported() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r *rewrite) typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
+
+// findSite locates the call a plan site names.
+func (r *rewrite) findSite(t *topic, s string) (*site, error) {
+	f, off, err := r.position(s)
+	if err != nil {
+		return nil, err
+	}
+	st := &site{pos: s, file: f}
+	info := f.pkg.TypesInfo
+	tf := r.fset.File(f.ast.Pos())
+	pos := tf.Pos(off)
+	var best ast.Node
+	var bestCall *ast.CallExpr
+	funs := map[ast.Expr]bool{}
+	ast.Inspect(f.ast, func(n ast.Node) bool {
+		if n == nil || pos < n.Pos() || pos > n.End() {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			funs[ast.Unparen(n.Fun)] = true
+			if r.calls(t, info, n.Fun) != "" {
+				best, bestCall = n, n
+			}
+		case *ast.SelectorExpr:
+			if funs[n] {
+				return true
+			}
+			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal && r.calls(t, info, n) != "" {
+				best, bestCall = n, nil
+			}
+		}
+		return true
+	})
+	if best == nil {
+		// An earlier apply may have rewritten the call to the stub already.
+		if r.rewrittenAt(t, f, pos) {
+			st.done = true
+			return st, nil
+		}
+		return nil, fmt.Errorf("%s: no call of %s here", s, t.t.Function)
+	}
+	if bestCall == nil {
+		st.shape = shapeMethodVal
+		st.sel = best.(*ast.SelectorExpr)
+		t.funcVal = true
+		st.skip = r.methodSite(t, st, info)
+		if st.skip == "" && r.calls(t, info, st.sel) == "iface" {
+			st.skip = "method value of an interface"
+		}
+		return st, nil
+	}
+	st.call = bestCall
+	switch r.calls(t, info, bestCall.Fun) {
+	case "func":
+		st.shape = shapeFunc
+		if _, ok := ast.Unparen(bestCall.Fun).(*ast.IndexExpr); ok {
+			st.skip = "explicit instantiation"
+		}
+	case "method":
+		st.shape = shapeMethod
+		st.sel = ast.Unparen(bestCall.Fun).(*ast.SelectorExpr)
+		st.skip = r.methodSite(t, st, info)
+	case "iface":
+		st.shape = shapeIface
+		st.sel = ast.Unparen(bestCall.Fun).(*ast.SelectorExpr)
+	}
+	if bestCall.Ellipsis.IsValid() && !t.sig.Variadic() {
+		st.skip = "call with ... on a non-variadic callee"
+	}
+	return st, nil
+}
+
+// calls reports how fun reaches t's callee: "func", "method", "iface" or "".
+func (r *rewrite) calls(t *topic, info *types.Info, fun ast.Expr) string {
+	fun = ast.Unparen(fun)
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	var obj types.Object
+	switch e := fun.(type) {
+	case *ast.Ident:
+		obj = info.Uses[e]
+	case *ast.SelectorExpr:
+		if sel := info.Selections[e]; sel != nil {
+			obj = sel.Obj()
+			fn, ok := obj.(*types.Func)
+			if !ok {
+				return ""
+			}
+			if types.IsInterface(sel.Recv()) {
+				if t.recv != nil && fn.Name() == t.fn.Name() {
+					return "iface"
+				}
+				return ""
+			}
+			if fn.Origin().FullName() == t.fn.FullName() {
+				return "method"
+			}
+			return ""
+		}
+		obj = info.Uses[e.Sel]
+	}
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return ""
+	}
+	if fn.Origin().FullName() == t.fn.FullName() {
+		if fn.Type().(*types.Signature).Recv() != nil {
+			return "" // method expression T.M: left for the caller to see
+		}
+		return "func"
+	}
+	return ""
+}
+
+// methodSite works out the receiver expression of a concrete method site.
+func (r *rewrite) methodSite(t *topic, st *site, info *types.Info) string {
+	sel := info.Selections[st.sel]
+	if sel == nil {
+		return "method expression"
+	}
+	idx := sel.Index()
+	typ := sel.Recv()
+	for _, i := range idx[:len(idx)-1] {
+		if p, ok := typ.Underlying().(*types.Pointer); ok {
+			typ = p.Elem()
+		}
+		s, ok := typ.Underlying().(*types.Struct)
+		if !ok {
+			return "promoted method through a non-struct"
+		}
+		f := s.Field(i)
+		st.path += "." + f.Name()
+		typ = f.Type()
+	}
+	if types.IsInterface(typ) {
+		return "promoted method of an embedded interface"
+	}
+	if _, ok := typ.Underlying().(*types.Pointer); !ok {
+		st.addr = true
+	}
+	return ""
+}
+
+// applyBlockers leaves alone the topics the plan says are blocked, except
+// for hazards the generated code handles (sentinel errors travel back as
+// themselves; serializability is checked here, from the types).
+func (r *rewrite) applyBlockers() {
+	for _, b := range r.plan.Blockers {
+		switch b.Kind {
+		case "sentinel", "unserializable", "interface-param", "unexported":
+			continue
+		}
+		for _, t := range r.topics {
+			if t.t.Subject == b.Topic && t.skip == "" {
+				t.skip = fmt.Sprintf("blocked: %s at %s: %s", b.Kind, b.Pos, b.Message)
+			}
+		}
+	}
+}
+
+// live reports whether topic t will be generated.
+func (t *topic) live() bool {
+	if t.skip != "" {
+		return false
+	}
+	for _, s := range t.sites {
+		if s.skip == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// breakCycles leaves alone the sites whose package the generated service
+// package would import (directly or not): rewriting them would make an
+// import cycle.
+func (r *rewrite) breakCycles() {
+	for changed := true; changed; {
+		changed = false
+		deps := map[string]map[string]bool{} // service → packages its svc package imports, transitively
+		for _, t := range r.topics {
+			if !t.live() {
+				continue
+			}
+			d := deps[t.t.Consumer]
+			if d == nil {
+				d = map[string]bool{}
+				deps[t.t.Consumer] = d
+			}
+			r.importClosure(t.pkg.PkgPath, d)
+		}
+		for _, t := range r.topics {
+			if !t.live() {
+				continue
+			}
+			for _, s := range t.sites {
+				if s.skip == "" && !s.done && deps[t.t.Consumer][s.file.pkg.PkgPath] {
+					s.skip = fmt.Sprintf("import cycle: %ssvc would import %s", t.t.Consumer, s.file.pkg.PkgPath)
+					changed = true
+				}
+			}
+		}
+	}
+}
+
+func (r *rewrite) importClosure(path string, seen map[string]bool) {
+	if seen[path] {
+		return
+	}
+	seen[path] = true
+	p := r.byPath[path]
+	if p == nil {
+		return
+	}
+	for imp := range p.Imports {
+		if strings.HasPrefix(imp, r.module+"/") || imp == r.module {
+			r.importClosure(imp, seen)
+		}
+	}
+}
+
+// nameStubs creates the service packages and names each live topic's stub.
+func (r *rewrite) nameStubs() {
+	for _, t := range r.topics {
+		if !t.live() && !t.anyDone() {
+			continue
+		}
+		s := r.svcs[t.t.Consumer]
+		if s == nil {
+			name := t.t.Consumer + "svc"
+			s = &svcPkg{service: t.t.Consumer, name: name, path: r.module + "/" + GenDir + "/" + name, dir: GenDir + "/" + name}
+			r.svcs[t.t.Consumer] = s
+		}
+		t.svc = s
+		s.topics = append(s.topics, t)
+	}
+	for _, s := range r.svcs {
+		sort.Slice(s.topics, func(i, j int) bool { return s.topics[i].t.Subject < s.topics[j].t.Subject })
+		base := func(t *topic) string {
+			if t.recv != nil {
+				return t.recv.Obj().Name() + t.fn.Name()
+			}
+			return t.fn.Name()
+		}
+		count := map[string]int{}
+		for _, t := range s.topics {
+			count[base(t)]++
+		}
+		for _, t := range s.topics {
+			t.stub = base(t)
+			if count[t.stub] > 1 || reserved[t.stub] {
+				t.stub = exportName(t.pkg.Name) + t.stub
+			}
+		}
+	}
+}
+
+// reserved names the generated package declares itself.
+var reserved = map[string]bool{"Register": true, "Service": true}
+
+func (t *topic) anyDone() bool {
+	for _, s := range t.sites {
+		if s.done {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,397 @@
+package rewriter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/token"
+	"go/version"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+)
+
+// put records the new contents of a file of the module.
+func (r *rewrite) put(rel string, data []byte) {
+	if r.changed == nil {
+		r.changed, r.old = map[string][]byte{}, map[string][]byte{}
+	}
+	old, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(rel)))
+	if err == nil && bytes.Equal(old, data) {
+		r.generatedSame(rel)
+		return
+	}
+	r.changed[rel] = data
+	if err == nil {
+		r.old[rel] = old
+	}
+}
+
+func (r *rewrite) generatedSame(string) {}
+
+// generate computes every change: edited files, generated packages, mains,
+// services.json, asyncapi.yaml, go.mod and go.sum.
+func (r *rewrite) generate() error {
+	r.editSites()
+	r.bindConstructors()
+	if err := r.applyEdits(); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(r.svcs) {
+		if err := r.generateSvc(r.svcs[name]); err != nil {
+			return err
+		}
+	}
+	if len(r.svcs) == 0 {
+		return nil
+	}
+	if err := r.generateMains(); err != nil {
+		return err
+	}
+	if err := r.generateAsyncAPI(); err != nil {
+		return err
+	}
+	return r.editGoMod()
+}
+
+// result summarises the rewrite.
+func (r *rewrite) result() *Result {
+	res := &Result{Module: r.module, Dir: r.dir, Notes: r.notes}
+	for _, t := range r.topics {
+		tr := &TopicResult{Subject: t.t.Subject, Kind: t.t.Kind, Function: t.t.Function, Consumer: t.t.Consumer}
+		if t.svc != nil {
+			tr.Stub = t.svc.name + "." + t.stub
+		}
+		for _, s := range t.sites {
+			switch {
+			case s.done:
+				tr.Already++
+			case t.skip != "":
+				tr.LeftAlone++
+				res.LeftAlone = append(res.LeftAlone, &Skip{Site: s.pos, Subject: t.t.Subject, Reason: t.skip})
+			case s.skip != "":
+				tr.LeftAlone++
+				res.LeftAlone = append(res.LeftAlone, &Skip{Site: s.pos, Subject: t.t.Subject, Reason: s.skip})
+			default:
+				tr.Rewritten++
+			}
+		}
+		res.Topics = append(res.Topics, tr)
+	}
+	sortSkips(res.LeftAlone)
+	for _, rel := range sortedKeys(r.files) {
+		f := r.files[rel]
+		if len(f.edits) == 0 || r.changed[rel] == nil {
+			continue
+		}
+		sites := append([]string(nil), f.sites...)
+		sort.Strings(sites)
+		res.Files = append(res.Files, &FileEdit{Path: rel, Sites: sites, Test: f.test})
+		if f.test {
+			res.TestFiles = append(res.TestFiles, rel)
+		}
+	}
+	for _, rel := range sortedKeys(r.changed) {
+		if strings.HasPrefix(rel, GenDir+"/") {
+			res.Generated = append(res.Generated, rel)
+		}
+	}
+	res.Bound = r.bound
+	res.Services = r.services
+	return res
+}
+
+// check type-checks the module as it would be after the rewrite. Nothing
+// is written unless it passes.
+func (r *rewrite) check() error {
+	if len(r.changed) == 0 {
+		return nil
+	}
+	overlay := map[string][]byte{}
+	for rel, data := range r.changed {
+		overlay[filepath.Join(r.dir, filepath.FromSlash(rel))] = data
+	}
+	r.logf("type-checking the result")
+	pkgs, err := loadPackages(r.ctx, r.dir, token.NewFileSet(), overlay, r.genPatterns()...)
+	if err != nil {
+		return fmt.Errorf("apply: the rewritten module does not type-check; nothing was written:\n%w", err)
+	}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		seen[p.PkgPath] = true
+	}
+	for _, s := range r.svcs {
+		if !seen[s.path] {
+			return fmt.Errorf("apply: type-check of the rewritten module did not load %s (does go.mod need updates? try go build in a copy made with --out); nothing was written", s.path)
+		}
+	}
+	return nil
+}
+
+// editGoMod makes the module require the cleave runtime.
+func (r *rewrite) editGoMod() error {
+	mf, err := modfile.Parse("go.mod", r.gomod, nil)
+	if err != nil {
+		return fmt.Errorf("apply: go.mod: %w", err)
+	}
+	deps, sum, err := runtimeDeps(r.ctx, r.runtime)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, req := range mf.Require {
+		have[req.Mod.Path] = true
+	}
+	if !have[cleaveModule] {
+		if err := mf.AddRequire(cleaveModule, "v0.0.0-00010101000000-000000000000"); err != nil {
+			return fmt.Errorf("apply: go.mod: %w", err)
+		}
+	}
+	for _, d := range deps {
+		if !have[d[0]] {
+			mf.AddNewRequire(d[0], d[1], true)
+		}
+	}
+	replaced := false
+	for _, rep := range mf.Replace {
+		if rep.Old.Path == cleaveModule {
+			replaced = true
+		}
+	}
+	if !replaced {
+		if err := mf.AddReplace(cleaveModule, "", r.runtime, ""); err != nil {
+			return fmt.Errorf("apply: go.mod: %w", err)
+		}
+	}
+	if rmf, err := os.ReadFile(filepath.Join(r.runtime, "go.mod")); err == nil {
+		if rf, err := modfile.ParseLax("go.mod", rmf, nil); err == nil && rf.Go != nil && mf.Go != nil && version.Compare("go"+rf.Go.Version, "go"+mf.Go.Version) > 0 {
+			rv := rf.Go.Version
+			if err := mf.AddGoStmt(rv); err != nil {
+				return fmt.Errorf("apply: go.mod: %w", err)
+			}
+		}
+	}
+	mf.SetRequireSeparateIndirect(mf.Require)
+	mf.Cleanup()
+	out, err := mf.Format()
+	if err != nil {
+		return fmt.Errorf("apply: go.mod: %w", err)
+	}
+	r.put("go.mod", out)
+	old, _ := os.ReadFile(filepath.Join(r.dir, "go.sum"))
+	lines := map[string]bool{}
+	for _, l := range strings.Split(string(old)+string(sum), "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines[l] = true
+		}
+	}
+	r.put("go.sum", []byte(strings.Join(sortedKeys(lines), "\n")+"\n"))
+	return nil
+}
+
+var depsCache sync.Map // runtime dir → depsEntry
+
+type depsEntry struct {
+	deps [][2]string
+	sum  []byte
+	err  error
+}
+
+// runtimeDeps lists the modules the runtime package builds with and the
+// go.sum lines of the cleave module.
+func runtimeDeps(ctx context.Context, dir string) ([][2]string, []byte, error) {
+	if e, ok := depsCache.Load(dir); ok {
+		e := e.(depsEntry)
+		return e.deps, e.sum, e.err
+	}
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{with .Module}}{{.Path}} {{.Version}}{{end}}", "./runtime/bus")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	var e depsEntry
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		e.err = fmt.Errorf("apply: list the runtime's dependencies in %s: %v\n%s", dir, err, stderr)
+	} else {
+		seen := map[string]bool{}
+		for _, l := range strings.Split(string(out), "\n") {
+			f := strings.Fields(l)
+			if len(f) == 2 && f[0] != cleaveModule && !seen[f[0]] {
+				seen[f[0]] = true
+				e.deps = append(e.deps, [2]string{f[0], f[1]})
+			}
+		}
+		sort.Slice(e.deps, func(i, j int) bool { return e.deps[i][0] < e.deps[j][0] })
+		e.sum, _ = os.ReadFile(filepath.Join(dir, "go.sum"))
+	}
+	depsCache.Store(dir, e)
+	return e.deps, e.sum, e.err
+}
+
+// writeAll writes files into dir all or nothing: every file goes to a
+// temporary file first, then each is renamed into place; if a rename fails
+// the files already replaced are restored.
+func writeAll(dir string, files map[string][]byte) error {
+	type pending struct{ path, tmp string }
+	var todo []pending
+	cleanup := func() {
+		for _, p := range todo {
+			os.Remove(p.tmp)
+		}
+	}
+	var made []string // directories created
+	for _, rel := range sortedKeys(files) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		d := filepath.Dir(p)
+		if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				cleanup()
+				return err
+			}
+			made = append(made, d)
+		}
+		tmp, err := os.CreateTemp(d, ".cleave-*")
+		if err != nil {
+			cleanup()
+			return err
+		}
+		todo = append(todo, pending{p, tmp.Name()})
+		mode := fs.FileMode(0o644)
+		if st, err := os.Stat(p); err == nil {
+			mode = st.Mode().Perm()
+		}
+		_, err = tmp.Write(files[rel])
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(tmp.Name(), mode)
+		}
+		if err != nil {
+			cleanup()
+			return err
+		}
+	}
+	type backup struct {
+		path string
+		data []byte
+		had  bool
+	}
+	var done []backup
+	for _, p := range todo {
+		old, err := os.ReadFile(p.path)
+		b := backup{path: p.path, data: old, had: err == nil}
+		if err := os.Rename(p.tmp, p.path); err != nil {
+			for _, d := range done {
+				if d.had {
+					os.WriteFile(d.path, d.data, 0o644)
+				} else {
+					os.Remove(d.path)
+				}
+			}
+			cleanup()
+			for i := len(made) - 1; i >= 0; i-- {
+				os.Remove(made[i])
+			}
+			return fmt.Errorf("write %s: %w (nothing was changed)", p.path, err)
+		}
+		done = append(done, b)
+	}
+	return nil
+}
+
+// copyTree copies the module in src to dst, leaving out .git.
+func copyTree(src, dst string) error {
+	if ents, err := os.ReadDir(dst); err == nil && len(ents) > 0 {
+		return fmt.Errorf("%s is not empty", dst)
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, info.Mode().Perm())
+	})
+}
+
+// ErrDirty is returned when the git tree has changes and Force is unset.
+var ErrDirty = errors.New("git tree is dirty")
+
+// checkClean refuses a module with uncommitted changes.
+func checkClean(ctx context.Context, dir string) error {
+	cmd := exec.CommandContext(ctx, "git", "status", "--porcelain", "--", ".")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		// Not a git tree (or no git): nothing to protect.
+		return nil
+	}
+	if len(bytes.TrimSpace(out)) > 0 {
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) > 5 {
+			lines = append(lines[:5], "...")
+		}
+		return fmt.Errorf("apply: %w in %s (commit or stash first, or use --force):\n%s", ErrDirty, dir, strings.Join(lines, "\n"))
+	}
+	return nil
+}
+
+// inGit reports whether dir is inside a git work tree.
+func inGit(ctx context.Context, dir string) bool {
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--is-inside-work-tree")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
+// diff is the unified diff of every change.
+func (r *rewrite) diff() string {
+	var b strings.Builder
+	for _, rel := range sortedKeys(r.changed) {
+		b.WriteString(unifiedDiff(rel, r.old[rel], r.changed[rel], r.old[rel] == nil))
+	}
+	return b.String()
+}
+
+// genPatterns lists the generated packages, which ./... in the overlay may not see.
+func (r *rewrite) genPatterns() []string {
+	var pats []string
+	for _, name := range sortedKeys(r.svcs) {
+		pats = append(pats, "./"+r.svcs[name].dir)
+	}
+	for _, rel := range sortedKeys(r.changed) {
+		if strings.HasPrefix(rel, GenDir+"/cmd/") && strings.HasSuffix(rel, "/main.go") {
+			pats = append(pats, "./"+path.Dir(rel))
+		}
+	}
+	return pats
+}
