@@ -35,6 +35,8 @@ type analysis struct {
 	ssaPkgs map[*packages.Package]*ssa.Package
 	modPkgs map[string]bool        // import paths of analysed packages
 	funcs   map[*ssa.Function]bool // module functions with bodies
+	order   []*ssa.Function        // funcs in a fixed order
+	deps    []*packages.Package    // loaded packages outside the analysed ones
 	cg      *callgraph.Graph
 
 	// calls maps the Lparen (and go/defer keyword) positions of every call
@@ -64,6 +66,7 @@ func (a *analysis) buildSSA() {
 			a.ssaPkgs[p] = a.prog.CreatePackage(p.Types, p.Syntax, p.TypesInfo, true)
 		} else {
 			a.prog.CreatePackage(p.Types, nil, nil, true)
+			a.deps = append(a.deps, p)
 		}
 	})
 	var wg sync.WaitGroup
@@ -115,9 +118,59 @@ func (a *analysis) buildSSA() {
 			}
 		}
 	}
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
+	drain := func() {
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			a.reach(fn, add)
+		}
+	}
+	drain()
+	// Methods reached only through interfaces: those of every type
+	// converted to an interface, wrappers included, until no new ones
+	// turn up.
+	for {
+		before := len(a.funcs)
+		for _, t := range a.prog.RuntimeTypes() {
+			mset := a.prog.MethodSets.MethodSet(t)
+			for i := 0; i < mset.Len(); i++ {
+				sel := mset.At(i)
+				if m, ok := sel.Obj().(*types.Func); ok && m.Pkg() != nil && a.modPkgs[m.Pkg().Path()] {
+					add(a.methodValue(sel))
+				}
+			}
+		}
+		drain()
+		if len(a.funcs) == before {
+			break
+		}
+	}
+	a.order = make([]*ssa.Function, 0, len(a.funcs))
+	for fn := range a.funcs {
+		a.order = append(a.order, fn)
+	}
+	sortFuncs(a.order)
+	// Dependencies' syntax and type information are no longer needed:
+	// SSA holds what it uses of their types.
+	for _, p := range a.deps {
+		p.Syntax, p.TypesInfo = nil, nil
+	}
+}
+
+// methodValue returns the function implementing sel, or nil if SSA cannot
+// build one.
+func (a *analysis) methodValue(sel *types.Selection) (fn *ssa.Function) {
+	defer func() {
+		if recover() != nil {
+			fn = nil
+		}
+	}()
+	return a.prog.MethodValue(sel)
+}
+
+// reach adds the functions fn's body refers to.
+func (a *analysis) reach(fn *ssa.Function, add func(*ssa.Function)) {
+	{
 		for _, anon := range fn.AnonFuncs {
 			add(anon)
 		}
@@ -215,9 +268,13 @@ func (a *analysis) funcID(fn *ssa.Function) (id, pkg string) {
 }
 
 func sortFuncs(fs []*ssa.Function) {
+	keys := make(map[*ssa.Function]string, len(fs))
+	for _, f := range fs {
+		keys[f] = f.String()
+	}
 	sortSlice(fs, func(x, y *ssa.Function) bool {
-		if x.String() != y.String() {
-			return x.String() < y.String()
+		if kx, ky := keys[x], keys[y]; kx != ky {
+			return kx < ky
 		}
 		return x.Pos() < y.Pos()
 	})

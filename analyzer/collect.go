@@ -198,7 +198,7 @@ func (a *analysis) collectCalls() {
 		callee string
 	}
 	seen := make(map[key]bool)
-	for _, fn := range sortedFuncs(a.funcs) {
+	for _, fn := range a.order {
 		if isWrapper(fn) {
 			continue // wrappers have no call expressions of their own
 		}
@@ -453,18 +453,22 @@ func (a *analysis) collectEntries() {
 			}
 		}
 	}
-	for _, fn := range sortedFuncs(a.funcs) {
+	for _, fn := range a.order {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				ci, ok := instr.(ssa.CallInstruction)
 				if !ok {
 					continue
 				}
+				_, isGo := ci.(*ssa.Go)
+				if !isGo && !isHandlerRegistration(ci.Common()) {
+					continue
+				}
 				expr := a.siteOf(ci)
 				if expr == nil {
 					continue
 				}
-				if _, ok := ci.(*ssa.Go); ok {
+				if isGo {
 					if node := a.cg.Nodes[fn]; node != nil {
 						for _, e := range node.Out {
 							if e.Site == ci {
@@ -475,11 +479,9 @@ func (a *analysis) collectEntries() {
 					}
 					continue
 				}
-				if isHandlerRegistration(ci.Common()) {
-					for _, arg := range ci.Common().Args {
-						if id := a.moduleFunc(arg); id != "" {
-							add(EntryHTTP, id, a.pos(expr.Pos()))
-						}
+				for _, arg := range ci.Common().Args {
+					if id := a.moduleFunc(arg); id != "" {
+						add(EntryHTTP, id, a.pos(expr.Pos()))
 					}
 				}
 			}
@@ -506,19 +508,14 @@ func isHandlerRegistration(cc *ssa.CallCommon) bool {
 	return name == "Handle" || name == "HandleFunc"
 }
 
-// sortedFuncs returns the keys of fs in a fixed order.
-func sortedFuncs(fs map[*ssa.Function]bool) []*ssa.Function {
-	list := make([]*ssa.Function, 0, len(fs))
-	for f := range fs {
-		list = append(list, f)
-	}
-	sortFuncs(list)
-	return list
-}
-
 // isWrapper reports whether fn is a synthetic wrapper (bound method,
 // thunk, promotion or instantiation wrapper) rather than code written in
 // the module.
 func isWrapper(fn *ssa.Function) bool {
-	return fn.Synthetic != "" && fn.Synthetic != "package initializer" && !strings.HasPrefix(fn.Synthetic, "instance of ")
+	for _, prefix := range []string{"wrapper for ", "bound method wrapper for ", "thunk for ", "instantiation wrapper of ", "from type information"} {
+		if strings.HasPrefix(fn.Synthetic, prefix) {
+			return true
+		}
+	}
+	return false
 }

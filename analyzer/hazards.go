@@ -29,6 +29,7 @@ func (a *analysis) collectHazards() {
 		a.g.Hazards = append(a.g.Hazards, h)
 	}
 	writes := make(map[*ssa.Function][]string)
+	txs := make(map[*ssa.Function]string)
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
 		// callee is the function whose body runs; sig the signature the
@@ -110,7 +111,12 @@ func (a *analysis) collectHazards() {
 		}
 
 		// The call is made while a transaction is open.
-		if tx := txInScope(c.caller); tx != "" {
+		tx, ok := txs[c.caller]
+		if !ok {
+			tx = txInScope(c.caller)
+			txs[c.caller] = tx
+		}
+		if tx != "" {
 			hz(HazardTx, tx,
 				fmt.Sprintf("call to %s inside the transaction %s; a remote call cannot join it", short, tx),
 				fmt.Sprintf("finish the transaction before calling %s, or keep both in one service", short))

@@ -1,0 +1,319 @@
+// Command bench measures cleave analyze against the reference call graph
+// tool and against the bare cost of loading the packages, in one run, on
+// the same packages of one module:
+//
+//	go run ./internal/bench [-n runs] [-modcache module@version | -dir dir] [patterns]
+//
+// It builds cleave, golang.org/x/tools/cmd/callgraph (the version in
+// go.mod) and the floor command into a temporary directory, then runs
+//
+//	floor               go/packages with full syntax and types (what callgraph loads)
+//	floor -lean         the same, dependencies without function bodies (what cleave loads)
+//	callgraph -algo=vta the reference
+//	cleave analyze --json
+//
+// and prints wall time and peak RSS of each (the best of -n runs), the
+// ratios, and the share of the reference's in-module call edges that
+// cleave also finds (caller → callee, closures folded into their
+// function, instantiations into their origin).
+//
+// With -modcache, the module is copied out of the module cache into a
+// temporary directory; its requirements are raised to what the cache
+// holds when needed. Nothing is fetched: GOPROXY=off. Not run by tests.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	n := flag.Int("n", 1, "runs of each command; the best is reported")
+	dir := flag.String("dir", "", "module `directory` to analyze")
+	modcache := flag.String("modcache", "github.com/nats-io/nats-server/v2@v2.15.2", "analyze a copy of this `module@version` from the module cache (when -dir is empty)")
+	tests := flag.Bool("tests", false, "include tests (-test / --tests)")
+	flag.Parse()
+	patterns := flag.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	if err := run(*n, *dir, *modcache, *tests, patterns); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// env keeps the go command off the network and on the local toolchain.
+var env = append(os.Environ(), "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod")
+
+func run(n int, dir, modcache string, tests bool, patterns []string) error {
+	tmp, err := os.MkdirTemp("", "cleave-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if dir == "" {
+		if dir, err = copyFromCache(modcache, tmp); err != nil {
+			return err
+		}
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	bin := func(name string) string { return filepath.Join(tmp, "bin", name) }
+	fmt.Fprintln(os.Stderr, "bench: building cleave, callgraph and floor")
+	for _, b := range [][2]string{
+		{"cleave", "./cmd/cleave"},
+		{"callgraph", "golang.org/x/tools/cmd/callgraph"},
+		{"floor", "./internal/bench/floor"},
+	} {
+		cmd := exec.Command("go", "build", "-o", bin(b[0]), b[1])
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build %s: %w", b[1], err)
+		}
+	}
+	lines, files := countLines(dir, tests)
+	testFlag := func(f string) []string {
+		if tests {
+			return []string{f}
+		}
+		return nil
+	}
+	cgFormat := `{{.Caller}}	{{.Callee}}`
+	type job struct {
+		name string
+		args []string
+	}
+	jobs := []job{
+		{"floor (go/packages, full syntax)", append([]string{bin("floor")}, patterns...)},
+		{"floor -lean (deps without bodies)", append([]string{bin("floor"), "-lean"}, patterns...)},
+		{"callgraph -algo=vta (reference)", append(append([]string{bin("callgraph"), "-algo=vta", "-format=" + cgFormat}, testFlag("-test")...), patterns...)},
+		{"cleave analyze --json", append(append([]string{bin("cleave"), "analyze", "--json"}, testFlag("--tests")...), patterns...)},
+	}
+	// Warm the go command's caches once.
+	if _, err := measure(dir, jobs[0].args); err != nil {
+		return err
+	}
+	results := make([]result, len(jobs))
+	for i, j := range jobs {
+		for r := 0; r < n; r++ {
+			fmt.Fprintf(os.Stderr, "bench: %s (run %d of %d)\n", j.name, r+1, n)
+			res, err := measure(dir, j.args)
+			if err != nil {
+				return fmt.Errorf("%s: %w", j.name, err)
+			}
+			if r == 0 || res.wall < results[i].wall {
+				results[i].wall = res.wall
+				results[i].out = res.out
+			}
+			if r == 0 || res.rss < results[i].rss {
+				results[i].rss = res.rss
+			}
+		}
+	}
+	var g struct {
+		Module string
+		Calls  []struct{ Caller, Callee string }
+	}
+	if err := json.Unmarshal(results[3].out, &g); err != nil {
+		return fmt.Errorf("read cleave's JSON: %w", err)
+	}
+	mine := make(map[[2]string]bool)
+	for _, c := range g.Calls {
+		mine[[2]string{normalize(c.Caller), normalize(c.Callee)}] = true
+	}
+	ref := make(map[[2]string]bool)
+	sc := bufio.NewScanner(bytes.NewReader(results[2].out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		caller, callee, ok := strings.Cut(sc.Text(), "\t")
+		if !ok || !inModule(caller, g.Module) || !inModule(callee, g.Module) {
+			continue
+		}
+		ref[[2]string{normalize(caller), normalize(callee)}] = true
+	}
+	found := 0
+	var missing []string
+	for e := range ref {
+		if mine[e] {
+			found++
+		} else {
+			missing = append(missing, e[0]+" -> "+e[1])
+		}
+	}
+	sort.Strings(missing)
+
+	fmt.Printf("module %s (%s): %d lines in %d Go files, patterns %s, tests %v\n\n",
+		g.Module, dir, lines, files, strings.Join(patterns, " "), tests)
+	fmt.Printf("%-36s %9s %11s %9s %9s %9s %9s\n", "command", "wall", "peak RSS", "÷ref t", "÷ref mem", "÷floor t", "÷floor m")
+	for i, j := range jobs {
+		r := results[i]
+		fmt.Printf("%-36s %8.2fs %8.0f MB %9.2f %9.2f %9.2f %9.2f\n", j.name, r.wall.Seconds(), float64(r.rss)/1024,
+			r.wall.Seconds()/results[2].wall.Seconds(), float64(r.rss)/float64(results[2].rss),
+			r.wall.Seconds()/results[0].wall.Seconds(), float64(r.rss)/float64(results[0].rss))
+	}
+	share := 100.0
+	if len(ref) > 0 {
+		share = 100 * float64(found) / float64(len(ref))
+	}
+	fmt.Printf("\nin-module call edges (caller -> callee): reference %d, cleave %d, cleave finds %d of the reference's (%.2f%%)\n",
+		len(ref), len(mine), found, share)
+	for i, m := range missing {
+		if i == 20 {
+			fmt.Printf("  ... %d more\n", len(missing)-i)
+			break
+		}
+		fmt.Println("  missing:", m)
+	}
+	return nil
+}
+
+type result struct {
+	wall time.Duration
+	rss  int64 // KB
+	out  []byte
+}
+
+// measure runs args in dir and returns its wall time, peak RSS and stdout.
+func measure(dir string, args []string) (result, error) {
+	var out, errb bytes.Buffer
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout = &out
+	cmd.Stderr = &errb
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return result{}, fmt.Errorf("%w\n%s", err, tail(errb.String()))
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	var rss int64
+	if ru != nil {
+		rss = ru.Maxrss
+	}
+	return result{wall: wall, rss: rss, out: out.Bytes()}, nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "..." + s[len(s)-2000:]
+	}
+	return s
+}
+
+// copyFromCache copies module@version out of the module cache into a
+// writable directory under tmp and tidies its requirements offline.
+func copyFromCache(modver, tmp string) (string, error) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return "", err
+	}
+	src := filepath.Join(strings.TrimSpace(string(out)), modver)
+	dst := filepath.Join(tmp, "src")
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		t := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(t, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(t, data, 0o644)
+	})
+	if err != nil {
+		return "", fmt.Errorf("copy %s: %w", modver, err)
+	}
+	// Raise requirements the cache does not hold to the versions this
+	// module uses, then let the go command fill go.sum from the cache.
+	cmd := exec.Command("go", "mod", "edit",
+		"-require=github.com/nats-io/nats.go@v1.55.0", "-require=golang.org/x/sys@v0.50.0", "-toolchain=none")
+	cmd.Dir, cmd.Env, cmd.Stderr = dst, env, os.Stderr
+	if strings.HasPrefix(modver, "github.com/nats-io/nats-server/") {
+		if err := cmd.Run(); err != nil {
+			return "", fmt.Errorf("go mod edit: %w", err)
+		}
+	}
+	cmd = exec.Command("go", "list", "-deps", "-test", "./...")
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dst, env, nil, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("prepare %s: %w", modver, err)
+	}
+	return dst, nil
+}
+
+// countLines counts the lines of the module's Go files.
+func countLines(dir string, tests bool) (lines, files int) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "vendor") {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(p, ".go") || (!tests && strings.HasSuffix(p, "_test.go")) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err == nil {
+			files++
+			lines += bytes.Count(data, []byte("\n"))
+		}
+		return nil
+	})
+	return lines, files
+}
+
+// inModule reports whether a function name printed by go/ssa belongs to
+// the module.
+func inModule(name, module string) bool {
+	name = strings.TrimLeft(name, "(*")
+	return strings.HasPrefix(name, module+"/") || strings.HasPrefix(name, module+".")
+}
+
+// normalize maps an SSA function name and a cleave Func.ID to the same
+// key: type arguments, closure suffixes ($1), init numbers (#1) and
+// receiver pointers dropped.
+func normalize(name string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case depth > 0:
+		case c == '$' || c == '#':
+			// Skip to the end of this suffix: digits or a word.
+			j := i + 1
+			for j < len(name) && name[j] != '[' && name[j] != '$' && name[j] != '#' && name[j] != ')' {
+				j++
+			}
+			i = j - 1
+		case c == '*':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
