@@ -266,7 +266,8 @@ func (pr *proposer) buildUnits() {
 			continue
 		}
 		for a := range pg.in[i] {
-			if core(a) && strings.HasPrefix(path, pg.paths[a]+"/") {
+			if core(a) && strings.HasPrefix(path, pg.paths[a]+"/") && !pr.apartPkgs(a, i) &&
+				(pr.pin[a] == "" || pr.pin[i] == "" || pr.pin[a] == pr.pin[i]) {
 				uf.union(a, i)
 			}
 		}
@@ -805,4 +806,15 @@ func (pr *proposer) constructed(i int) map[int]bool {
 		out[b] = true
 	}
 	return out
+}
+
+// apartPkgs reports whether the person asked packages a and b apart.
+func (pr *proposer) apartPkgs(a, b int) bool {
+	pa, pb := pr.pg.paths[a], pr.pg.paths[b]
+	for _, grp := range pr.c.Apart {
+		if slices.Contains(grp, pa) && slices.Contains(grp, pb) {
+			return true
+		}
+	}
+	return false
 }
