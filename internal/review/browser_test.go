@@ -407,7 +407,7 @@ func TestBrowserStaticPage(t *testing.T) {
 		topics: `+pageSubjects+`,
 		blockers: document.querySelectorAll("#blockers tr").length - 1,
 		scores: document.querySelectorAll("#scores tr").length - 1,
-		edit: document.querySelectorAll("select, #save, #undo, input").length,
+		edit: document.querySelectorAll("select, #save, #undo, #new-service, [draggable]").length,
 	})`)
 	var want shown
 	for _, s := range v.Services {
@@ -430,6 +430,24 @@ func TestBrowserStaticPage(t *testing.T) {
 		t.Errorf("the static page shows\n%+v\nwant\n%+v", got, want)
 	}
 	screenshot(t, ctx, "review-static.png")
+
+	// The topics filter keeps the rows that mention what is typed.
+	svc := v.Services[len(v.Services)-1].Name
+	within(t, ctx, 20*time.Second, "filter topics", chromedp.Steps(
+		chromedp.SendKeys(chromedp.CSS("#topics-filter input"), svc),
+	))
+	visible := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#topic-table tr[data-subject]:not([hidden])")).map(function (r) { return r.dataset.subject; }).sort()`)
+	var mention []string
+	for _, tp := range v.Topics {
+		text := strings.ToLower(strings.Join(append(append([]string{tp.Subject, tp.Kind, tp.Function, tp.Consumer}, tp.Producers...), tp.Sites...), " "))
+		if strings.Contains(text, strings.ToLower(svc)) {
+			mention = append(mention, tp.Subject)
+		}
+	}
+	slices.Sort(mention)
+	if !slices.Equal(visible, mention) {
+		t.Errorf("filtering topics by %q shows %v; want %v", svc, visible, mention)
+	}
 }
 
 func TestBrowserHostileNames(t *testing.T) {

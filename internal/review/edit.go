@@ -18,6 +18,7 @@ const (
 	OpMerge  = "merge"  // service Service into service To
 	OpDelete = "delete" // empty service Service
 	OpKind   = "kind"   // topic of Function becomes Kind
+	OpShare  = "share"  // Package leaves its service for the shared packages
 )
 
 // Edit is one change the person makes to a plan's services or kinds.
@@ -79,6 +80,19 @@ func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
 				p.Constraints.Pin[i].Service = to.Name
 			}
 		}
+	case OpShare:
+		if !known(e.Package) {
+			return refuse("unknown package %q: it is not a package of %s", e.Package, p.Module)
+		}
+		if slices.Contains(p.Shared, e.Package) {
+			return refuse("package %q is already shared", e.Package)
+		}
+		for _, s := range p.Services {
+			s.Packages = slices.DeleteFunc(s.Packages, func(q string) bool { return q == e.Package })
+		}
+		p.Constraints.Pin = slices.DeleteFunc(p.Constraints.Pin, func(pin planner.Pin) bool { return pin.Package == e.Package })
+		p.Shared = append(p.Shared, e.Package)
+		slices.Sort(p.Shared)
 	case OpCreate:
 		if err := checkName(p, e.Service); err != nil {
 			return err
@@ -148,6 +162,18 @@ func renamePins(p *planner.Plan, from, to string) {
 		if p.Constraints.Pin[i].Service == from {
 			p.Constraints.Pin[i].Service = to
 		}
+	}
+}
+
+// moveEdge keeps the edge mark on the service that holds the program's
+// main packages, when main reports them.
+func moveEdge(p *planner.Plan, main func(string) bool) {
+	has := func(s *planner.Service) bool { return slices.ContainsFunc(s.Packages, main) }
+	if !slices.ContainsFunc(p.Services, has) {
+		return
+	}
+	for _, s := range p.Services {
+		s.Edge = has(s)
 	}
 }
 

@@ -59,9 +59,10 @@ func layout(v *View) *Layout {
 	if n == 0 {
 		return l
 	}
-	if n > 8 {
-		l.Height = 480 + float64(n-8)*36
-		l.Width = 820 + float64(n-8)*40
+	if n > 5 {
+		// The page gives a drawing of many services the full width.
+		l.Width = 1100 + float64(max(n-9, 0))*60
+		l.Height = 600 + float64(max(n-9, 0))*40
 	}
 
 	// Links, aggregated.
@@ -183,10 +184,13 @@ func (l *Layout) fit() {
 	l.Width, l.Height = round1(hi[0]-lo[0]+2*pad), round1(hi[1]-lo[1]+2*pad)
 }
 
-// sitesFrom counts the sites of t that belong to producer p. Sites are
-// not labelled with their service, so all of them count when t has one
-// producer, and an even share otherwise.
+// sitesFrom counts the sites of t that belong to producer p: as counted
+// from the graph when Build had one; otherwise all of them when t has one
+// producer, and an even share when it has several.
 func sitesFrom(t *TopicView, p string) int {
+	if n, ok := t.BySite[p]; ok {
+		return n
+	}
 	if len(t.Producers) <= 1 {
 		return len(t.Sites)
 	}

@@ -81,6 +81,9 @@ type TopicView struct {
 	Blockers  int      `json:"blockers"`
 	// Flipped is set when the kind was chosen by the person (constraints.kinds).
 	Flipped bool `json:"flipped,omitempty"`
+	// BySite counts the sites per producer, when the graph tells which
+	// package each site's file is in.
+	BySite map[string]int `json:"by_site,omitempty"`
 }
 
 // BlockerView is a blocker with the service whose crossing it blocks.
@@ -129,6 +132,16 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 	v := &View{Module: p.Module, Prefix: p.Prefix, Broker: p.Broker,
 		Services: []*ServiceView{}, Shared: []PackageView{}, Topics: []*TopicView{}, Blockers: []BlockerView{}}
 	byName := map[string]*ServiceView{}
+	dirService := map[string]string{} // package directory → service
+	if g != nil {
+		for _, s := range p.Services {
+			for _, path := range s.Packages {
+				if pkg := pkgs[path]; pkg != nil {
+					dirService[strings.TrimPrefix(pkg.Dir, ".")] = s.Name
+				}
+			}
+		}
+	}
 	for i, s := range p.Services {
 		sv := &ServiceView{Name: s.Name, Edge: s.Edge, Color: i, Packages: []PackageView{}}
 		for _, path := range s.Packages {
@@ -161,6 +174,14 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 		tv := &TopicView{Subject: t.Subject, Kind: t.Kind, Function: t.Function,
 			Short: shortFunc(p.Module, t.Function), Consumer: t.Consumer,
 			Producers: nonNil(t.Producers), Sites: nonNil(t.Sites), Flipped: flipped[t.Function]}
+		if g != nil {
+			tv.BySite = map[string]int{}
+			for _, site := range t.Sites {
+				if svc, ok := dirService[siteDir(site)]; ok {
+					tv.BySite[svc]++
+				}
+			}
+		}
 		v.Topics = append(v.Topics, tv)
 		consumer[t.Subject] = t.Consumer
 		if s := byName[t.Consumer]; s != nil {
@@ -185,6 +206,16 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 	v.Scores = scoreRows(p.Scores)
 	v.Layout = layout(v)
 	return v
+}
+
+// siteDir is the directory of a file:line:col position.
+func siteDir(site string) string {
+	file, _, _ := strings.Cut(site, ":")
+	d := path.Dir(file)
+	if d == "." {
+		return ""
+	}
+	return d
 }
 
 func nonNil(s []string) []string {

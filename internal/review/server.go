@@ -51,6 +51,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	known   func(string) bool
+	main    func(string) bool // main packages, from the graph
 	initial map[string]*float64
 
 	mu      sync.Mutex
@@ -86,10 +87,12 @@ func NewServer(c Config) (*Server, error) {
 		c.Token = base64.RawURLEncoding.EncodeToString(b)
 	}
 	s := &Server{cfg: c}
-	pkgs := map[string]bool{}
+	pkgs, mains := map[string]bool{}, map[string]bool{}
+	s.main = func(p string) bool { return mains[p] }
 	if c.Graph != nil {
 		for _, p := range c.Graph.Packages {
 			pkgs[p.Path] = true
+			mains[p.Path] = p.Main
 		}
 	} else {
 		for _, sv := range c.Plan.Services {
@@ -315,6 +318,7 @@ func (s *Server) Edit(e Edit) (int, reply) {
 	if err := Apply(next, e, s.known); err != nil {
 		return http.StatusBadRequest, reply{Error: err.Error(), View: s.viewLocked()}
 	}
+	moveEdge(next, s.main)
 	if s.cfg.Refresh != nil {
 		if err := s.cfg.Refresh(next); err != nil {
 			return http.StatusUnprocessableEntity, reply{Error: "re-plan: " + err.Error(), View: s.viewLocked()}

@@ -351,3 +351,27 @@ func TestServedPageEscapes(t *testing.T) {
 		t.Errorf("served page lets a hostile name through")
 	}
 }
+
+func TestShareAndEdge(t *testing.T) {
+	_, ts, _ := newTestServer(t)
+	code, r := post(t, ts, "/api/edit", `{"op":"move","package":"example.com/shop/cmd/shop","to":"orders"}`, nil)
+	if code != 200 {
+		t.Fatalf("move main package: %d %s", code, r.Error)
+	}
+	for _, s := range r.View.Services {
+		if s.Edge != (s.Name == "orders") {
+			t.Errorf("after moving the main package to orders, %s edge = %v", s.Name, s.Edge)
+		}
+	}
+	code, r = post(t, ts, "/api/edit", `{"op":"share","package":"example.com/shop/cart"}`, nil)
+	if code != 200 || !slices.ContainsFunc(r.View.Shared, func(p PackageView) bool { return p.Short == "cart" }) {
+		t.Fatalf("share cart: %d %s", code, r.Error)
+	}
+	if code, r = post(t, ts, "/api/edit", `{"op":"share","package":"example.com/shop/cart"}`, nil); code != 400 || !strings.Contains(r.Error, "already shared") {
+		t.Errorf("share cart twice: %d %q", code, r.Error)
+	}
+	code, r = post(t, ts, "/api/edit", `{"op":"move","package":"example.com/shop/cart","to":"billing"}`, nil)
+	if code != 200 || len(r.View.Shared) != 2 {
+		t.Fatalf("move cart out of shared: %d %s, shared %v", code, r.Error, r.View.Shared)
+	}
+}

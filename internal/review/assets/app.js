@@ -122,6 +122,7 @@
   var dragPkg = null;
   function dropTarget(node, service) {
     if (!view.live) return;
+    var op = function (p) { return service === SHARED ? { op: "share", package: p } : { op: "move", package: p, to: service }; };
     node.addEventListener("dragover", function (ev) { if (dragPkg !== null) { ev.preventDefault(); node.classList.add("drop"); } });
     node.addEventListener("dragleave", function () { node.classList.remove("drop"); });
     node.addEventListener("drop", function (ev) {
@@ -129,7 +130,7 @@
       node.classList.remove("drop");
       var p = dragPkg || ev.dataTransfer.getData("text/plain");
       dragPkg = null;
-      if (p) edit({ op: "move", package: p, to: service });
+      if (p) edit(op(p));
     });
   }
   function renderGraph() {
@@ -146,11 +147,13 @@
     svg.appendChild(defs);
     var links = sv("g");
     var labels = sv("g");
+    var crowded = L.nodes.length > 6;
     L.links.forEach(function (lk) {
       var c = lk.color % 10;
       var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
         sv("title", { text: lk.from + " → " + lk.to + " (" + lk.kind + ", " + plural(lk.sites, "site") + ")\n" + lk.topics.join("\n") }));
       links.appendChild(path);
+      if (crowded && lk.sites < 2) return; // the stroke says it; keep the drawing readable
       var txt = String(lk.sites);
       var w = 10 + 7 * txt.length;
       labels.appendChild(sv("g", { "class": "lbl c" + c },
@@ -173,6 +176,11 @@
           text: plural(s.packages.length, "package") + (s.lines ? " · " + loc(s.lines) : "") }),
         sv("title", { text: n.service + "\n" + s.packages.map(function (p) { return p.path; }).join("\n") }));
       dropTarget(grp, n.service);
+      grp.addEventListener("click", function () {
+        filters.topics = filters.topics === n.service ? "" : n.service;
+        renderTopics();
+        document.getElementById("topics-section").scrollIntoView({ behavior: "smooth", block: "start" });
+      });
       svg.appendChild(grp);
     });
     svg.appendChild(labels);
@@ -180,23 +188,42 @@
   }
 
   // ---- scores ----
+  function splitCell(r) {
+    var v = verdict(r, r.random);
+    var split = el("td", { "class": "num split" + (v > 0 ? " good" : v < 0 ? " bad" : ""), id: "score-" + r.key,
+      title: v > 0 ? "better than random" : v < 0 ? "worse than random" : "" }, fmt(r.split, r.int));
+    if (view.live && r.initial !== undefined && r.initial !== null && Math.abs(r.initial - r.split) > 1e-9) {
+      var d = r.split - r.initial;
+      var good = r.better ? ((d < 0) === (r.better === "lower")) : null;
+      split.appendChild(el("span", { "class": "delta" + (good === null ? "" : good ? " good" : " bad"),
+        text: (d > 0 ? "▲ " : "▼ ") + fmt(Math.abs(d), r.int) }));
+    }
+    return split;
+  }
+  var baselines = [["boulder", "one service for everything"], ["grains", "one service per package"], ["random", "median of random splits of the same sizes"]];
+  function renderScoresWide(t) {
+    t.classList.add("wide");
+    t.appendChild(el("tr", null, el("th", { text: "" }), view.scores.map(function (r) {
+      return el("th", { "class": "num", title: r.help + (r.better ? " (" + r.better + " is better)" : "") },
+        r.name, r.better ? el("span", { "class": "better", text: r.better === "lower" ? " ↓" : " ↑" }) : null);
+    })));
+    t.appendChild(el("tr", { "class": "splitrow" }, el("td", { "class": "name" }, el("b", { text: "this split" })), view.scores.map(splitCell)));
+    baselines.forEach(function (b) {
+      t.appendChild(el("tr", null, el("td", { "class": "name", title: b[1] }, el("span", { text: b[0] }), el("div", { text: b[1] })),
+        view.scores.map(function (r) { return el("td", { "class": "num base" }, fmt(r[b[0]], r.int)); })));
+    });
+  }
   function renderScores() {
     var t = clear("scores");
+    t.classList.remove("wide");
     if (!view.scores.length) { t.appendChild(el("tr", null, el("td", { "class": "none", text: "This plan has no scores." }))); return; }
+    if (view.services.length > 5) { renderScoresWide(t); return; }
     t.appendChild(el("tr", null, el("th", { text: "score" }), el("th", { "class": "num", text: "split" }),
       el("th", { "class": "num", text: "boulder", title: "one service for everything" }),
       el("th", { "class": "num", text: "grains", title: "one service per package" }),
       el("th", { "class": "num", text: "random", title: "median of random splits of the same sizes" })));
     view.scores.forEach(function (r) {
-      var v = verdict(r, r.random);
-      var split = el("td", { "class": "num split" + (v > 0 ? " good" : v < 0 ? " bad" : ""), id: "score-" + r.key,
-        title: v > 0 ? "better than random" : v < 0 ? "worse than random" : "" }, fmt(r.split, r.int));
-      if (view.live && r.initial !== undefined && r.initial !== null && Math.abs(r.initial - r.split) > 1e-9) {
-        var d = r.split - r.initial;
-        var good = r.better ? ((d < 0) === (r.better === "lower")) : null;
-        split.appendChild(el("span", { "class": "delta" + (good === null ? "" : good ? " good" : " bad"),
-          text: (d > 0 ? "▲ " : "▼ ") + fmt(Math.abs(d), r.int) }));
-      }
+      var split = splitCell(r);
       t.appendChild(el("tr", null,
         el("td", { "class": "name", title: r.help }, el("b", { text: r.name }),
           r.better ? el("span", { "class": "better", text: r.better === "lower" ? "  ↓ better" : "  ↑ better" }) : null,
@@ -209,12 +236,14 @@
   }
 
   // ---- services ----
-  function serviceSelect(current, label, onpick, exclude) {
+  var SHARED = "\u0000shared"; // not a service name: those are identifiers
+  function serviceSelect(current, label, onpick, withShared) {
     var s = el("select", { "aria-label": label, title: label },
       el("option", { value: "", text: label }));
     view.services.forEach(function (o) {
-      if (o.name !== current && o.name !== exclude) s.appendChild(el("option", { value: o.name, text: o.name }));
+      if (o.name !== current) s.appendChild(el("option", { value: o.name, text: o.name }));
     });
+    if (withShared) s.appendChild(el("option", { value: SHARED, text: "shared (library)" }));
     s.addEventListener("change", function () { if (s.value) onpick(s.value); });
     return s;
   }
@@ -223,7 +252,7 @@
       el("span", { "class": "p", text: p.short }),
       p.main ? el("span", { "class": "main", text: "main" }) : null,
       el("span", { "class": "loc", text: p.lines ? String(p.lines) : "" }));
-    if (view.live && service) {
+    if (view.live) {
       li.setAttribute("draggable", "true");
       li.addEventListener("dragstart", function (ev) {
         dragPkg = p.path;
@@ -232,7 +261,9 @@
         li.classList.add("dragging");
       });
       li.addEventListener("dragend", function () { li.classList.remove("dragging"); dragPkg = null; });
-      li.appendChild(serviceSelect(service, "move to…", function (to) { edit({ op: "move", package: p.path, to: to }); }));
+      li.appendChild(serviceSelect(service, "move to…", function (to) {
+        edit(to === SHARED ? { op: "share", package: p.path } : { op: "move", package: p.path, to: to });
+      }, service !== null));
     }
     return li;
   }
@@ -257,7 +288,7 @@
           input.select();
         } });
         foot.appendChild(rename);
-        if (view.services.length > 1) foot.appendChild(serviceSelect(s.name, "merge into…", function (to) { edit({ op: "merge", service: s.name, to: to }); }));
+        if (view.services.length > 1) foot.appendChild(serviceSelect(s.name, "merge into…", function (to) { edit({ op: "merge", service: s.name, to: to }); }, false));
         foot.appendChild(el("button", { "class": "btn small danger", text: "Delete", disabled: s.packages.length > 0,
           title: s.packages.length ? "move its packages away or merge it first" : "delete this empty service",
           onclick: function () { edit({ op: "delete", service: s.name }); } }));
@@ -266,11 +297,13 @@
       }
       box.appendChild(card);
     });
-    if (view.shared.length) {
-      box.appendChild(el("div", { "class": "card svc shared" },
+    if (view.shared.length || view.live) {
+      var shared = el("div", { "class": "card svc shared", "data-shared": "" },
         el("header", null, el("span", { "class": "dot" }), el("h3", { text: "shared" }), el("span", { "class": "tag", text: "library" })),
         el("div", { "class": "meta", text: plural(view.shared.length, "package") + " linked into every service that needs them" }),
-        el("ul", { "class": "pkgs" }, view.shared.map(function (p) { return pkgRow(p, null); }))));
+        el("ul", { "class": "pkgs" }, view.shared.map(function (p) { return pkgRow(p, null); })));
+      dropTarget(shared, SHARED);
+      box.appendChild(shared);
     }
     if (view.live) {
       var input = el("input", { placeholder: "new service name", "aria-label": "new service name", id: "new-service", spellcheck: "false" });
@@ -282,8 +315,34 @@
     }
   }
 
+  // ---- filters ----
+  var filters = { topics: "", blockers: "" };
+  function filterBox(which, placeholder) {
+    var input = el("input", { type: "search", "class": "filter", placeholder: placeholder, "aria-label": placeholder, value: filters[which], spellcheck: "false" });
+    input.addEventListener("input", function () { filters[which] = input.value; applyFilter(which); });
+    return input;
+  }
+  function applyFilter(which) {
+    var f = filters[which].trim().toLowerCase();
+    var rows = document.querySelectorAll("#" + which + " tr[data-text]");
+    var shown = 0;
+    rows.forEach(function (r) {
+      var hit = !f || r.getAttribute("data-text").indexOf(f) >= 0;
+      r.hidden = !hit;
+      if (hit) shown++;
+    });
+    var c = document.getElementById(which + "-count");
+    if (c) c.textContent = f ? shown + " of " + rows.length : plural(rows.length, which === "topics" ? "topic" : "blocker");
+  }
+  function placeFilter(which, placeholder) {
+    var slot = clear(which + "-filter");
+    slot.appendChild(el("span", { "class": "sub", id: which + "-count" }));
+    slot.appendChild(filterBox(which, placeholder));
+  }
+
   // ---- topics ----
   function renderTopics() {
+    placeFilter("topics", "filter by subject, service or function");
     var box = clear("topics");
     if (!view.topics.length) { box.appendChild(el("div", { "class": "none", text: "No call crosses a service boundary." })); return; }
     var t = el("table", { id: "topic-table" }, el("tr", null,
@@ -305,7 +364,8 @@
       flow.appendChild(chip(tp.consumer));
       var sites = el("details", null, el("summary", { text: plural(tp.sites.length, "site") }),
         el("ul", null, tp.sites.map(function (s) { return el("li", { text: s }); })));
-      t.appendChild(el("tr", { "data-subject": tp.subject },
+      var text = [tp.subject, tp.kind, tp.function, tp.consumer].concat(tp.producers, tp.sites).join(" ").toLowerCase();
+      t.appendChild(el("tr", { "data-subject": tp.subject, "data-text": text },
         el("td", null, el("div", { "class": "subject", text: tp.subject }),
           tp.blockers ? el("div", { "class": "blocked", text: "● " + plural(tp.blockers, "blocker") }) : null),
         el("td", null, kind, tp.flipped ? el("div", { "class": "better", text: "chosen by you" }) : null),
@@ -314,26 +374,31 @@
         el("td", null, sites)));
     });
     box.appendChild(t);
+    applyFilter("topics");
   }
 
   // ---- blockers ----
   function renderBlockers() {
+    placeFilter("blockers", "filter by file, hazard or topic");
     var box = clear("blockers");
     if (!view.blockers.length) { box.appendChild(el("div", { "class": "none", text: "None: every crossing can be rewritten." })); return; }
     var t = el("table", null, el("tr", null, el("th", { text: "where" }), el("th", { text: "hazard" }),
       el("th", { text: "what and what to do" }), el("th", { text: "topic" })));
     view.blockers.forEach(function (b) {
-      t.appendChild(el("tr", null,
+      var text = [b.pos, b.kind, b.message, b.fix, b.topic || "", b.service || ""].join(" ").toLowerCase();
+      t.appendChild(el("tr", { "data-text": text },
         el("td", { "class": "pos", text: b.pos }),
         el("td", null, el("span", { "class": "hz", text: b.kind })),
         el("td", null, el("div", { text: b.message }), b.fix ? el("div", { "class": "fix" }, el("b", { text: "Fix " }), b.fix) : null),
         el("td", null, b.topic ? el("div", { "class": "subject", text: b.topic }) : null)));
     });
     box.appendChild(t);
+    applyFilter("blockers");
   }
 
   function render() {
     document.body.classList.toggle("live", !!view.live);
+    document.getElementById("overview").classList.toggle("wide", view.services.length > 5);
     renderStats();
     renderActions();
     renderNotices();
