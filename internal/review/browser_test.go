@@ -406,7 +406,7 @@ func TestBrowserStaticPage(t *testing.T) {
 		dashed: document.querySelectorAll("#graph path.link.event").length,
 		topics: `+pageSubjects+`,
 		blockers: document.querySelectorAll("#blockers tr").length - 1,
-		scores: document.querySelectorAll("#scores tr").length - 1,
+		scores: document.querySelectorAll("#scores td[id^=score-]").length,
 		edit: document.querySelectorAll("select, #save, #undo, #new-service, [draggable]").length,
 	})`)
 	var want shown
