@@ -228,14 +228,25 @@ func (b *Bus) consumeNATS(s *subscriber) error {
 	}
 	sem := make(chan struct{}, c.Concurrency)
 	cc, err := cons.Consume(func(m jetstream.Msg) {
+		b.work.add() // before blocking, so that Close waits for this one
 		sem <- struct{}{}
-		b.work.add()
+		if b.closing.Load() {
+			// Closing: hand the event back for immediate redelivery.
+			_ = m.Nak()
+			<-sem
+			b.work.done()
+			return
+		}
 		go func() {
 			defer func() { <-sem; b.work.done() }()
 			b.handleEvent(s, m)
 		}()
 	},
 		jetstream.PullMaxMessages(2*c.Concurrency),
+		// Short pulls with heartbeats: after a node dies or a consumer
+		// leader moves, a lost pull is noticed within seconds.
+		jetstream.PullExpiry(5*time.Second),
+		jetstream.PullHeartbeat(time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if !errors.Is(err, jetstream.ErrConsumerDeleted) {
 				b.logger().Debug("bus: consume", "subject", s.subject, "err", err)
@@ -401,8 +412,8 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// drainNATS stops new work: subscriptions and consumers stop receiving,
-// what they already received is handled.
+// drainNATS stops new work: subscriptions and consumers stop receiving;
+// requests already received are handled, events in flight finish.
 func (b *Bus) drainNATS() []error {
 	if b.nc == nil || b.nc.IsClosed() {
 		return nil
@@ -420,6 +431,7 @@ func (b *Bus) drainNATS() []error {
 		closed = append(closed, ch)
 	}
 	for _, cc := range b.consumers {
+		// Buffered events reach the callback, which naks them (closing).
 		cc.Drain()
 	}
 	timeout := time.After(30 * time.Second)

@@ -1,0 +1,241 @@
+// Package bustest starts embedded NATS servers for tests: a single
+// JetStream server, or a JetStream cluster on loopback whose nodes can be
+// killed and restarted. Everything listens on 127.0.0.1 on random ports,
+// stores in t.TempDir() and stops when the test ends.
+package bustest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// A Server is an embedded nats-server with JetStream.
+type Server struct {
+	t    testing.TB
+	mu   sync.Mutex
+	opts *server.Options
+	srv  *server.Server // nil while down
+}
+
+// StartServer starts a JetStream server with file storage; it is shut
+// down when the test ends.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{t: t, opts: &server.Options{
+		ServerName: "test",
+		Host:       "127.0.0.1",
+		Port:       freePort(t),
+		JetStream:  true,
+		StoreDir:   t.TempDir(),
+		NoSigs:     true,
+		NoLog:      true,
+	}}
+	s.Restart()
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+// URL returns the server's client URL; it stays the same across restarts.
+func (s *Server) URL() string { return fmt.Sprintf("nats://%s:%d", s.opts.Host, s.opts.Port) }
+
+// StoreDir returns the server's JetStream directory.
+func (s *Server) StoreDir() string { return s.opts.StoreDir }
+
+// NATS returns the running server, nil while it is down.
+func (s *Server) NATS() *server.Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.srv
+}
+
+// Shutdown stops the server (the test's "kill"): clients see their
+// connection drop. Stored messages stay on disk. It does nothing if the
+// server is down.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv = nil
+	s.mu.Unlock()
+	if srv != nil {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	}
+}
+
+// Restart starts the server again on the same port and store; it does
+// nothing if the server is running.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv != nil {
+		return
+	}
+	opts := *s.opts
+	srv, err := server.NewServer(&opts)
+	if err != nil {
+		s.t.Fatalf("bustest: start server: %v", err)
+	}
+	srv.Start()
+	if !srv.ReadyForConnections(10 * time.Second) {
+		srv.Shutdown()
+		s.t.Fatalf("bustest: server %s not ready after 10s", opts.ServerName)
+	}
+	s.srv = srv
+}
+
+// A Cluster is a JetStream cluster of embedded servers.
+type Cluster struct {
+	t     testing.TB
+	Nodes []*Server
+}
+
+// StartCluster starts a JetStream cluster of n nodes (3 if n < 1) and
+// waits until it has elected a meta leader.
+func StartCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	if n < 1 {
+		n = 3
+	}
+	c := &Cluster{t: t}
+	routePorts := make([]int, n)
+	for i := range routePorts {
+		routePorts[i] = freePort(t)
+	}
+	var routes []string
+	for _, p := range routePorts {
+		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
+	}
+	for i := range n {
+		s := &Server{t: t, opts: &server.Options{
+			ServerName: fmt.Sprintf("n%d", i+1),
+			Host:       "127.0.0.1",
+			Port:       freePort(t),
+			JetStream:  true,
+			StoreDir:   t.TempDir(),
+			NoSigs:     true,
+			NoLog:      true,
+			Cluster: server.ClusterOpts{
+				Name: "cleave-test",
+				Host: "127.0.0.1",
+				Port: routePorts[i],
+			},
+			Routes: server.RoutesFromStr(strings.Join(routes, ",")),
+		}}
+		c.Nodes = append(c.Nodes, s)
+	}
+	var wg sync.WaitGroup
+	for _, s := range c.Nodes {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.start() }()
+	}
+	wg.Wait()
+	t.Cleanup(func() {
+		for _, s := range c.Nodes {
+			s.Shutdown()
+		}
+	})
+	for _, s := range c.Nodes {
+		if s.NATS() == nil {
+			t.Fatalf("bustest: node %s did not start", s.opts.ServerName)
+		}
+	}
+	c.WaitJetStream(30 * time.Second)
+	return c
+}
+
+// start is Restart without t.Fatal, for use off the test goroutine.
+func (s *Server) start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	opts := *s.opts
+	srv, err := server.NewServer(&opts)
+	if err != nil {
+		s.t.Errorf("bustest: start %s: %v", opts.ServerName, err)
+		return
+	}
+	srv.Start()
+	if !srv.ReadyForConnections(10 * time.Second) {
+		srv.Shutdown()
+		s.t.Errorf("bustest: %s not ready after 10s", opts.ServerName)
+		return
+	}
+	s.srv = srv
+}
+
+// URLs returns the client URLs of all nodes.
+func (c *Cluster) URLs() []string {
+	var urls []string
+	for _, s := range c.Nodes {
+		urls = append(urls, s.URL())
+	}
+	return urls
+}
+
+// Kill shuts node i down.
+func (c *Cluster) Kill(i int) { c.Nodes[i].Shutdown() }
+
+// Restart starts node i again with its store.
+func (c *Cluster) Restart(i int) { c.Nodes[i].Restart() }
+
+// WaitJetStream waits until the cluster's JetStream answers API requests
+// (a meta leader is elected), failing the test after d.
+func (c *Cluster) WaitJetStream(d time.Duration) {
+	c.t.Helper()
+	nc, err := nats.Connect(strings.Join(c.URLs(), ","))
+	if err != nil {
+		c.t.Fatalf("bustest: connect: %v", err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	deadline := time.Now().Add(d)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := js.AccountInfo(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("bustest: JetStream not ready after %v: %v", d, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Leader returns the index of the node leading stream, or -1.
+func (c *Cluster) Leader(stream string) int {
+	for i, s := range c.Nodes {
+		srv := s.NATS()
+		if srv == nil {
+			continue
+		}
+		if srv.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, stream) {
+			return i
+		}
+	}
+	return -1
+}
+
+// freePort returns a port that was free a moment ago on 127.0.0.1.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
