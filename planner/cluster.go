@@ -179,13 +179,7 @@ func (pr *proposer) detectEdge() {
 		}
 	}
 	callers := func(i int) []int {
-		var cs []int
-		for a := range pg.paths {
-			if a != i && pg.static[a][i] > 0 {
-				cs = append(cs, a)
-			}
-		}
-		return cs
+		return sortedKeys(pg.staticIn[i])
 	}
 	for i := range pg.pkgs {
 		if !free(i) {
@@ -271,6 +265,34 @@ func (pr *proposer) buildUnits() {
 				uf.union(a, i)
 			}
 		}
+	}
+	// A helper joins the package it serves: when one package makes at least
+	// two thirds of the call weight into a package from the rest of the
+	// core, and the helper is less than half its size, the helper is part
+	// of it (a scheduling rota of its appointments, a mailer of its
+	// reminders). Larger packages stay services of their own however few
+	// their callers.
+	for i := range pg.paths {
+		if !core(i) {
+			continue
+		}
+		var total, best float64
+		top := -1
+		for _, a := range sortedKeys(pg.in[i]) {
+			if !core(a) {
+				continue
+			}
+			w := pg.in[i][a]
+			total += w
+			if w > best {
+				best, top = w, a
+			}
+		}
+		if top < 0 || best < 2.0/3*total || 2*pg.pkgs[i].Lines >= pg.pkgs[top].Lines ||
+			pr.apartPkgs(top, i) || pr.pin[top] != "" && pr.pin[i] != "" && pr.pin[top] != pr.pin[i] {
+			continue
+		}
+		uf.union(top, i)
 	}
 	// A mutable variable used by exactly one other package ties the two:
 	// they share state. (A variable many packages use cannot tie them all;
@@ -365,7 +387,7 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 // packages: a Go package is already a module, and measured against the
 // authors' own splits of the test monoliths, lower resolutions (which
 // SM − ICP prefers) lump domains together.
-var resolutions = []float64{4}
+var resolutions = []float64{8}
 
 // louvainBest runs Louvain at each resolution and keeps the split that
 // scores best on the objective (at resolution 1 when a service count is

@@ -38,6 +38,12 @@ type pkgGraph struct {
 	// callPkg holds, for each call of g.Calls, the packages of its caller
 	// and callee (-1 when unknown).
 	callPkg [][2]int
+	// calleeIdx numbers the distinct callees of g.Calls: calleeIdx[i] is
+	// the number of the callee of call i.
+	calleeIdx []int
+	callees   int
+	// staticIn[b] are the packages that call into b by name.
+	staticIn []map[int]bool
 
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
@@ -154,8 +160,28 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		}
 	}
 	pg.callPkg = make([][2]int, len(g.Calls))
+	pg.calleeIdx = make([]int, len(g.Calls))
+	num := map[string]int{}
 	for i, c := range g.Calls {
 		pg.callPkg[i] = [2]int{pg.funcPkg(c.Caller), pg.funcPkg(c.Callee)}
+		k, ok := num[c.Callee]
+		if !ok {
+			k = len(num)
+			num[c.Callee] = k
+		}
+		pg.calleeIdx[i] = k
+	}
+	pg.callees = len(num)
+	pg.staticIn = make([]map[int]bool, n)
+	for i := range n {
+		pg.staticIn[i] = map[int]bool{}
+	}
+	for a, m := range pg.static {
+		for b, k := range m {
+			if k > 0 {
+				pg.staticIn[b][a] = true
+			}
+		}
 	}
 	for _, e := range g.Entries {
 		if i := pg.funcPkg(e.Func); i >= 0 {

@@ -29,10 +29,7 @@ func refresh(pg *pkgGraph, p *Plan) {
 	s := resolve(pg, p)
 	p.Topics = s.topics()
 	p.Blockers = s.blockers(p.Topics)
-	r := report(s, p.ScoreOptions)
-	if p.Truth != nil {
-		p.Truth.score(&r.Split, pg, s.pt)
-	}
+	r := report(s, p.ScoreOptions, p.Truth)
 	r.Split = r.Split.rounded()
 	p.Scores = &r
 }
@@ -47,8 +44,11 @@ func evaluate(s *split, opt ScoreOptions) Scores {
 // report scores s beside the three baselines on the same packages: one
 // service for everything, one per package, and the median of random splits
 // with the same service sizes.
-func report(s *split, opt ScoreOptions) Report {
+func report(s *split, opt ScoreOptions, truth *Truth) Report {
 	r := Report{Split: evaluate(s, opt)}
+	if truth != nil {
+		truth.score(&r.Split, s.pg, s.pt)
+	}
 	with := func(comm []int, k int) Scores {
 		b := *s
 		b.pt = partition{comm: comm, k: k, shared: s.shared}
@@ -56,7 +56,11 @@ func report(s *split, opt ScoreOptions) Report {
 		for i := range b.names {
 			b.names[i] = fmt.Sprintf("s%d", i)
 		}
-		return evaluate(&b, opt).rounded()
+		sc := evaluate(&b, opt)
+		if truth != nil {
+			truth.score(&sc, s.pg, b.pt)
+		}
+		return sc.rounded()
 	}
 
 	var members []int
@@ -121,7 +125,15 @@ func median(runs []Scores) Scores {
 	mi := func(get func(Scores) int) int {
 		return int(mf(func(s Scores) float64 { return float64(get(s)) }) + 0.5)
 	}
+	var fm, prec, rec *float64
+	if runs[0].MoJoFM != nil {
+		a := mf(func(s Scores) float64 { return *s.MoJoFM })
+		b := mf(func(s Scores) float64 { return *s.Precision })
+		c := mf(func(s Scores) float64 { return *s.Recall })
+		fm, prec, rec = &a, &b, &c
+	}
 	return Scores{
+		MoJoFM: fm, Precision: prec, Recall: rec,
 		Services: runs[0].Services,
 		ICP:      round4(mf(func(s Scores) float64 { return s.ICP })),
 		SM:       round4(mf(func(s Scores) float64 { return s.SM })),

@@ -242,9 +242,17 @@ func (s *split) varCrosses(h *analyzer.Hazard) bool {
 // them: the distinct callees of crossing calls, and the hazards blockers
 // would list.
 func (s *split) counts() (topics, blockers int) {
+	crossing := make([]bool, s.pg.callees)
 	callees := map[string]bool{}
-	for _, c := range s.crossings() {
-		callees[c.call.Callee] = true
+	for i, c := range s.pg.g.Calls {
+		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
+		if a < 0 || b < 0 || crossing[s.pg.calleeIdx[i]] {
+			continue
+		}
+		if ca, cb := s.pt.comm[a], s.pt.comm[b]; ca >= 0 && cb >= 0 && ca != cb {
+			crossing[s.pg.calleeIdx[i]] = true
+			callees[c.Callee] = true
+		}
 	}
 	seen := map[Blocker]bool{}
 	for _, h := range s.pg.g.Hazards {
