@@ -151,7 +151,13 @@ func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay 
 	seen := map[string]bool{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		for _, e := range p.Errors {
-			msg := relPos(dir, e.Error())
+			var lines []string
+			for _, l := range strings.Split(e.Error(), "\n") {
+				if !strings.Contains(l, "gocommand-") {
+					lines = append(lines, l)
+				}
+			}
+			msg := relPos(dir, strings.Join(lines, "\n"))
 			if !seen[msg] {
 				seen[msg] = true
 				errs = append(errs, errors.New(msg))

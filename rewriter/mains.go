@@ -1,6 +1,7 @@
 package rewriter
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -10,8 +11,10 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -126,15 +129,18 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 		}
 		var edits []edit
 		off := func(p token.Pos) int { return fset.Position(p).Offset }
-		httpName := ""
-		for _, spec := range f.Imports {
-			if spec.Path.Value == `"net/http"` {
-				httpName = "http"
-				if spec.Name != nil {
-					httpName = spec.Name.Name
+		importName := func(path, def string) string {
+			for _, spec := range f.Imports {
+				if spec.Path.Value == strconv.Quote(path) {
+					if spec.Name != nil {
+						return spec.Name.Name
+					}
+					return def
 				}
 			}
+			return ""
 		}
+		httpName, netName, osName := importName("net/http", "http"), importName("net", "net"), importName("os", "os")
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
@@ -144,10 +150,21 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 				}
 			case *ast.CallExpr:
 				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok || sel.Sel.Name != "ListenAndServe" {
+				if !ok {
 					return true
 				}
-				if id, ok := sel.X.(*ast.Ident); ok && id.Name == httpName && httpName != "" {
+				id, _ := sel.X.(*ast.Ident)
+				switch {
+				case id != nil && id.Name == netName && netName != "" && sel.Sel.Name == "Listen":
+					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveListen"})
+					return true
+				case id != nil && id.Name == osName && osName != "" && sel.Sel.Name == "Exit":
+					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveExit"})
+					return true
+				case sel.Sel.Name != "ListenAndServe":
+					return true
+				}
+				if id != nil && id.Name == httpName && httpName != "" {
 					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveServe"})
 				} else if len(n.Args) == 0 {
 					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.X.Pos()), text: "cleaveServeServer("},
@@ -158,7 +175,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 		})
 		sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 		var b strings.Builder
-		b.WriteString(Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain, the server starts through serve.\n\n")
+		b.WriteString(Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain; listening and exiting go\n// through cleaveListen, cleaveServe and cleaveExit (see main.go).\n\n")
 		last := 0
 		for _, e := range edits {
 			b.Write(src[last:e.start])
@@ -166,7 +183,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 			last = e.end
 		}
 		b.Write(src[last:])
-		out, err := format.Source([]byte(b.String()))
+		out, err := dropUnusedImports([]byte(b.String()))
 		if err != nil {
 			return false, fmt.Errorf("apply: copy %s: %w", rel, err)
 		}
@@ -203,52 +220,102 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool) ([]by
 	g.p("\tvar err error\n\tcleaveBus, err = %s.Open(cleaveCtx, %s.ConfigFromEnv())\n", bus, bus)
 	g.p("\tif err != nil {\n\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t%s.Exit(1)\n\t}\n", fmtPkg, os, os)
 	g.p("\t%s.SetDefault(cleaveBus)\n", bus)
-	if svc != nil {
-		q := g.im.add(svc.path, svc.name)
-		g.p("\tif err := %s.Register(cleaveCtx, cleaveBus); err != nil {\n\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t%s.Exit(1)\n\t}\n", q, fmtPkg, os, os)
-	}
 	if copied {
 		g.p("\tmonolithMain()\n")
 	}
-	g.p("\tcleaveServe(\"\", nil)\n}\n\n")
+	g.p("\tcleaveReady()\n\t<-cleaveCtx.Done()\n\tcleaveExit(0)\n}\n\n")
 	httpPkg := g.im.add("net/http", "http")
 	net := g.im.add("net", "net")
+	syncPkg := g.im.add("sync", "sync")
 	timePkg := g.im.add("time", "time")
-	g.p(`// cleaveServe stands in for http.ListenAndServe in the monolith's main: the edge
-// service listens on addr; every service says it is ready, then waits for
-// SIGINT or SIGTERM, stops taking work, drains the bus and exits.
+	register := ""
+	if svc != nil {
+		q := g.im.add(svc.path, svc.name)
+		register = fmt.Sprintf("\t\tif err := %s.Register(cleaveCtx, cleaveBus); err != nil {\n\t\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t\t%s.Exit(1)\n\t\t}\n", q, fmtPkg, os, os)
+	}
+	g.p(`var cleaveReadyOnce %[7]s.Once
+
+// cleaveReady, once the monolith's wiring has run, serves the service's
+// topics and prints the line cleave run waits for.
+func cleaveReady() {
+	cleaveReadyOnce.Do(func() {
+%[8]s		%[3]s.Printf("cleave: ready %%s\n", cleaveService)
+	})
+}
+
+// cleaveListen stands in for net.Listen in the monolith's main: the edge
+// service listens; the others get a listener that never accepts, so the
+// monolith's wiring runs without serving HTTP. Either way the service is
+// then ready.
+func cleaveListen(network, addr string) (%[2]s.Listener, error) {
+	if !cleaveEdge {
+		cleaveReady()
+		return newIdleListener(), nil
+	}
+	ln, err := %[2]s.Listen(network, addr)
+	if err == nil {
+		cleaveReady()
+	}
+	return ln, err
+}
+
+// cleaveServe stands in for http.ListenAndServe.
 func cleaveServe(addr string, h %[1]s.Handler) error {
 	return cleaveServeServer(&%[1]s.Server{Addr: addr, Handler: h})
 }
 
-// cleaveServeServer stands in for srv.ListenAndServe.
+// cleaveServeServer stands in for srv.ListenAndServe: it serves until
+// SIGINT or SIGTERM, then shuts the server down and exits through cleaveExit.
 func cleaveServeServer(srv *%[1]s.Server) error {
-	if cleaveEdge && srv.Handler != nil {
-		addr := srv.Addr
-		if addr == "" {
-			addr = ":http"
-		}
-		ln, err := %[2]s.Listen("tcp", addr)
-		if err != nil {
-			return err
-		}
-		go srv.Serve(ln)
+	addr := srv.Addr
+	if addr == "" {
+		addr = ":http"
 	}
-	%[3]s.Printf("cleave: ready %%s\n", cleaveService)
+	ln, err := cleaveListen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	go srv.Serve(ln)
 	<-cleaveCtx.Done()
 	shutdown, cancel := %[4]s.WithTimeout(%[4]s.Background(), 10*%[5]s.Second)
 	defer cancel()
-	if cleaveEdge && srv.Handler != nil {
-		srv.Shutdown(shutdown)
-	}
+	srv.Shutdown(shutdown)
+	cleaveExit(0)
+	return %[1]s.ErrServerClosed
+}
+
+// cleaveExit stands in for os.Exit: it stops taking work and drains the
+// bus first.
+func cleaveExit(code int) {
 	if err := cleaveBus.Close(); err != nil {
 		%[3]s.Fprintf(%[6]s.Stderr, "%%s: %%v\n", cleaveService, err)
-		%[6]s.Exit(1)
+		if code == 0 {
+			code = 1
+		}
 	}
-	%[6]s.Exit(0)
+	%[6]s.Exit(code)
+}
+
+// idleListener accepts nothing until it is closed.
+type idleListener struct {
+	once   %[7]s.Once
+	closed chan struct{}
+}
+
+func newIdleListener() *idleListener { return &idleListener{closed: make(chan struct{})} }
+
+func (l *idleListener) Accept() (%[2]s.Conn, error) {
+	<-l.closed
+	return nil, %[2]s.ErrClosed
+}
+
+func (l *idleListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
 	return nil
 }
-`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os)
+
+func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(127, 0, 0, 1)} }
+`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register)
 	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
 }
 
@@ -265,7 +332,9 @@ func (r *rewrite) links(info *ServiceInfo, monolith *packages.Package, svc *svcP
 		queue = append(queue, p)
 	}
 	if monolith != nil {
-		push(monolith.PkgPath, "main")
+		for _, imp := range sortedKeys(monolith.Imports) {
+			push(imp, "main")
+		}
 	}
 	if svc != nil {
 		for _, t := range svc.topics {
@@ -286,4 +355,31 @@ func (r *rewrite) links(info *ServiceInfo, monolith *packages.Package, svc *svcP
 			info.Why[p] = "imported by " + why[p]
 		}
 	}
+}
+
+// dropUnusedImports removes the imports src no longer uses and formats it.
+func dropUnusedImports(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	for _, spec := range append([]*ast.ImportSpec(nil), f.Imports...) {
+		p, _ := strconv.Unquote(spec.Path.Value)
+		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
+			continue
+		}
+		if !astutil.UsesImport(f, p) {
+			name := ""
+			if spec.Name != nil {
+				name = spec.Name.Name
+			}
+			astutil.DeleteNamedImport(fset, f, name, p)
+		}
+	}
+	var b bytes.Buffer
+	if err := format.Node(&b, fset, f); err != nil {
+		return nil, err
+	}
+	return format.Source(b.Bytes())
 }
