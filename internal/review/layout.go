@@ -130,6 +130,7 @@ func layout(v *View) *Layout {
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.kind, b.kind))
 	})
+	var placed [][2]float64 // label centres
 	for _, k := range keys {
 		lk := agg[k]
 		p0, ok0 := pos[lk.From]
@@ -150,14 +151,44 @@ func layout(v *View) *Layout {
 		s := boxExit(p0, c, 3)
 		e := boxExit(p2, c, 11) // room for the arrow head
 		lk.Path = fmt.Sprintf("M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f", s[0], s[1], c[0], c[1], e[0], e[1])
-		lk.LX = round1(0.25*s[0] + 0.5*c[0] + 0.25*e[0])
-		lk.LY = round1(0.25*s[1] + 0.5*c[1] + 0.25*e[1])
+		// The label goes at the middle of the curve, or as near to it as
+		// it can without covering a box or another label.
+		at := func(t float64) [2]float64 {
+			u := 1 - t
+			return [2]float64{u*u*s[0] + 2*u*t*c[0] + t*t*e[0], u*u*s[1] + 2*u*t*c[1] + t*t*e[1]}
+		}
+		lp := at(0.5)
+		for _, t := range []float64{0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74} {
+			if q := at(t); !l.covered(q, placed) {
+				lp = q
+				break
+			}
+		}
+		placed = append(placed, lp)
+		lk.LX, lk.LY = round1(lp[0]), round1(lp[1])
 		lk.Width = round1(math.Min(1.5+1.1*math.Sqrt(float64(lk.Sites)), 6.5))
 		slices.Sort(lk.Topics)
 		l.Links = append(l.Links, *lk)
 	}
 	l.fit()
 	return l
+}
+
+// covered reports whether a label centred at q would overlap a node box
+// or one of the labels already placed.
+func (l *Layout) covered(q [2]float64, placed [][2]float64) bool {
+	const hw, hh = 14, 10 // half a label, with a little air
+	for _, n := range l.Nodes {
+		if q[0]+hw > n.X && q[0]-hw < n.X+n.W && q[1]+hh > n.Y && q[1]-hh < n.Y+n.H {
+			return true
+		}
+	}
+	for _, p := range placed {
+		if math.Abs(p[0]-q[0]) < 2*hw && math.Abs(p[1]-q[1]) < 2*hh {
+			return true
+		}
+	}
+	return false
 }
 
 // fit shrinks the view box to the nodes and the curves' labels, with a
@@ -198,36 +229,77 @@ func sitesFrom(t *TopicView, p string) int {
 }
 
 // ringOrder orders the services around the ellipse: the edge service (or
-// the first) on top, then greedily the service that talks most with the
-// one placed last.
+// the first) on top, the rest in the order that keeps the services that
+// call each other most close on the ring: it minimises Σ weight × ring
+// distance, exactly for up to 9 services, by pairwise swaps beyond.
 func ringOrder(v *View, weight map[[2]string]int) []string {
 	w := func(a, b string) int { return weight[[2]string{min(a, b), max(a, b)}] }
-	left := []string{}
+	rest := []string{}
 	first := ""
 	for _, s := range v.Services {
 		if s.Edge && first == "" {
 			first = s.Name
 		} else {
-			left = append(left, s.Name)
+			rest = append(rest, s.Name)
 		}
 	}
 	if first == "" {
-		first, left = left[0], left[1:]
+		first, rest = rest[0], rest[1:]
 	}
-	slices.Sort(left)
-	order := []string{first}
-	for len(left) > 0 {
-		last := order[len(order)-1]
-		best := 0
-		for i, s := range left {
-			if w(last, s) > w(last, left[best]) {
-				best = i
+	slices.Sort(rest)
+	order := append([]string{first}, rest...)
+	n := len(order)
+	cost := func(o []string) int {
+		c := 0
+		for i := range o {
+			for j := i + 1; j < len(o); j++ {
+				d := min(j-i, n-(j-i))
+				c += w(o[i], o[j]) * d
 			}
 		}
-		order = append(order, left[best])
-		left = slices.Delete(left, best, best+1)
+		return c
 	}
-	return order
+	best, bestCost := slices.Clone(order), cost(order)
+	if n <= 9 {
+		// Heap's algorithm over the services after the first.
+		a := slices.Clone(order)
+		var permute func(k int)
+		permute = func(k int) {
+			if k == 1 {
+				if c := cost(a); c < bestCost {
+					best, bestCost = slices.Clone(a), c
+				}
+				return
+			}
+			permute(k - 1)
+			for i := 0; i < k-1; i++ {
+				if k%2 == 0 {
+					a[1+i], a[k] = a[k], a[1+i]
+				} else {
+					a[1], a[k] = a[k], a[1]
+				}
+				permute(k - 1)
+			}
+		}
+		if n > 2 {
+			permute(n - 1)
+		}
+		return best
+	}
+	for improved := true; improved; {
+		improved = false
+		for i := 1; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				best[i], best[j] = best[j], best[i]
+				if c := cost(best); c < bestCost {
+					bestCost, improved = c, true
+				} else {
+					best[i], best[j] = best[j], best[i]
+				}
+			}
+		}
+	}
+	return best
 }
 
 // boxExit is where the segment from the centre c of a node box towards

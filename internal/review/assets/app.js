@@ -150,13 +150,13 @@
     var crowded = L.nodes.length > 6;
     L.links.forEach(function (lk) {
       var c = lk.color % 10;
-      var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
+      var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "data-from": lk.from, "data-to": lk.to, "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
         sv("title", { text: lk.from + " → " + lk.to + " (" + lk.kind + ", " + plural(lk.sites, "site") + ")\n" + lk.topics.join("\n") }));
       links.appendChild(path);
       if (crowded && lk.sites < 2) return; // the stroke says it; keep the drawing readable
       var txt = String(lk.sites);
       var w = 10 + 7 * txt.length;
-      labels.appendChild(sv("g", { "class": "lbl c" + c },
+      labels.appendChild(sv("g", { "class": "lbl c" + c, "data-from": lk.from, "data-to": lk.to },
         sv("rect", { x: lk.lx - w / 2, y: lk.ly - 9, width: w, height: 18, rx: 9 }),
         sv("text", { x: lk.lx, y: lk.ly + 4, "text-anchor": "middle", text: txt }),
         sv("title", { text: lk.topics.join("\n") })));
@@ -176,6 +176,13 @@
           text: plural(s.packages.length, "package") + (s.lines ? " · " + loc(s.lines) : "") }),
         sv("title", { text: n.service + "\n" + s.packages.map(function (p) { return p.path; }).join("\n") }));
       dropTarget(grp, n.service);
+      grp.addEventListener("mouseenter", function () {
+        svg.classList.add("focus");
+        svg.querySelectorAll(".link, .lbl").forEach(function (e) {
+          e.classList.toggle("hi", e.getAttribute("data-from") === n.service || e.getAttribute("data-to") === n.service);
+        });
+      });
+      grp.addEventListener("mouseleave", function () { svg.classList.remove("focus"); });
       grp.addEventListener("click", function () {
         filters.topics = filters.topics === n.service ? "" : n.service;
         renderTopics();
