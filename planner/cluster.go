@@ -390,13 +390,9 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 var resolutions = []float64{8}
 
 // louvainBest runs Louvain at each resolution and keeps the split that
-// scores best on the objective (at resolution 1 when a service count is
-// set: merges and splits reach the count from there).
+// scores best on the objective. (When a service count is set, merges and
+// splits reach it from there.)
 func (pr *proposer) louvainBest() {
-	if pr.c.Services > 0 {
-		pr.louvain(1, pr.allUnits())
-		return
-	}
 	best := math.Inf(-1)
 	var bestComm []int
 	var bestK int
@@ -623,25 +619,68 @@ func (pr *proposer) objective() float64 {
 	return s.SM - s.ICP
 }
 
-// mergeBest merges the two communities whose union scores best, among the
-// pairs the constraints allow. It reports whether it merged.
+// mergeBest merges two communities, as Newman's greedy agglomeration does:
+// the pair joined by an edge whose merge raises modularity the most
+// (ΔQ = w_ij/m − d_i·d_j/2m²), among the pairs the constraints allow; when
+// no allowed pair is joined by an edge, the two smallest allowed
+// communities. It reports whether it merged.
 func (pr *proposer) mergeBest() bool {
-	best, bi, bj := math.Inf(-1), -1, -1
-	saved := slices.Clone(pr.comm)
-	for i := range pr.k {
-		for j := i + 1; j < pr.k; j++ {
-			if !pr.canMerge(i, j) {
-				continue
+	k := pr.k
+	deg := make([]float64, k)
+	size := make([]int, k)
+	pins := make([]string, k)
+	between := map[[2]int]float64{}
+	var m float64
+	for u, c := range pr.comm {
+		size[c] += len(pr.units[u])
+		if pr.unitPin[u] != "" {
+			pins[c] = pr.unitPin[u]
+		}
+		for v, w := range pr.uadj[u] {
+			deg[c] += w
+			m += w
+			if d := pr.comm[v]; d > c {
+				between[[2]int{c, d}] += w
 			}
-			for u, c := range pr.comm {
-				if c == j {
-					pr.comm[u] = i
+		}
+	}
+	m /= 2
+	apart := map[[2]int]bool{}
+	for _, p := range pr.apart {
+		a, b := pr.comm[p[0]], pr.comm[p[1]]
+		apart[[2]int{min(a, b), max(a, b)}] = true
+	}
+	ok := func(i, j int) bool {
+		return !apart[[2]int{i, j}] && (pins[i] == "" || pins[j] == "" || pins[i] == pins[j])
+	}
+	pairs := make([][2]int, 0, len(between))
+	for pair := range between {
+		pairs = append(pairs, pair)
+	}
+	slices.SortFunc(pairs, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	bi, bj, best := -1, -1, math.Inf(-1)
+	for _, pair := range pairs {
+		i, j := pair[0], pair[1]
+		if !ok(i, j) {
+			continue
+		}
+		if dq := between[pair]/m - deg[i]*deg[j]/(2*m*m); dq > best+1e-12 {
+			bi, bj, best = i, j, dq
+		}
+	}
+	if bi < 0 {
+		bestSize := math.MaxInt
+		for i := range k {
+			for j := i + 1; j < k; j++ {
+				if ok(i, j) && size[i]+size[j] < bestSize {
+					bi, bj, bestSize = i, j, size[i]+size[j]
 				}
 			}
-			if o := pr.objective(); o > best+1e-12 {
-				best, bi, bj = o, i, j
-			}
-			copy(pr.comm, saved)
 		}
 	}
 	if bi < 0 {
@@ -656,25 +695,14 @@ func (pr *proposer) mergeBest() bool {
 	return true
 }
 
-func (pr *proposer) canMerge(i, j int) bool {
-	for u, cu := range pr.comm {
-		if cu != i {
-			continue
-		}
-		for v, cv := range pr.comm {
-			if cv == j && (pr.isApart(u, v) || pr.unitPin[u] != "" && pr.unitPin[v] != "" && pr.unitPin[u] != pr.unitPin[v]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // splitBest splits one community in two, choosing the community and the
 // cut that score best. Cuts come from Louvain on the community alone at
 // rising resolution (parts beyond two merged by attachment), or, failing
 // that, from taking one unit out. It reports whether it split.
 func (pr *proposer) splitBest() bool {
+	if len(pr.pg.paths) > refineLimit {
+		return pr.splitLargest()
+	}
 	best := math.Inf(-1)
 	var bestComm []int
 	saved := slices.Clone(pr.comm)
@@ -704,6 +732,39 @@ func (pr *proposer) splitBest() bool {
 	copy(pr.comm, bestComm)
 	pr.compact()
 	return true
+}
+
+// splitLargest splits the largest community that can be split by its
+// first proposed cut, without scoring (for large graphs).
+func (pr *proposer) splitLargest() bool {
+	size := make([]int, pr.k)
+	for u, c := range pr.comm {
+		size[c] += len(pr.units[u])
+	}
+	order := make([]int, pr.k)
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return size[b] - size[a] })
+	for _, k := range order {
+		var members []int
+		for u, c := range pr.comm {
+			if c == k {
+				members = append(members, u)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		if cuts := pr.cuts(members); len(cuts) > 0 {
+			for _, u := range cuts[0] {
+				pr.comm[u] = pr.k
+			}
+			pr.compact()
+			return true
+		}
+	}
+	return false
 }
 
 // cuts proposes ways to take part of members out into a new community.

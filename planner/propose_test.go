@@ -247,3 +247,17 @@ func BenchmarkRefreshBig(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkProposeBigTarget(b *testing.B) {
+	g := bigGraph(2000)
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := Propose(context.Background(), g, Constraints{Services: 40})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.Services) != 40 {
+			b.Fatalf("%d services; want 40", len(p.Services))
+		}
+	}
+}
