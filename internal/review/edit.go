@@ -134,7 +134,7 @@ func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
 			return err
 		}
 		if len(s.Packages) > 0 {
-			return refuse("service %q still has %d packages: move them or merge it into another service", s.Name, len(s.Packages))
+			return refuse("service %q still has %s: move them or merge it into another service", s.Name, plural(len(s.Packages), "package"))
 		}
 		p.Constraints.Pin = slices.DeleteFunc(p.Constraints.Pin, func(pin planner.Pin) bool { return pin.Service == s.Name })
 		p.Services = slices.DeleteFunc(p.Services, func(x *planner.Service) bool { return x == s })

@@ -60,6 +60,7 @@ type Server struct {
 	next    int // id of the next state
 	savedID int // id of the state last written to (or read from) Path
 	saved   string
+	onDisk  []byte // Path as read at the start or written by the last save; nil if absent
 	hosts   map[string]bool // Host headers accepted; empty accepts any (tests)
 }
 
@@ -105,6 +106,13 @@ func NewServer(c Config) (*Server, error) {
 		}
 	}
 	s.known = func(p string) bool { return pkgs[p] }
+	if c.Path != "" {
+		data, err := os.ReadFile(c.Path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("review server: %w", err)
+		}
+		s.onDisk = data
+	}
 	p := clone(c.Plan)
 	if c.Refresh != nil {
 		if err := c.Refresh(p); err != nil {
@@ -359,9 +367,19 @@ func (s *Server) Save() (int, reply) {
 			return http.StatusConflict, reply{Error: "not saved: the plan does not pass cleave check", Problems: probs, View: s.viewLocked()}
 		}
 	}
+	// Someone may have edited the file since: do not overwrite their work.
+	now, err := os.ReadFile(s.cfg.Path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return http.StatusInternalServerError, reply{Error: "save: " + err.Error(), View: s.viewLocked()}
+	}
+	if !bytes.Equal(now, s.onDisk) {
+		return http.StatusConflict, reply{Error: fmt.Sprintf("not saved: %s changed on disk after the editor read it; "+
+			"restart cleave review to edit the new version", filepath.Base(s.cfg.Path)), View: s.viewLocked()}
+	}
 	if err := saveWithBackup(s.cfg.Path, data); err != nil {
 		return http.StatusInternalServerError, reply{Error: err.Error(), View: s.viewLocked()}
 	}
+	s.onDisk = data
 	s.savedID = s.cur.id
 	s.saved = s.cfg.Path
 	msg := fmt.Sprintf("Saved %s (the previous version is %s.bak).", filepath.Base(s.cfg.Path), filepath.Base(s.cfg.Path))

@@ -375,3 +375,19 @@ func TestShareAndEdge(t *testing.T) {
 		t.Fatalf("move cart out of shared: %d %s, shared %v", code, r.Error, r.View.Shared)
 	}
 }
+
+func TestSaveRefusesChangedFile(t *testing.T) {
+	_, ts, path := newTestServer(t)
+	post(t, ts, "/api/edit", `{"op":"move","package":"example.com/shop/cart","to":"inventory"}`, nil)
+	theirs := []byte("# edited by hand meanwhile\n")
+	if err := os.WriteFile(path, theirs, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, r := post(t, ts, "/api/save", `{}`, nil)
+	if code != http.StatusConflict || !strings.Contains(r.Error, "changed on disk") {
+		t.Errorf("save over a changed file: %d %q; want 409", code, r.Error)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(theirs) {
+		t.Errorf("a refused save overwrote plan.yaml")
+	}
+}
