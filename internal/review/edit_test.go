@@ -8,11 +8,13 @@ import (
 )
 
 func TestApply(t *testing.T) {
-	known := func(p string) bool { return strings.HasPrefix(p, "example.com/shop/") && !strings.HasSuffix(p, "/nope") }
+	known := func(p string) bool {
+		return strings.HasPrefix(p, "example.com/shop/") && !strings.HasSuffix(p, "/nope")
+	}
 	for _, tc := range []struct {
-		name string
-		edit Edit
-		want string // error, or "" for success
+		name  string
+		edit  Edit
+		want  string // error, or "" for success
 		check func(*planner.Plan) bool
 	}{
 		{"move", Edit{Op: OpMove, Package: "example.com/shop/cart", To: "billing"}, "", func(p *planner.Plan) bool {

@@ -60,7 +60,7 @@ type Server struct {
 	next    int // id of the next state
 	savedID int // id of the state last written to (or read from) Path
 	saved   string
-	onDisk  []byte // Path as read at the start or written by the last save; nil if absent
+	onDisk  []byte          // Path as read at the start or written by the last save; nil if absent
 	hosts   map[string]bool // Host headers accepted; empty accepts any (tests)
 }
 
