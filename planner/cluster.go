@@ -382,12 +382,12 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 	return ""
 }
 
-// resolutions are the Louvain resolutions Propose tries when the person set
-// no service count. A high resolution merges only strongly coupled
-// packages: a Go package is already a module, and measured against the
-// authors' own splits of the test monoliths, lower resolutions (which
-// SM − ICP prefers) lump domains together.
-var resolutions = []float64{8}
+// DefaultResolution is the Louvain resolution Propose uses unless the
+// constraints set one. A high resolution merges only strongly coupled
+// packages: a Go package is already a module. Measured against the authors'
+// own splits of the test monoliths, resolutions near 1 (which SM − ICP
+// prefers) lump distinct domains together; from 4 up the domains separate.
+const DefaultResolution = 8
 
 // louvainBest runs Louvain at each resolution and keeps the split that
 // scores best on the objective. (When a service count is set, merges and
@@ -396,7 +396,11 @@ func (pr *proposer) louvainBest() {
 	best := math.Inf(-1)
 	var bestComm []int
 	var bestK int
-	for _, res := range resolutions {
+	res := pr.c.Resolution
+	if res <= 0 {
+		res = DefaultResolution
+	}
+	for _, res := range []float64{res} {
 		pr.louvain(res, pr.allUnits())
 		if o := pr.objective(); o > best+1e-12 {
 			best, bestComm, bestK = o, slices.Clone(pr.comm), pr.k

@@ -4,20 +4,38 @@
 //
 // # Proposing a split
 //
-// Propose works on the package graph of an analyzer.Graph. Shared packages
-// (named by the person, or detected: small leaf libraries that call nothing
-// in the module and that many packages use, like money or error packages)
-// belong to no service. Entry-point packages (main packages, and HTTP
-// handler packages only entry points call) form the edge service. The rest
-// is clustered by Louvain community detection (gonum's graph/community,
-// seeded, so the same graph and constraints give the same plan) on a graph
-// whose edge weights are call weights (Σ ln(1+count) over caller→callee
-// function pairs, static and dynamic calls alike), plus smaller weights for
-// type references and package-variable uses. Packages that share a mutable
-// package variable are never separated. The communities are repaired to
-// honour pins and apart constraints, merged or split to reach the target
-// service count, and refined by local moves that improve SM − ICP.
-// Services are named after their dominant package.
+// Propose works on the package graph of an analyzer.Graph. Its steps:
+//
+//   - Shared packages belong to no service: those the person names, and the
+//     leaf libraries of the module — packages that call by name nothing but
+//     other shared packages (running a caller's callback does not count),
+//     used by at least three packages and a fifth of the module, smaller
+//     than the median package, or any such leaf under an internal/
+//     directory (money, clock, ids, config).
+//   - The edge service keeps the entry points: main packages, wiring
+//     packages (only main calls them, and they call the New… constructors
+//     of three or more packages) and HTTP handler packages only edge
+//     packages call by name.
+//   - The rest is grouped into units that never separate: together groups,
+//     packages pinned to one service, a subpackage only its parent calls
+//     (orders/store), a helper (a package one other package makes two
+//     thirds of the calls into and that is less than half its size), and a
+//     package whose mutable variable exactly one other package uses.
+//   - Units are clustered by Louvain community detection (gonum's
+//     graph/community, seeded from Constraints.Seed, over a graph iterated
+//     in a fixed order, so the same graph and constraints give the same
+//     plan) at Constraints.Resolution, DefaultResolution (8) unless set.
+//     Edge weights are call weights (Σ ln(1+count) over caller→callee
+//     function pairs, static and dynamic calls alike) plus 0.25·ln(1+n)
+//     for n type references and ln(1+n) for n package-variable uses. The
+//     high default resolution merges only strongly coupled packages: a Go
+//     package is already a module.
+//   - Pins and apart constraints are repaired; with a target service count
+//     communities are merged by greatest modularity gain (Newman's greedy
+//     agglomeration) or split (Louvain on the community alone), then
+//     refined by moving units while SM − ICP improves (up to 400 packages).
+//   - Services are named after their dominant package: the one other
+//     services call most, then the largest; pins name their service.
 //
 // # Topics and blockers
 //

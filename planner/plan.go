@@ -50,12 +50,15 @@ type Service struct {
 
 // Constraints are the person's wishes the planner must honour.
 type Constraints struct {
-	Services int          `yaml:"services,omitempty" json:"services,omitempty"` // target count, 0 = choose
-	Pin      []Pin        `yaml:"pin,omitempty" json:"pin,omitempty"`
-	Together [][]string   `yaml:"together,omitempty" json:"together,omitempty"`
-	Apart    [][]string   `yaml:"apart,omitempty" json:"apart,omitempty"`
-	Seed     int64        `yaml:"seed,omitempty" json:"seed,omitempty"`
-	Kinds    []KindChoice `yaml:"kinds,omitempty" json:"kinds,omitempty"` // kind overrides by function
+	Services int        `yaml:"services,omitempty" json:"services,omitempty"` // target count, 0 = choose
+	Pin      []Pin      `yaml:"pin,omitempty" json:"pin,omitempty"`
+	Together [][]string `yaml:"together,omitempty" json:"together,omitempty"`
+	Apart    [][]string `yaml:"apart,omitempty" json:"apart,omitempty"`
+	Seed     int64      `yaml:"seed,omitempty" json:"seed,omitempty"`
+	// Resolution of the community detection: higher splits finer, lower
+	// merges more. 0 means DefaultResolution.
+	Resolution float64      `yaml:"resolution,omitempty" json:"resolution,omitempty"`
+	Kinds      []KindChoice `yaml:"kinds,omitempty" json:"kinds,omitempty"` // kind overrides by function
 	// Shared packages the person named; the planner adds the ones it
 	// detects (small leaf libraries many packages use).
 	Shared []string `yaml:"shared,omitempty" json:"shared,omitempty"`

@@ -66,6 +66,9 @@ func validate(pg *pkgGraph, c Constraints) error {
 		}
 		return true
 	}
+	if c.Resolution < 0 || math.IsNaN(c.Resolution) || math.IsInf(c.Resolution, 0) {
+		errs = append(errs, fmt.Errorf("resolution: %v is not a positive number", c.Resolution))
+	}
 	if c.Services < 0 {
 		errs = append(errs, fmt.Errorf("services: %d is negative", c.Services))
 	}

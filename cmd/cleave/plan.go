@@ -31,6 +31,7 @@ type planOptions struct {
 	shared   []string
 	truth    string
 	seed     int64
+	res      float64
 	json     bool
 	update   string
 	patterns []string
@@ -63,7 +64,7 @@ keeping the person's services and names, and writes it back (or to -o).`,
 					return fmt.Errorf("plan: --pin %q: want package=service", p)
 				}
 			}
-			if o.update != "" && (o.services != 0 || len(o.pins)+len(o.together)+len(o.apart)+len(o.shared) > 0) {
+			if o.update != "" && (o.services != 0 || o.res != 0 || len(o.pins)+len(o.together)+len(o.apart)+len(o.shared) > 0) {
 				return errors.New("plan: --update keeps the plan's constraints; edit them in the file")
 			}
 			return runPlan(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -80,6 +81,7 @@ keeping the person's services and names, and writes it back (or to -o).`,
 	f.StringArrayVar(&o.shared, "shared", nil, "link `package` into every service instead of placing it (repeatable)")
 	f.StringVar(&o.truth, "truth", "", "score against a known split in `file` (truth.yaml)")
 	f.Int64Var(&o.seed, "seed", 0, "seed of the community detection")
+	f.Float64Var(&o.res, "resolution", 0, "community detection resolution: higher splits finer (0: the planner's default)")
 	f.BoolVar(&o.json, "json", false, "print the plan (and what --update changed) as JSON on standard output")
 	f.StringVar(&o.update, "update", "", "re-derive the plan in `file` from the code, keeping its services")
 	return cmd
@@ -199,7 +201,7 @@ func runPlan(ctx context.Context, o planOptions, stdout, stderr io.Writer) error
 // constraints turns the flags into planner constraints, resolving package
 // names against the graph.
 func constraints(g *analyzer.Graph, o planOptions) (planner.Constraints, error) {
-	c := planner.Constraints{Services: o.services, Seed: o.seed}
+	c := planner.Constraints{Services: o.services, Seed: o.seed, Resolution: o.res}
 	var errs []error
 	pkg := func(flag, name string) string {
 		name = strings.TrimSpace(name)
