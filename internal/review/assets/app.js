@@ -374,7 +374,12 @@
       var text = [tp.subject, tp.kind, tp.function, tp.consumer].concat(tp.producers, tp.sites).join(" ").toLowerCase();
       t.appendChild(el("tr", { "data-subject": tp.subject, "data-text": text },
         el("td", null, el("div", { "class": "subject", text: tp.subject }),
-          tp.blockers ? el("div", { "class": "blocked", text: "● " + plural(tp.blockers, "blocker") }) : null),
+          tp.blockers ? el("button", { "class": "blocked", text: "● " + plural(tp.blockers, "blocker"), title: "show its blockers",
+            onclick: function () {
+              filters.blockers = tp.subject;
+              renderBlockers();
+              document.getElementById("blockers").scrollIntoView({ behavior: "smooth", block: "start" });
+            } }) : null),
         el("td", null, kind, tp.flipped ? el("div", { "class": "better", text: "chosen by you" }) : null),
         el("td", null, flow),
         el("td", { "class": "fn", text: tp.short, title: tp.function }),
@@ -389,6 +394,13 @@
     placeFilter("blockers", "filter by file, hazard or topic");
     var box = clear("blockers");
     if (!view.blockers.length) { box.appendChild(el("div", { "class": "none", text: "None: every crossing can be rewritten." })); return; }
+    var kinds = {};
+    view.blockers.forEach(function (b) { kinds[b.kind] = (kinds[b.kind] || 0) + 1; });
+    box.appendChild(el("div", { "class": "kinds" }, Object.keys(kinds).sort().map(function (k) {
+      return el("button", { "class": "hzbtn" + (filters.blockers === k ? " on" : ""), title: "show only " + k + " blockers",
+        onclick: function () { filters.blockers = filters.blockers === k ? "" : k; renderBlockers(); } },
+        el("span", { "class": "hz", text: k }), " " + kinds[k]);
+    })));
     var t = el("table", null, el("tr", null, el("th", { text: "where" }), el("th", { text: "hazard" }),
       el("th", { text: "what and what to do" }), el("th", { text: "topic" })));
     view.blockers.forEach(function (b) {
