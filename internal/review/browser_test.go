@@ -39,6 +39,10 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// windowHeight is tall enough that a package and any service card are on
+// screen together, as a drag needs.
+const windowHeight = 2600
+
 // browser starts a headless chromium and returns a tab context.
 func browser(t *testing.T) context.Context {
 	t.Helper()
@@ -59,7 +63,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 2200),
+		chromedp.WindowSize(1440, windowHeight),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
@@ -160,7 +164,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 		}
 	}
 	t.Logf("screenshots: %s.png, %s-top.png", base, base)
-	if err := chromedp.Do(tctx, chromedp.EmulateViewport(1440, 2200)); err != nil {
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(1440, windowHeight)); err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	return base + "-top.png"
