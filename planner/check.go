@@ -23,8 +23,9 @@ func (p Problem) String() string { return fmt.Sprintf("%d: %s", p.Line, p.Msg) }
 // line: invalid YAML or an unknown version (when src, p's file content, is
 // given), service names that are not lower-case Go identifiers or repeat,
 // packages that no longer exist, that are in two services or in none,
-// repeated subjects, topics for calls that no longer cross services, and
-// crossings without a topic. When src is given and p is nil, the plan is
+// repeated subjects, topics for calls that no longer cross services,
+// crossings without a topic, and constraints naming packages that no
+// longer exist or kinds that are neither request nor event. When src is given and p is nil, the plan is
 // parsed from src.
 func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	var probs []Problem
@@ -106,6 +107,38 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	for _, path := range pg.paths {
 		if _, ok := where[path]; !ok {
 			add(pos.services, "package %s is in no service (add it to one, or to shared)", path)
+		}
+	}
+
+	// Constraints name packages that exist, and valid kinds.
+	c := p.Constraints
+	exists := func(what, path string) {
+		if _, ok := pg.index[path]; !ok {
+			add(pos.constr, "constraints: %s names package %s, which does not exist in %s", what, path, g.Module)
+		}
+	}
+	for _, pin := range c.Pin {
+		exists("pin", pin.Package)
+		if !validName(pin.Service) {
+			add(pos.constr, "constraints: pin of %s: service name %q is not a lower-case Go identifier", pin.Package, pin.Service)
+		}
+	}
+	for _, grp := range c.Together {
+		for _, path := range grp {
+			exists("together", path)
+		}
+	}
+	for _, grp := range c.Apart {
+		for _, path := range grp {
+			exists("apart", path)
+		}
+	}
+	for _, path := range c.Shared {
+		exists("shared", path)
+	}
+	for _, k := range c.Kinds {
+		if k.Kind != KindEvent && k.Kind != KindRequest {
+			add(pos.constr, "constraints: kind of %s: %q is neither %s nor %s", k.Function, k.Kind, KindRequest, KindEvent)
 		}
 	}
 

@@ -92,6 +92,9 @@ func TestCheckProblems(t *testing.T) {
 			s = strings.Replace(s, "  - name: orders\n    packages:\n      - "+m+"orders\n      - "+m+"orders/store\n", "", 1)
 			return strings.Replace(s, "      - "+m+"notify/mail\n", "      - "+m+"notify/mail\n      - "+m+"orders\n      - "+m+"orders/store\n", 1)
 		}, "function: " + m + "billing.Charge", "no longer cross"},
+		{"constraint on a gone package", func(s string) string {
+			return strings.Replace(s, "topics:", "constraints:\n  shared: ["+m+"gone]\ntopics:", 1)
+		}, "constraints:", "does not exist"},
 		{"crossing without topic", func(s string) string {
 			i := strings.Index(s, "  - subject: m.billing.Send")
 			j := strings.Index(s[i:], "  - subject: m.orders")

@@ -124,6 +124,7 @@ type positions struct {
 	services  int // the services key
 	shared    int // the shared key
 	topicsKey int
+	constr    int // the constraints key
 	svc       []svcPos
 	sharedPkg []int
 	topics    []topicPos
@@ -161,6 +162,8 @@ func index(root *yaml.Node) *positions {
 				}
 				pos.svc = append(pos.svc, sp)
 			}
+		case "constraints":
+			pos.constr = k.Line
 		case "shared":
 			pos.shared = k.Line
 			for _, p := range v.Content {

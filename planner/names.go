@@ -115,6 +115,7 @@ func (pr *proposer) services() []*Service {
 		s := &Service{Name: names[k], Edge: k == edge}
 		for _, i := range ms {
 			s.Packages = append(s.Packages, pg.paths[i])
+			s.Edge = s.Edge || pg.pkgs[i].Main
 		}
 		slices.Sort(s.Packages)
 		svcs = append(svcs, s)

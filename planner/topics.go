@@ -191,23 +191,31 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 	for _, t := range topics {
 		subj[t.Function] = t.Subject
 	}
-	var bs []*Blocker
+	type posBlocker struct {
+		pos analyzer.Pos
+		b   *Blocker
+	}
+	var pbs []posBlocker
 	for _, h := range s.pg.g.Hazards {
 		b := &Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix}
 		if h.Func != "" {
 			if sub, ok := subj[h.Func]; ok {
 				b.Topic = sub
-				bs = append(bs, b)
+				pbs = append(pbs, posBlocker{h.Pos, b})
 			}
 			continue
 		}
 		if h.Kind == analyzer.HazardSharedVar && s.varCrosses(h) {
-			bs = append(bs, b)
+			pbs = append(pbs, posBlocker{h.Pos, b})
 		}
 	}
-	slices.SortFunc(bs, func(a, b *Blocker) int {
-		return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Topic, b.Topic))
+	slices.SortFunc(pbs, func(a, b posBlocker) int {
+		return cmp.Or(comparePos(a.pos, b.pos), cmp.Compare(a.b.Kind, b.b.Kind), cmp.Compare(a.b.Topic, b.b.Topic), cmp.Compare(a.b.Message, b.b.Message))
 	})
+	bs := make([]*Blocker, 0, len(pbs))
+	for _, pb := range pbs {
+		bs = append(bs, pb.b)
+	}
 	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
 }
 
