@@ -36,7 +36,6 @@ type analysis struct {
 	modPkgs map[string]bool        // import paths of analysed packages
 	funcs   map[*ssa.Function]bool // module functions with bodies
 	order   []*ssa.Function        // funcs in a fixed order
-	deps    []*packages.Package    // loaded packages outside the analysed ones
 	cg      *callgraph.Graph
 
 	// calls maps the Lparen (and go/defer keyword) positions of every call
@@ -66,7 +65,9 @@ func (a *analysis) buildSSA() {
 			a.ssaPkgs[p] = a.prog.CreatePackage(p.Types, p.Syntax, p.TypesInfo, true)
 		} else {
 			a.prog.CreatePackage(p.Types, nil, nil, true)
-			a.deps = append(a.deps, p)
+			// Its syntax and type information are not needed: SSA
+			// holds what it uses of its types.
+			p.Syntax, p.TypesInfo = nil, nil
 		}
 	})
 	var wg sync.WaitGroup
@@ -150,11 +151,6 @@ func (a *analysis) buildSSA() {
 		a.order = append(a.order, fn)
 	}
 	sortFuncs(a.order)
-	// Dependencies' syntax and type information are no longer needed:
-	// SSA holds what it uses of their types.
-	for _, p := range a.deps {
-		p.Syntax, p.TypesInfo = nil, nil
-	}
 }
 
 // methodValue returns the function implementing sel, or nil if SSA cannot
@@ -223,6 +219,7 @@ func (a *analysis) callGraph() {
 		// With a nil initial graph vta computes CHA itself, lazily and
 		// only over funcs: the cheap form of "cha as the initial graph".
 		a.cg = vta.CallGraph(a.funcs, nil)
+		a.addOpaqueCalls()
 	}
 }
 

@@ -29,7 +29,7 @@ func (a *analysis) collectHazards() {
 		a.g.Hazards = append(a.g.Hazards, h)
 	}
 	writes := make(map[*ssa.Function][]string)
-	txs := make(map[*ssa.Function]string)
+	txs := make(map[*ssa.Function]txScope)
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
 		// callee is the function whose body runs; sig the signature the
@@ -116,9 +116,9 @@ func (a *analysis) collectHazards() {
 			tx = txInScope(c.caller)
 			txs[c.caller] = tx
 		}
-		if tx != "" {
-			hz(HazardTx, tx,
-				fmt.Sprintf("call to %s inside the transaction %s; a remote call cannot join it", short, tx),
+		if tx.object != "" {
+			hz(HazardTx, tx.object,
+				fmt.Sprintf("call to %s inside %s; a remote call cannot join it", short, tx.desc),
 				fmt.Sprintf("finish the transaction before calling %s, or keep both in one service", short))
 		}
 	}
@@ -272,35 +272,46 @@ func rootParam(v ssa.Value, params map[ssa.Value]string) string {
 	return ""
 }
 
-// txInScope returns the name of a transaction fn receives or holds.
-func txInScope(fn *ssa.Function) string {
+// txScope names the transaction a function works in.
+type txScope struct {
+	object string // the variable, or its type
+	desc   string // for messages
+}
+
+// txInScope finds a transaction fn receives (as a parameter, or captured
+// by a closure) or holds (a value of a Tx type in its body).
+func txInScope(fn *ssa.Function) txScope {
 	for f := fn; f != nil; f = f.Parent() {
 		for _, p := range f.Params {
 			if isTx(p.Type()) {
-				return p.Name()
+				return txScope{p.Name(), "the transaction " + p.Name()}
 			}
 		}
 		for _, fv := range f.FreeVars {
 			if isTx(fv.Type()) {
-				return fv.Name()
+				return txScope{fv.Name(), "the transaction " + fv.Name()}
 			}
 		}
 	}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
-			if v, ok := instr.(ssa.Value); ok && isTx(v.Type()) {
-				if c, ok := v.(*ssa.Call); ok {
-					if callee := c.Call.StaticCallee(); callee != nil {
-						return "from " + callee.Name()
-					}
-				}
-				if n := v.Name(); n != "" {
-					return "tx"
+			v, ok := instr.(ssa.Value)
+			if !ok || !isTx(v.Type()) {
+				continue
+			}
+			t := types.TypeString(v.Type(), shortQualifier)
+			if c, ok := v.(*ssa.Call); ok && c.Call.StaticCallee() != nil {
+				return txScope{t, "the transaction (" + t + ") " + c.Call.StaticCallee().Name() + " opened"}
+			}
+			if e, ok := v.(*ssa.Extract); ok {
+				if c, ok := e.Tuple.(*ssa.Call); ok && c.Call.StaticCallee() != nil {
+					return txScope{t, "the transaction (" + t + ") " + c.Call.StaticCallee().Name() + " opened"}
 				}
 			}
+			return txScope{t, "a transaction (" + t + ")"}
 		}
 	}
-	return ""
+	return txScope{}
 }
 
 // isTx reports whether t is *database/sql.Tx or a pointer to any type

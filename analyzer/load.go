@@ -217,13 +217,6 @@ func (a *analysis) load(patterns []string) error {
 		if p.Fset != nil {
 			a.fset = p.Fset
 		}
-		for _, e := range p.Errors {
-			d := a.diagnostic(e)
-			if k := d.String(); !seen[k] {
-				seen[k] = true
-				diags = append(diags, d)
-			}
-		}
 		if p.Module == nil || p.Module.Path != a.g.Module {
 			continue // outside the module: not ours to analyse
 		}
@@ -232,6 +225,31 @@ func (a *analysis) load(patterns []string) error {
 		}
 		a.pkgs = append(a.pkgs, p)
 	}
+	// Errors of the module's packages, matched or imported. Errors of
+	// other modules' packages are ignored: they are type-checked without
+	// function bodies, which some of them do not survive (unused
+	// imports), and their types are all that is needed.
+	// A pattern that names no package gives a root without files.
+	roots := make(map[*packages.Package]bool)
+	for _, p := range pkgs {
+		roots[p] = len(p.GoFiles) == 0
+	}
+	// So does an import of a package that does not exist.
+	missing := func(p *packages.Package) bool {
+		return p.Module == nil && len(p.GoFiles) == 0 && len(p.CompiledGoFiles) == 0 && len(p.Errors) > 0
+	}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if (p.Module == nil || p.Module.Path != a.g.Module) && !roots[p] && !missing(p) {
+			return
+		}
+		for _, e := range p.Errors {
+			d := a.diagnostic(e)
+			if k := d.String(); !seen[k] {
+				seen[k] = true
+				diags = append(diags, d)
+			}
+		}
+	})
 	if len(diags) > 0 {
 		sort.SliceStable(diags, func(i, j int) bool { return diagLess(diags[i], diags[j]) })
 		return LoadError(diags)
@@ -258,7 +276,7 @@ func diagLess(x, y Diagnostic) bool {
 // diagnostic turns a go/packages error into a Diagnostic relative to the
 // directory given to Load.
 func (a *analysis) diagnostic(e packages.Error) Diagnostic {
-	d := Diagnostic{Msg: e.Msg}
+	d := Diagnostic{Msg: strings.Join(strings.Fields(e.Msg), " ")}
 	pos := e.Pos
 	if pos == "" || pos == "-" {
 		// go list errors often carry the position in the message.

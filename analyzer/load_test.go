@@ -43,7 +43,7 @@ func wantLines(comment string) map[string][]string {
 	for _, line := range strings.Split(comment, "\n") {
 		kw, rest, ok := strings.Cut(strings.TrimSpace(line), " ")
 		switch kw {
-		case "hazard", "call", "entry", "error":
+		case "hazard", "call", "entry", "error", "patterns":
 			if ok {
 				want[kw] = append(want[kw], rest)
 			}
@@ -65,7 +65,11 @@ func TestFixtures(t *testing.T) {
 			t.Parallel()
 			dir, comment := extract(t, file)
 			want := wantLines(comment)
-			g, err := Load(context.Background(), dir, nil, Options{})
+			var patterns []string
+			for _, p := range want["patterns"] {
+				patterns = append(patterns, strings.Fields(p)...)
+			}
+			g, err := Load(context.Background(), dir, patterns, Options{})
 			if want["error"] != nil {
 				var le LoadError
 				if !errors.As(err, &le) {

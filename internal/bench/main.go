@@ -92,7 +92,7 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 		}
 		return nil
 	}
-	cgFormat := `{{.Caller}}	{{.Callee}}`
+	cgFormat := `{{.Caller}}	{{.Callee}}	{{.Line}}`
 	type job struct {
 		name string
 		args []string
@@ -135,26 +135,44 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 	for _, c := range g.Calls {
 		mine[[2]string{normalize(c.Caller), normalize(c.Callee)}] = true
 	}
+	// The reference's in-module edges: all of them, and those with a
+	// call site in the source (not the implicit calls of package
+	// initializers and instantiation wrappers, which have no call
+	// expression to rewrite).
 	ref := make(map[[2]string]bool)
+	refPos := make(map[[2]string]bool)
 	sc := bufio.NewScanner(bytes.NewReader(results[2].out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		caller, callee, ok := strings.Cut(sc.Text(), "\t")
-		if !ok || !inModule(caller, g.Module) || !inModule(callee, g.Module) {
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != 3 || !inModule(f[0], g.Module) || !inModule(f[1], g.Module) {
 			continue
 		}
-		ref[[2]string{normalize(caller), normalize(callee)}] = true
-	}
-	found := 0
-	var missing []string
-	for e := range ref {
-		if mine[e] {
-			found++
-		} else {
-			missing = append(missing, e[0]+" -> "+e[1])
+		e := [2]string{normalize(f[0]), normalize(f[1])}
+		ref[e] = true
+		if f[2] != "0" {
+			refPos[e] = true
 		}
 	}
-	sort.Strings(missing)
+	count := func(ref map[[2]string]bool) (found int, missing []string) {
+		for e := range ref {
+			if mine[e] {
+				found++
+			} else {
+				missing = append(missing, e[0]+" -> "+e[1])
+			}
+		}
+		sort.Strings(missing)
+		return found, missing
+	}
+	found, _ := count(ref)
+	foundPos, missing := count(refPos)
+	extra := 0
+	for e := range mine {
+		if !ref[e] {
+			extra++
+		}
+	}
 
 	fmt.Printf("module %s (%s): %d lines in %d Go files, patterns %s, tests %v\n\n",
 		g.Module, dir, lines, files, strings.Join(patterns, " "), tests)
@@ -165,12 +183,15 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 			r.wall.Seconds()/results[2].wall.Seconds(), float64(r.rss)/float64(results[2].rss),
 			r.wall.Seconds()/results[0].wall.Seconds(), float64(r.rss)/float64(results[0].rss))
 	}
-	share := 100.0
-	if len(ref) > 0 {
-		share = 100 * float64(found) / float64(len(ref))
+	pct := func(n, d int) float64 {
+		if d == 0 {
+			return 100
+		}
+		return 100 * float64(n) / float64(d)
 	}
-	fmt.Printf("\nin-module call edges (caller -> callee): reference %d, cleave %d, cleave finds %d of the reference's (%.2f%%)\n",
-		len(ref), len(mine), found, share)
+	fmt.Printf("\nin-module call edges (caller -> callee pairs): reference %d, cleave %d (%d not in the reference)\n", len(ref), len(mine), extra)
+	fmt.Printf("cleave finds %d of the reference's %d edges (%.2f%%)\n", found, len(ref), pct(found, len(ref)))
+	fmt.Printf("cleave finds %d of the reference's %d edges with a call site in the source (%.2f%%)\n", foundPos, len(refPos), pct(foundPos, len(refPos)))
 	for i, m := range missing {
 		if i == 20 {
 			fmt.Printf("  ... %d more\n", len(missing)-i)

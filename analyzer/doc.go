@@ -1,0 +1,89 @@
+// Package analyzer finds what calls what in a Go module, and what would
+// make a call between two of its packages unsafe to turn into a message.
+//
+// [Load] loads the packages matching some patterns with go/packages,
+// builds their SSA form (instantiating generics) and a call graph,
+// and returns a [Graph]: the module's packages, its declared functions,
+// one [Call] per call site and callee, the package-level [Dep]endencies,
+// the [Entry] points and the [Hazard]s.
+//
+// # What is analysed
+//
+// Only the packages matching the patterns, and only the module's own
+// code: calls into dependencies and the standard library are left out.
+// Dependencies are type-checked without their function bodies (their
+// types are all the analysis needs), and SSA code is built for the
+// module's packages only. Closures fold into the function that declares
+// them, instantiations of generic functions into their origin, method
+// wrappers into the method they wrap.
+//
+// # Call graph
+//
+// The default algorithm is VTA (golang.org/x/tools/go/callgraph/vta) over
+// the module's functions, with CHA as its initial graph (vta computes it
+// lazily when given none). Because dependencies' bodies are not analysed,
+// values that travel through their code are invisible to VTA; an interface
+// call whose receiver comes out of a dependency (a result of its function,
+// a callback's parameter, and what the module's own calls and returns pass
+// on from there) is therefore also resolved to every module type that was
+// converted to an interface and implements the method. "cha", "rta" (roots:
+// main and init functions, or every exported function of a library) and
+// "static" are available too. Like the algorithms it builds on, the graph
+// does not follow reflection or unsafe.
+//
+// Calls without a call expression (package initializers calling each
+// other, the iterator call of a range-over-func loop) are not recorded:
+// there is no source to point at.
+//
+// # Hazards
+//
+// Hazards are reported only about crossings: calls and uses from one
+// package into another, since only those may become service boundaries.
+//
+//	shared-var       a package variable used from another package (at the use)
+//	pointer-write    the callee stores through a pointer or slice parameter (*p = v, p.f = v, p[i] = v)
+//	unserializable   a parameter or result is, or holds, a chan, a func or an unsafe.Pointer
+//	interface-param  an interface parameter (not error, context.Context) gets a value of no known concrete type
+//	unexported       a parameter or result is a struct with unexported fields the JSON codec would drop
+//	                 (types with MarshalJSON or MarshalText, and fields tagged json:"-", are fine)
+//	tx               the call is made by a function that receives or holds a transaction
+//	                 (*database/sql.Tx, or a pointer to any type named Tx with Commit and Rollback)
+//	sentinel         an error variable of another package compared with errors.Is, == or != or a switch
+//
+// Call hazards are positioned at the call expression, use hazards at the
+// use. Error variables are reported as sentinel, never as shared-var.
+//
+// # JSON
+//
+// A Graph marshals with encoding/json as documented on its fields; this
+// is what "cleave analyze --json" prints. The top level:
+//
+//	{
+//	  "version": 1,                    SchemaVersion: bumped when a field is renamed or removed
+//	  "module": "example.com/shop",
+//	  "algorithm": "vta",
+//	  "packages": [Package],           sorted by path
+//	  "functions": [Func],             sorted by id
+//	  "calls": [Call],                 sorted by site (file, offset), then callee
+//	  "dependencies": [Dep],           sorted by from, to
+//	  "entries": [Entry],              sorted by kind, func, position
+//	  "hazards": [Hazard]              sorted by position, kind
+//	}
+//
+// Positions ("pos", "site") are objects {file, line, col, offset}, spans
+// add {end_line, end_col, end_offset}; files are slash-separated and
+// relative to the module root, columns and offsets count bytes, lines and
+// columns start at 1. A function id is its full name as go/types prints
+// it: "example.com/shop/orders.Place", "(*example.com/shop/orders.Service).Place",
+// "(*example.com/shop/coll.Stack[T]).Push"; "<package>.init" stands for
+// the package's init functions and variable initializers together. Every
+// list is present (empty rather than null) and sorted, so the same tree
+// gives byte-identical output. Dependency weights are rounded to six
+// decimals.
+//
+// # Errors
+//
+// Code that does not load gives a [LoadError], a list of [Diagnostic]s
+// printed one "file:line:col: message" per line, files relative to the
+// directory given to Load; so does a pattern that matches no package.
+package analyzer
