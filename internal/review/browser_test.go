@@ -320,6 +320,18 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Errorf("after the move with the select, topics = %v; want %v", got, topics1)
 	}
 
+	// Flip the first topic's kind, see it flipped, and take it back.
+	first := eval[[]string](t, ctx, `(function () {
+		var r = document.querySelector("#topic-table tr[data-subject]");
+		return [r.dataset.subject, r.querySelector("button.kind").firstChild.textContent];
+	})()`)
+	act(t, ctx, "flip "+first[0], chromedp.Click(chromedp.CSS(`#topic-table tr[data-subject=`+q(first[0])+`] button.kind`)))
+	flipped := eval[string](t, ctx, `document.querySelector(`+jsString(`#topic-table tr[data-subject=`+q(first[0])+`] button.kind`)+`).firstChild.textContent`)
+	if flipped == first[1] {
+		t.Errorf("after flipping %s it is still a %s", first[0], flipped)
+	}
+	act(t, ctx, "undo the flip", chromedp.Click(chromedp.CSS("#undo")))
+
 	// The first screen after the move is the picture in the README
 	// (CLEAVE_DOCS_SCREENSHOT=docs/review.png).
 	shot := screenshot(t, ctx, "review-served.png")

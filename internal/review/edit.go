@@ -73,6 +73,7 @@ func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
 			s.Packages = slices.DeleteFunc(s.Packages, func(q string) bool { return q == e.Package })
 		}
 		p.Shared = slices.DeleteFunc(p.Shared, func(q string) bool { return q == e.Package })
+		p.Constraints.Shared = slices.DeleteFunc(p.Constraints.Shared, func(q string) bool { return q == e.Package })
 		to.Packages = append(to.Packages, e.Package)
 		slices.Sort(to.Packages)
 		for i := range p.Constraints.Pin {
@@ -93,6 +94,10 @@ func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
 		p.Constraints.Pin = slices.DeleteFunc(p.Constraints.Pin, func(pin planner.Pin) bool { return pin.Package == e.Package })
 		p.Shared = append(p.Shared, e.Package)
 		slices.Sort(p.Shared)
+		if !slices.Contains(p.Constraints.Shared, e.Package) {
+			p.Constraints.Shared = append(p.Constraints.Shared, e.Package)
+			slices.Sort(p.Constraints.Shared)
+		}
 	case OpCreate:
 		if err := checkName(p, e.Service); err != nil {
 			return err
@@ -243,6 +248,7 @@ func clone(p *planner.Plan) *planner.Plan {
 	c.Shared = slices.Clone(p.Shared)
 	c.Constraints.Pin = slices.Clone(p.Constraints.Pin)
 	c.Constraints.Kinds = slices.Clone(p.Constraints.Kinds)
+	c.Constraints.Shared = slices.Clone(p.Constraints.Shared)
 	c.Constraints.Together = cloneGroups(p.Constraints.Together)
 	c.Constraints.Apart = cloneGroups(p.Constraints.Apart)
 	c.Topics = make([]*planner.Topic, len(p.Topics))

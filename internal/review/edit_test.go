@@ -45,7 +45,8 @@ func TestApply(t *testing.T) {
 			return len(p.Constraints.Kinds) == 1 && p.Constraints.Kinds[0].Kind == "event"
 		}},
 		{"share", Edit{Op: OpShare, Package: "example.com/shop/cart"}, "", func(p *planner.Plan) bool {
-			return len(p.Shared) == 3 && len(p.Services[1].Packages) == 1 && len(p.Constraints.Pin) == 0
+			return len(p.Shared) == 3 && len(p.Services[1].Packages) == 1 && len(p.Constraints.Pin) == 0 &&
+				len(p.Constraints.Shared) == 1
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
