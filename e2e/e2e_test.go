@@ -59,3 +59,44 @@ func TestMonolith(t *testing.T) {
 		t.Errorf("second run differs:\n%s", strings.Join(d, "\n"))
 	}
 }
+
+var reference once[scenarioResult]
+
+// monolithTranscript is the monolith's answers to the scenario, run once.
+func monolithTranscript(t testing.TB) scenarioResult {
+	return reference.get(t, func() (scenarioResult, string, error) {
+		r := runScenario(startMonolith(t), "R1", customers, false, nil)
+		if len(r.errs) > 0 {
+			return r, "", fmt.Errorf("scenario against the monolith:\n%s", strings.Join(r.errs, "\n"))
+		}
+		return r, "", nil
+	})
+}
+
+// compare fails t if got is not the monolith's transcript. from names the
+// first journey compared (empty: all).
+func compare(t testing.TB, got scenarioResult, from string) {
+	t.Helper()
+	want := monolithTranscript(t).entries
+	if len(got.errs) > 0 {
+		t.Errorf("scenario against the split: %d unexpected answers:\n%s", len(got.errs), strings.Join(got.errs, "\n"))
+	}
+	entries := got.entries
+	if from != "" {
+		entries = fromJourney(entries, from)
+		want = fromJourney(want, from)
+	}
+	if d := diffTranscripts(entries, want); len(d) > 0 {
+		t.Errorf("the split answers differently from the monolith:\n%s", strings.Join(d, "\n"))
+	}
+	t.Logf("%d requests; %d answers compared with the monolith's", len(got.lat), len(entries))
+}
+
+func fromJourney(es []entry, journey string) []entry {
+	for i, e := range es {
+		if e.Journey == journey {
+			return es[i:]
+		}
+	}
+	return nil
+}

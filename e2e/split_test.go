@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/cleave-go/cleave/internal/launch"
+)
+
+var cleaveBin once[string]
+
+// cleaveCmd builds the cleave command once.
+func cleaveCmd(t testing.TB) string {
+	return cleaveBin.get(t, func() (string, string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		bin := filepath.Join(work, "cleave")
+		_, err := goCmd(ctx, repoRoot, "go", "build", "-o", bin, "./cmd/cleave")
+		return bin, "", err
+	})
+}
+
+// split is the shop after `cleave apply`, its services built.
+type split struct {
+	dir      string
+	manifest *launch.Manifest
+	bins     map[string]string
+	edge     string          // the edge service's name
+	events   map[string]bool // the plan's event topics
+}
+
+var theSplit once[*split]
+
+// shopSplit copies the shop, plans it along its truth.yaml, applies the
+// plan with the cleave command and builds every service, once for the
+// suite. It skips (saying why) while a piece it needs is not there yet.
+func shopSplit(t testing.TB) *split {
+	return theSplit.get(t, func() (*split, string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+		defer cancel()
+		truthFile := filepath.Join(shopSrc, "truth.yaml")
+		data, err := os.ReadFile(truthFile)
+		if err != nil {
+			return nil, "testdata/shop has no truth.yaml yet: nothing to split along", nil
+		}
+		var truth struct {
+			Services map[string][]string `yaml:"services"`
+			Shared   []string            `yaml:"shared"`
+		}
+		if err := yaml.Unmarshal(data, &truth); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", truthFile, err)
+		}
+		bin := cleaveCmd(t)
+		if out, err := goCmd(ctx, work, bin, "apply", "--help"); err != nil || !strings.Contains(string(out), "cleave apply") {
+			return nil, "the cleave command has no apply verb yet", nil
+		}
+
+		dir := filepath.Join(work, "shop")
+		if err := copyTree(shopSrc, dir); err != nil {
+			return nil, "", err
+		}
+		// The plan: the truth's services pinned, its shared packages shared.
+		args := []string{"plan", "-C", dir, "--services", fmt.Sprint(len(truth.Services)), "-o", "plan.yaml"}
+		names := make([]string, 0, len(truth.Services))
+		for name := range truth.Services {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			for _, pkg := range truth.Services[name] {
+				args = append(args, "--pin", pkg+"="+name)
+			}
+		}
+		for _, pkg := range truth.Shared {
+			args = append(args, "--shared", pkg)
+		}
+		if _, err := goCmd(ctx, dir, bin, args...); err != nil {
+			return nil, "", fmt.Errorf("plan the shop along its truth.yaml: %w", err)
+		}
+		if _, err := goCmd(ctx, dir, bin, "apply", "-C", dir, "--force", "plan.yaml"); err != nil {
+			return nil, "", fmt.Errorf("apply the plan to the shop: %w", err)
+		}
+		m, err := launch.ReadManifest(dir)
+		if err != nil {
+			return nil, "", err
+		}
+		mains := map[string]string{}
+		s := &split{dir: dir, manifest: m, events: map[string]bool{}}
+		var plan struct {
+			Topics []struct{ Subject, Kind string }
+		}
+		if data, err := os.ReadFile(filepath.Join(dir, "plan.yaml")); err != nil {
+			return nil, "", err
+		} else if err := yaml.Unmarshal(data, &plan); err != nil {
+			return nil, "", fmt.Errorf("plan.yaml: %w", err)
+		}
+		for _, tp := range plan.Topics {
+			if tp.Kind == "event" {
+				s.events[tp.Subject] = true
+			}
+		}
+		for _, svc := range m.Services {
+			mains[svc.Name] = svc.Main
+			if svc.Edge {
+				s.edge = svc.Name
+			}
+		}
+		if s.edge == "" {
+			return nil, "", fmt.Errorf("%s: no edge service", launch.ManifestPath)
+		}
+		t0 := time.Now()
+		if s.bins, err = launch.Build(ctx, dir, filepath.Join(dir, ".cleave", "bin"), mains); err != nil {
+			return nil, "", err
+		}
+		t.Logf("built %d services in %v", len(mains), time.Since(t0).Round(time.Millisecond))
+		return s, "", nil
+	})
+}
+
+// copyTree copies the regular files under src to dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			if d.Name() == ".cleave" || d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+// services are the split's processes on the NATS servers at urls; the
+// edge service listens on addr. env is added to every service's.
+func (s *split) services(urls []string, addr string, env ...string) []launch.Service {
+	var svcs []launch.Service
+	for _, ms := range s.manifest.Services {
+		ls := launch.Service{
+			Name: ms.Name,
+			Path: s.bins[ms.Name],
+			Edge: ms.Edge,
+			Env: append([]string{
+				"CLEAVE_TRANSPORT=nats",
+				"CLEAVE_NATS_URL=" + strings.Join(urls, ","),
+				"CLEAVE_APP=" + s.manifest.App,
+				"CLEAVE_SERVICE=" + ms.Name,
+			}, env...),
+		}
+		if ms.Edge {
+			ls.Args = shopArgs(addr)
+		}
+		svcs = append(svcs, ls)
+	}
+	return svcs
+}
+
+// start supervises svcs until the test ends.
+func start(t testing.TB, svcs []launch.Service, logs *logSink) *launch.Group {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	g, err := launch.Start(ctx, svcs, launch.Options{Logs: logs, ReadyTimeout: time.Minute, Grace: 15 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := g.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return g
+}
+
+// topics lists every subject the split's services serve.
+func (s *split) topics() []string {
+	var all []string
+	for _, ms := range s.manifest.Services {
+		all = append(all, ms.Serves...)
+	}
+	slices.Sort(all)
+	return slices.Compact(all)
+}
+
+// checkTraffic fails t for every topic of the split that carried no
+// message on NATS, as a request or as a stored event.
+func checkTraffic(t testing.TB, s *split, seen *subjects) {
+	t.Helper()
+	var quiet []string
+	for _, subj := range s.topics() {
+		if seen.count(subj)+seen.count(s.manifest.App+".events."+subj) == 0 {
+			quiet = append(quiet, subj)
+		}
+	}
+	t.Logf("%d of %d topics carried traffic on NATS", len(s.topics())-len(quiet), len(s.topics()))
+	if len(quiet) > 0 {
+		t.Errorf("topics the scenario never exercised over NATS: %s", strings.Join(quiet, ", "))
+	}
+}
