@@ -26,7 +26,7 @@ func (p Problem) String() string { return fmt.Sprintf("%d: %s", p.Line, p.Msg) }
 // repeated subjects, topics for calls that no longer cross services,
 // crossings without a topic, and constraints naming packages that no
 // longer exist or kinds that are neither request nor event. When src is given and p is nil, the plan is
-// parsed from src.
+// parsed from src. With a nil g only what needs no code is checked.
 func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	var probs []Problem
 	add := func(line int, format string, args ...any) {
@@ -56,11 +56,19 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 		add(pos.version, "unknown plan version %d (this cleave reads version %d)", p.Version, PlanVersion)
 	}
 
+	noGraph := g == nil
+	if noGraph {
+		g = &analyzer.Graph{}
+	}
 	pg := newPkgGraph(g)
 	// where holds, for each package named, where it was first seen.
 	where := map[string]string{}
 	names := map[string]bool{}
 	for i, s := range p.Services {
+		if s == nil {
+			add(pos.services, "service %d is empty", i+1)
+			continue
+		}
 		sp := svcPos{}
 		if i < len(pos.svc) {
 			sp = pos.svc[i]
@@ -80,7 +88,7 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 			if j < len(sp.pkgs) {
 				line = sp.pkgs[j]
 			}
-			if _, ok := pg.index[path]; !ok {
+			if _, ok := pg.index[path]; !ok && !noGraph {
 				add(line, "package %s does not exist in %s", path, g.Module)
 			}
 			if prev, ok := where[path]; ok {
@@ -95,7 +103,7 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 		if j < len(pos.sharedPkg) {
 			line = pos.sharedPkg[j]
 		}
-		if _, ok := pg.index[path]; !ok {
+		if _, ok := pg.index[path]; !ok && !noGraph {
 			add(line, "shared package %s does not exist in %s", path, g.Module)
 		}
 		if prev, ok := where[path]; ok {
@@ -113,7 +121,7 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	// Constraints name packages that exist, and valid kinds.
 	c := p.Constraints
 	exists := func(what, path string) {
-		if _, ok := pg.index[path]; !ok {
+		if _, ok := pg.index[path]; !ok && !noGraph {
 			add(pos.constr, "constraints: %s names package %s, which does not exist in %s", what, path, g.Module)
 		}
 	}
@@ -151,6 +159,9 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	subjects := map[string]bool{}
 	have := map[string]bool{}
 	for i, t := range p.Topics {
+		if t == nil {
+			continue
+		}
 		tp := topicPos{}
 		if i < len(pos.topics) {
 			tp = pos.topics[i]
@@ -165,6 +176,7 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 		have[t.Function] = true
 		w, ok := want[t.Function]
 		switch {
+		case noGraph:
 		case !ok:
 			add(tp.function, "topic %s: calls to %s no longer cross services (run cleave plan --update)", t.Subject, t.Function)
 		case w.Consumer != t.Consumer:

@@ -143,3 +143,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckNilGraph(t *testing.T) {
+	p := &Plan{Version: PlanVersion, Services: []*Service{{Name: "Bad", Packages: []string{"x"}}, nil}}
+	probs := Check(nil, p, nil)
+	if len(probs) != 2 {
+		t.Errorf("Check(nil graph) = %v; want the bad name and the empty service", probs)
+	}
+	if err := Refresh(shopGraph(), p); err != nil {
+		t.Error(err)
+	}
+}

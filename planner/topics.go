@@ -33,6 +33,10 @@ func resolve(pg *pkgGraph, p *Plan) *split {
 		}
 	}
 	for k, svc := range p.Services {
+		if svc == nil {
+			s.names = append(s.names, "")
+			continue
+		}
 		s.names = append(s.names, svc.Name)
 		for _, path := range svc.Packages {
 			if i, ok := pg.index[path]; ok && s.pt.comm[i] < 0 && !s.shared[i] {

@@ -69,6 +69,9 @@ func Update(ctx context.Context, g *analyzer.Graph, old *Plan) (*Plan, *Changes,
 	}
 	p.Shared = keep(old.Shared)
 	for _, s := range old.Services {
+		if s == nil {
+			continue
+		}
 		if pkgs := keep(s.Packages); len(pkgs) > 0 {
 			p.Services = append(p.Services, &Service{Name: s.Name, Packages: pkgs, Edge: s.Edge})
 		}
