@@ -97,9 +97,9 @@
     if (!view.live) return;
     var st = view.dirty ? "unsaved changes" : (view.saved ? "saved" : "no changes");
     a.appendChild(el("span", { "class": "status" + (view.dirty ? " dirty" : ""), id: "status", text: busy ? "re-planning…" : st }));
-    a.appendChild(el("button", { "class": "btn", id: "undo", disabled: !view.undo || busy, title: "Undo the last edit",
+    a.appendChild(el("button", { "class": "btn", id: "undo", disabled: !view.undo || busy, title: "Undo the last edit (Ctrl+Z)",
       onclick: function () { api("api/undo"); } }, "Undo"));
-    a.appendChild(el("button", { "class": "btn primary", id: "save", disabled: busy, title: "Write plan.yaml (the previous version is kept as plan.yaml.bak)",
+    a.appendChild(el("button", { "class": "btn primary", id: "save", disabled: busy, title: "Write plan.yaml, keeping the previous version as plan.yaml.bak (Ctrl+S)",
       onclick: function () { api("api/save"); } }, "Save"));
   }
   function renderNotices() {
