@@ -237,9 +237,18 @@ func Marshal(p *Plan) ([]byte, error) {
 		if c, ok := comments[k.Value]; ok {
 			k.HeadComment = c
 		}
-		if k.Value == "topics" {
+		switch k.Value {
+		case "topics":
 			for _, t := range v.Content {
 				flowKeys(t, "producers")
+			}
+		case "constraints":
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if key := v.Content[j].Value; key == "together" || key == "apart" {
+					for _, grp := range v.Content[j+1].Content {
+						grp.Style = yaml.FlowStyle
+					}
+				}
 			}
 		}
 	}
