@@ -261,3 +261,23 @@ func BenchmarkProposeBigTarget(b *testing.B) {
 		}
 	}
 }
+
+func TestProposeTiny(t *testing.T) {
+	empty := &analyzer.Graph{Module: "example.com/e"}
+	onlyMain := newTestGraph()
+	onlyMain.fn("cmd/x.main")
+	lone := newTestGraph()
+	lone.fn("a.F")
+	for _, g := range []*analyzer.Graph{empty, onlyMain.done(), lone.done()} {
+		p, err := Propose(context.Background(), g, Constraints{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if probs := Check(g, p, nil); len(probs) > 0 {
+			t.Errorf("Check(Propose(%d packages)) = %v", len(g.Packages), probs)
+		}
+		if _, err := Marshal(p); err != nil {
+			t.Error(err)
+		}
+	}
+}
