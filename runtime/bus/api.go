@@ -49,7 +49,7 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	if len(data) > b.cfg.MaxMessageBytes {
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req]()), Data: data}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp]()), Data: data}
 	var reply *nats.Msg
 	if b.kind == tLoopback {
 		h := (*b.handlers.Load())[subject]
@@ -58,12 +58,20 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		}
 		reply = h.serve(ctx, msg)
 	} else {
-		if _, ok := ctx.Deadline(); !ok {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, b.cfg.RequestTimeout)
-			defer cancel()
+		_, hasDeadline := ctx.Deadline()
+		switch {
+		case hasDeadline:
+			reply, err = b.nc.RequestMsgWithContext(ctx, msg)
+		case ctx.Done() == nil: // never cancelled: spare a context and its timer
+			reply, err = b.nc.RequestMsg(msg, b.cfg.RequestTimeout)
+			if errors.Is(err, nats.ErrTimeout) {
+				err = fmt.Errorf("%w after %v (Config.RequestTimeout)", context.DeadlineExceeded, b.cfg.RequestTimeout)
+			}
+		default:
+			tctx, cancel := context.WithTimeout(ctx, b.cfg.RequestTimeout)
+			reply, err = b.nc.RequestMsgWithContext(tctx, msg)
+			cancel()
 		}
-		reply, err = b.nc.RequestMsgWithContext(ctx, msg)
 		switch {
 		case errors.Is(err, nats.ErrNoResponders):
 			return nil, noHandler(subject)
@@ -77,8 +85,10 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	if reply.Header.Get(hdrNil) != "" {
 		return nil, nil
 	}
+	// The handler checked Cleave-Reply-Schema before it ran; a success
+	// reply carries no headers, to spare their parsing.
 	resp := new(Resp)
-	if err := b.decode(subject, reply, Fingerprint[Resp](), resp); err != nil {
+	if err := b.decode(subject, reply, "", resp); err != nil {
 		return nil, fmt.Errorf("bus: call %s: reply: %w", subject, err)
 	}
 	return resp, nil
@@ -100,6 +110,10 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	codec := b.cfg.Codec
 	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
 		ctx = inContext(ctx, in.Header)
+		if got := in.Header.Get(HeaderReplySchema); got != "" && got != respFP {
+			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
+				subject, ErrSchemaMismatch, got, respFP, (*Resp)(nil)))
+		}
 		req := new(Req)
 		if err := b.decode(subject, in, reqFP, req); err != nil {
 			return errorReply(err)
@@ -115,7 +129,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 		if err != nil {
 			return errorReply(fmt.Errorf("bus: %s: encode reply %T: %w", subject, resp, err))
 		}
-		return &nats.Msg{Header: nats.Header{HeaderSchema: {respFP}, HeaderCodec: {codec.Name()}}, Data: data}
+		return &nats.Msg{Data: data}
 	}
 	return b.register(subject, &handler{fn: h, serve: serve})
 }
@@ -155,7 +169,7 @@ func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
 	if len(data) > b.cfg.MaxMessageBytes {
 		return fmt.Errorf("bus: publish %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E]()), Data: data}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), ""), Data: data}
 	if b.kind == tLoopback {
 		var errs []error
 		for _, s := range (*b.subs.Load())[subject] {
@@ -201,10 +215,14 @@ func (b *Bus) decode(subject string, in *nats.Msg, fp string, v any) error {
 	if len(in.Data) > b.cfg.MaxMessageBytes {
 		return fmt.Errorf("bus: %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(in.Data), b.cfg.MaxMessageBytes)
 	}
-	if c := in.Header.Get(HeaderCodec); c != "" && c != b.cfg.Codec.Name() {
+	c := in.Header.Get(HeaderCodec)
+	if c == "" {
+		c = "json"
+	}
+	if c != b.cfg.Codec.Name() {
 		return fmt.Errorf("bus: %s: %w: message encoded with codec %q, this side uses %q", subject, ErrDecode, c, b.cfg.Codec.Name())
 	}
-	if got := in.Header.Get(HeaderSchema); got != "" && got != fp {
+	if got := in.Header.Get(HeaderSchema); got != "" && fp != "" && got != fp {
 		return fmt.Errorf("bus: %s: %w: message has schema %s, %T expects %s (the two sides were built from different versions of the type)",
 			subject, ErrSchemaMismatch, got, v, fp)
 	}

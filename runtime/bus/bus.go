@@ -45,6 +45,9 @@ type Bus struct {
 	js        jetstream.JetStream
 	stream    string
 	coreSubs  []*nats.Subscription
+	reqs      chan *nats.Msg // requests of all subjects, read by the workers
+	workers   sync.WaitGroup
+	idle      atomic.Int32
 	consumers []jetstream.ConsumeContext
 	waiters   sync.Map // Nats-Msg-Id → *waiter (EventsWait)
 	baseCtx   context.Context
@@ -156,7 +159,7 @@ func (b *Bus) Close() error {
 	if b.kind == tNATS {
 		errs = append(errs, b.drainNATS()...)
 	}
-	if !b.work.wait(30 * time.Second) {
+	if !b.work.wait(30*time.Second) || !waitGroup(&b.workers, 30*time.Second) {
 		errs = append(errs, errors.New("bus: close: handlers still running after 30s"))
 	}
 	if b.kind == tNATS {
@@ -165,6 +168,17 @@ func (b *Bus) Close() error {
 	b.closeErr = errors.Join(errs...)
 	close(b.closed)
 	return b.closeErr
+}
+
+func waitGroup(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 var defaultBus struct {
@@ -256,12 +270,13 @@ func (b *Bus) register(subject string, h *handler) error {
 		m[k] = v
 	}
 	m[subject] = h
+	b.handlers.Store(&m) // before subscribing: a request may come at once
 	if b.kind == tNATS {
-		if err := b.serveNATS(subject, h); err != nil {
+		if err := b.serveNATS(subject); err != nil {
+			b.handlers.Store(&old)
 			return fmt.Errorf("bus: handle %s: %w", subject, err)
 		}
 	}
-	b.handlers.Store(&m)
 	return nil
 }
 

@@ -25,6 +25,10 @@ type otherReq struct {
 	Text int `json:"text"` // same name, another kind
 }
 
+type otherResp struct {
+	Text []int `json:"text"`
+}
+
 type noted struct {
 	ID int `json:"id"`
 }
@@ -152,7 +156,11 @@ func TestSchemaMismatch(t *testing.T) {
 			}))
 			_, err := Call[otherReq, echoResp](context.Background(), b, "t.echo.Echo", &otherReq{Text: 1})
 			if !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "schema") {
-				t.Errorf("Call(other type) error = %v; want ErrSchemaMismatch", err)
+				t.Errorf("Call(other request type) error = %v; want ErrSchemaMismatch", err)
+			}
+			_, err = Call[echoReq, otherResp](context.Background(), b, "t.echo.Echo", &echoReq{})
+			if !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "reply") {
+				t.Errorf("Call(other reply type) error = %v; want ErrSchemaMismatch about the reply", err)
 			}
 		})
 	}

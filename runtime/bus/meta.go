@@ -3,12 +3,12 @@ package bus
 import (
 	"context"
 	"encoding"
-	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nuid"
 )
 
 // Header names carried by every message under loopback and nats.
@@ -16,69 +16,85 @@ const (
 	HeaderCorrelationID = "Cleave-Correlation-Id" // one id for a whole chain of calls
 	HeaderTraceParent   = "traceparent"           // W3C Trace Context
 	HeaderSchema        = "Cleave-Schema"         // Fingerprint of the message's Go type
-	HeaderCodec         = "Cleave-Codec"          // Codec.Name of the body
+	HeaderCodec         = "Cleave-Codec"          // Codec.Name of the body, absent for json
+	HeaderReplySchema   = "Cleave-Reply-Schema"   // Fingerprint of the reply a Call expects
 )
 
-type ctxKey int
+type ctxKey struct{}
 
-const (
-	correlationKey ctxKey = iota
-	traceParentKey
-)
+// meta is what a message's headers put in its handler's context.
+type meta struct{ correlationID, traceParent string }
+
+func metaOf(ctx context.Context) meta {
+	m, _ := ctx.Value(ctxKey{}).(*meta)
+	if m == nil {
+		return meta{}
+	}
+	return *m
+}
 
 // WithCorrelationID returns ctx carrying id; calls and events sent with it
 // carry id in the Cleave-Correlation-Id header.
 func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationKey, id)
+	m := metaOf(ctx)
+	m.correlationID = id
+	return context.WithValue(ctx, ctxKey{}, &m)
 }
 
 // CorrelationID returns ctx's correlation id: the one a handler's message
 // carried, or one set by WithCorrelationID. It is "" if none.
-func CorrelationID(ctx context.Context) string {
-	id, _ := ctx.Value(correlationKey).(string)
-	return id
-}
+func CorrelationID(ctx context.Context) string { return metaOf(ctx).correlationID }
 
 // WithTraceParent returns ctx carrying a W3C traceparent; messages sent with
 // ctx continue that trace (same trace id, new parent id).
 func WithTraceParent(ctx context.Context, tp string) context.Context {
-	return context.WithValue(ctx, traceParentKey, tp)
+	m := metaOf(ctx)
+	m.traceParent = tp
+	return context.WithValue(ctx, ctxKey{}, &m)
 }
 
 // TraceParent returns ctx's W3C traceparent, "" if none. In a handler it is
 // the traceparent the message arrived with.
-func TraceParent(ctx context.Context) string {
-	tp, _ := ctx.Value(traceParentKey).(string)
-	return tp
-}
+func TraceParent(ctx context.Context) string { return metaOf(ctx).traceParent }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	for i := 0; i < n; i += 8 {
-		v := rand.Uint64()
-		for j := 0; j < 8 && i+j < n; j++ {
-			b[i+j] = byte(v >> (8 * j))
+const hexDigits = "0123456789abcdef"
+
+// putHex fills dst with random lower-case hex digits, not all zero.
+func putHex(dst []byte) {
+	for {
+		var v uint64
+		nonzero := false
+		for i := range dst {
+			if i%16 == 0 {
+				v = rand.Uint64()
+			}
+			d := v & 15
+			v >>= 4
+			nonzero = nonzero || d != 0
+			dst[i] = hexDigits[d]
+		}
+		if nonzero {
+			return
 		}
 	}
-	return hex.EncodeToString(b)
 }
 
 // childTraceParent returns a traceparent for a message sent under parent:
 // the same trace id and flags with a new parent id, or a new sampled trace
 // if parent is not a valid version-00 traceparent.
 func childTraceParent(parent string) string {
+	var b [55]byte
+	copy(b[:], "00-")
 	if traceID, flags, ok := parseTraceParent(parent); ok {
-		return "00-" + traceID + "-" + nonZeroHex(8) + "-" + flags
+		copy(b[3:35], traceID)
+		copy(b[53:], flags)
+	} else {
+		putHex(b[3:35])
+		copy(b[53:], "01")
 	}
-	return "00-" + nonZeroHex(16) + "-" + nonZeroHex(8) + "-01"
-}
-
-func nonZeroHex(n int) string {
-	for {
-		if s := randomHex(n); strings.Trim(s, "0") != "" {
-			return s
-		}
-	}
+	b[35], b[52] = '-', '-'
+	putHex(b[36:52])
+	return string(b[:])
 }
 
 // parseTraceParent checks "00-<32 hex>-<16 hex>-<2 hex>" (lower case, ids
@@ -101,29 +117,35 @@ func parseTraceParent(tp string) (traceID, flags string, ok bool) {
 	return traceID, flags, true
 }
 
-// outHeader builds the headers of a message sent under ctx.
-func outHeader(ctx context.Context, codec Codec, schema string) nats.Header {
-	id := CorrelationID(ctx)
+// outHeader builds the headers of a message sent under ctx. replySchema is
+// the fingerprint of the reply a Call expects, "" for events.
+func outHeader(ctx context.Context, codec Codec, schema, replySchema string) nats.Header {
+	m := metaOf(ctx)
+	id := m.correlationID
 	if id == "" {
-		id = randomHex(12)
+		id = nuid.Next()
 	}
-	return nats.Header{
+	h := nats.Header{
 		HeaderCorrelationID: {id},
-		HeaderTraceParent:   {childTraceParent(TraceParent(ctx))},
+		HeaderTraceParent:   {childTraceParent(m.traceParent)},
 		HeaderSchema:        {schema},
-		HeaderCodec:         {codec.Name()},
 	}
+	if name := codec.Name(); name != "json" { // absent means json
+		h[HeaderCodec] = []string{name}
+	}
+	if replySchema != "" {
+		h[HeaderReplySchema] = []string{replySchema}
+	}
+	return h
 }
 
 // inContext returns ctx carrying the correlation id and traceparent of h.
 func inContext(ctx context.Context, h nats.Header) context.Context {
-	if id := h.Get(HeaderCorrelationID); id != "" {
-		ctx = WithCorrelationID(ctx, id)
+	m := meta{correlationID: h.Get(HeaderCorrelationID), traceParent: h.Get(HeaderTraceParent)}
+	if m == (meta{}) {
+		return ctx
 	}
-	if tp := h.Get(HeaderTraceParent); tp != "" {
-		ctx = WithTraceParent(ctx, tp)
-	}
-	return ctx
+	return context.WithValue(ctx, ctxKey{}, &m)
 }
 
 var (

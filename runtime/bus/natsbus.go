@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
 )
 
 // Dead-letter headers, added to the original message's headers.
@@ -174,27 +175,53 @@ func (b *Bus) startEmbedded() error {
 	return nil
 }
 
-// serveNATS subscribes h to subject in the service's queue group. Each
-// request runs in its own goroutine.
-func (b *Bus) serveNATS(subject string, h *handler) error {
-	sub, err := b.nc.QueueSubscribe(subject, b.cfg.Service, func(m *nats.Msg) {
-		if m.Reply == "" {
-			return
-		}
-		b.work.add()
-		go func() {
-			defer b.work.done()
-			reply := h.serve(b.baseCtx, m)
-			if err := m.RespondMsg(reply); err != nil {
-				b.logger().Warn("bus: reply", "subject", subject, "err", err)
-			}
-		}()
-	})
+// serveNATS subscribes to subject in the service's queue group. The
+// requests of all subjects go into one channel read by an elastic pool of
+// workers: one always waits, so a request costs no goroutine start and
+// no extra hand-off, and slow handlers never hold up others.
+func (b *Bus) serveNATS(subject string) error {
+	if b.reqs == nil {
+		b.reqs = make(chan *nats.Msg, 1<<16)
+		b.workers.Add(1)
+		go b.worker()
+	}
+	sub, err := b.nc.ChanQueueSubscribe(subject, b.cfg.Service, b.reqs)
 	if err != nil {
 		return err
 	}
 	b.coreSubs = append(b.coreSubs, sub)
 	return nil
+}
+
+const maxIdleWorkers = 32
+
+func (b *Bus) worker() {
+	defer b.workers.Done()
+	b.idle.Add(1)
+	for m := range b.reqs {
+		if b.idle.Add(-1) == 0 {
+			b.workers.Add(1)
+			go b.worker()
+		}
+		b.serveRequest(m)
+		if b.idle.Load() >= maxIdleWorkers {
+			return
+		}
+		b.idle.Add(1)
+	}
+}
+
+func (b *Bus) serveRequest(m *nats.Msg) {
+	if m.Reply == "" {
+		return
+	}
+	h := (*b.handlers.Load())[m.Subject]
+	if h == nil {
+		return
+	}
+	if err := m.RespondMsg(h.serve(b.baseCtx, m)); err != nil {
+		b.logger().Warn("bus: reply", "subject", m.Subject, "err", err)
+	}
 }
 
 // consumeNATS creates (or joins) the durable consumer of (subject,
@@ -353,7 +380,7 @@ func (b *Bus) signal(id string, s *subscriber, err error) {
 }
 
 func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) error {
-	id := randomHex(16)
+	id := nuid.Next()
 	msg.Subject = b.EventSubject(subject)
 	msg.Header.Set(jetstream.MsgIDHeader, id)
 	if _, ok := ctx.Deadline(); !ok {
@@ -416,31 +443,28 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // requests already received are handled, events in flight finish.
 func (b *Bus) drainNATS() []error {
 	if b.nc == nil || b.nc.IsClosed() {
+		if b.reqs != nil {
+			close(b.reqs)
+		}
 		return nil
 	}
 	var errs []error
-	var closed []<-chan nats.SubStatus
+	// Unsubscribing a channel subscription is synchronous: nothing is
+	// sent on b.reqs after it, so b.reqs can be closed and the workers
+	// finish the requests already received.
 	for _, sub := range b.coreSubs {
-		ch := sub.StatusChanged(nats.SubscriptionClosed)
-		if err := sub.Drain(); err != nil {
-			if !errors.Is(err, nats.ErrConnectionClosed) {
-				errs = append(errs, err)
-			}
-			continue
+		if err := sub.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
+			errs = append(errs, err)
 		}
-		closed = append(closed, ch)
+	}
+	if b.reqs != nil {
+		close(b.reqs)
 	}
 	for _, cc := range b.consumers {
 		// Buffered events reach the callback, which naks them (closing).
 		cc.Drain()
 	}
 	timeout := time.After(30 * time.Second)
-	for _, ch := range closed {
-		select {
-		case <-ch:
-		case <-timeout:
-		}
-	}
 	for _, cc := range b.consumers {
 		select {
 		case <-cc.Closed():

@@ -1,0 +1,463 @@
+package bus
+
+// Benchmarks of the bus against its references, measured in the same run.
+//
+//	go test -run='^$' -bench=. ./runtime/bus           # raw numbers
+//	CLEAVE_BENCH_TABLE=1 go test -run=TestBenchTable -v ./runtime/bus   # table of ratios
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+)
+
+//go:noinline
+func directEcho(ctx context.Context, r *echoReq) (*echoResp, error) { return benchResp, nil }
+
+var benchResp = &echoResp{Text: "ok"}
+
+// BenchmarkDirectCall is the floor of the local transport: a call through
+// a func value.
+func BenchmarkDirectCall(b *testing.B) {
+	f := directEcho
+	ctx, req := context.Background(), &echoReq{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLocalCall(b *testing.B) {
+	bb, err := Open(context.Background(), Config{Transport: Local})
+	must(b, err)
+	must(b, Handle(bb, "bench.Echo", directEcho))
+	ctx, req := context.Background(), &echoReq{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Call[echoReq, echoResp](ctx, bb, "bench.Echo", req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var loopbackSizes = []int{16, 256, 4096, 65536}
+
+func BenchmarkLoopbackCall(b *testing.B) {
+	for _, n := range loopbackSizes {
+		b.Run(fmt.Sprintf("bytes=%d", n), func(b *testing.B) { loopbackCall(b, n) })
+	}
+}
+
+func loopbackCall(b *testing.B, n int) {
+	bb, err := Open(context.Background(), Config{Transport: Loopback})
+	must(b, err)
+	must(b, Handle(bb, "bench.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+		return &echoResp{Text: r.Text}, nil
+	}))
+	ctx, req := context.Background(), &echoReq{Text: strings.Repeat("x", n)}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Call[echoReq, echoResp](ctx, bb, "bench.Echo", req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchEnv is one embedded server shared by the nats benchmarks of a run:
+// inproc is a Bus connected to it in-process, tcp one connected over
+// loopback TCP, and rawIn/rawTCP plain nats.go connections of each kind.
+type benchEnvT struct {
+	inproc, tcp   *Bus
+	rawIn, rawTCP *nats.Conn
+	sink          *Bus
+	handled       atomic.Int64
+}
+
+var (
+	benchOnce sync.Once
+	benchEnv  *benchEnvT
+	benchErr  error
+)
+
+const benchPayload = 64
+
+func env(tb testing.TB) *benchEnvT {
+	benchOnce.Do(func() { benchEnv, benchErr = newBenchEnv() })
+	if benchErr != nil {
+		tb.Fatal(benchErr)
+	}
+	return benchEnv
+}
+
+func newBenchEnv() (*benchEnvT, error) {
+	ctx := context.Background()
+	e := &benchEnvT{}
+	var err error
+	if e.inproc, err = Open(ctx, Config{Transport: NATS, App: "bench", Service: "a", InProcess: true}); err != nil {
+		return nil, err
+	}
+	url := e.inproc.ClientURL()
+	if e.tcp, err = Open(ctx, Config{Transport: NATS, App: "bench", Service: "b", URLs: []string{url}}); err != nil {
+		return nil, err
+	}
+	if e.sink, err = Open(ctx, Config{Transport: NATS, App: "bench", Service: "sink", URLs: []string{url}, Concurrency: 64}); err != nil {
+		return nil, err
+	}
+	if e.rawIn, err = nats.Connect("", nats.InProcessServer(e.inproc.srv)); err != nil {
+		return nil, err
+	}
+	if e.rawTCP, err = nats.Connect(url); err != nil {
+		return nil, err
+	}
+	echo := func(ctx context.Context, r *echoReq) (*echoResp, error) { return &echoResp{Text: r.Text}, nil }
+	if err := Handle(e.inproc, "bench.inproc.Echo", echo); err != nil {
+		return nil, err
+	}
+	if err := Handle(e.tcp, "bench.tcp.Echo", echo); err != nil {
+		return nil, err
+	}
+	for _, nc := range []*nats.Conn{e.rawIn, e.rawTCP} {
+		subject := "raw.inproc.Echo"
+		if nc == e.rawTCP {
+			subject = "raw.tcp.Echo"
+		}
+		if _, err := nc.Subscribe(subject, func(m *nats.Msg) { m.Respond(m.Data) }); err != nil {
+			return nil, err
+		}
+		if err := nc.Flush(); err != nil {
+			return nil, err
+		}
+	}
+	if err := Subscribe(e.sink, "bench.e2e.Ev", func(ctx context.Context, ev *noted) error {
+		e.handled.Add(1)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, bb := range []*Bus{e.inproc, e.tcp, e.sink} {
+		if err := bb.Ready(); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+func benchCall(b *testing.B, bb *Bus, subject string) {
+	ctx := context.Background()
+	req := &echoReq{Text: strings.Repeat("x", benchPayload-len(`{"text":"","n":0}`))}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Call[echoReq, echoResp](ctx, bb, subject, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchRaw(b *testing.B, nc *nats.Conn, subject string) {
+	data := []byte(strings.Repeat("x", benchPayload))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := nc.Request(subject, data, 10*time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Request/reply latency: the bus against raw nats.go Request with a
+// payload of the same size, on the same server.
+func BenchmarkRequest(b *testing.B) {
+	b.Run("bus/inproc", func(b *testing.B) { benchCall(b, env(b).inproc, "bench.inproc.Echo") })
+	b.Run("raw/inproc", func(b *testing.B) { benchRaw(b, env(b).rawIn, "raw.inproc.Echo") })
+	b.Run("bus/tcp", func(b *testing.B) { benchCall(b, env(b).tcp, "bench.tcp.Echo") })
+	b.Run("raw/tcp", func(b *testing.B) { benchRaw(b, env(b).rawTCP, "raw.tcp.Echo") })
+}
+
+// BenchmarkTCPPingPong is the floor of any request over loopback TCP: one
+// 64-byte write and read each way between two goroutines.
+func BenchmarkTCPPingPong(b *testing.B) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(b, err)
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, benchPayload)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	must(b, err)
+	defer c.Close()
+	buf := make([]byte, benchPayload)
+	for b.Loop() {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Event publish throughput over TCP: Publish from many goroutines (each
+// waits for its ack, as it must to promise delivery) against raw
+// jetstream PublishAsync from one goroutine, same payload size.
+func BenchmarkPublish(b *testing.B) {
+	b.Run("bus", func(b *testing.B) { publishBus(b, env(b)) })
+	b.Run("raw", func(b *testing.B) { publishRaw(b, env(b)) })
+}
+
+func publishBus(b *testing.B, e *benchEnvT) {
+	ev := &noted{ID: 1 << 40} // {"id":1099511627776}
+	b.SetParallelism(64)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if err := Publish(ctx, e.tcp, "bench.pub.Ev", ev); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func publishRaw(b *testing.B, e *benchEnvT) {
+	js, err := jetstream.New(e.rawTCP)
+	must(b, err)
+	data := []byte(`{"id":1099511627776}`)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := js.PublishAsync("bench.events.raw", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(time.Minute):
+		b.Fatal("PublishAsync did not complete")
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkEventsEndToEnd: events published (64 goroutines) until a
+// subscriber of another Bus has handled them all.
+func BenchmarkEventsEndToEnd(b *testing.B) {
+	e := env(b)
+	target := e.handled.Load() + int64(b.N)
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if err := Publish(ctx, e.tcp, "bench.e2e.Ev", &noted{ID: 1}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	deadline := time.Now().Add(time.Minute)
+	for e.handled.Load() < target {
+		if time.Now().After(deadline) {
+			b.Fatalf("handled %d of %d", e.handled.Load(), target)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestBenchTable measures the bus against its references and prints a
+// table of ratios. It runs only with CLEAVE_BENCH_TABLE=1:
+//
+//	CLEAVE_BENCH_TABLE=1 go test -run=TestBenchTable -v ./runtime/bus
+//
+// Pairs that cross the network are measured interleaved, round by round,
+// and compared by their medians: on a shared machine the load changes
+// faster than a benchmark runs.
+func TestBenchTable(t *testing.T) {
+	if os.Getenv("CLEAVE_BENCH_TABLE") == "" {
+		t.Skip("set CLEAVE_BENCH_TABLE=1 to measure")
+	}
+	ns := func(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	defer w.Flush()
+	fmt.Fprintf(w, "measure\tbus\treference\tratio\tgoal\n")
+
+	direct, local := testing.Benchmark(BenchmarkDirectCall), testing.Benchmark(BenchmarkLocalCall)
+	fmt.Fprintf(w, "local Call vs direct func call\t%.1f ns, %d allocs\t%.1f ns\t+%.1f ns\t<100 ns, 0 allocs\n",
+		ns(local), local.AllocsPerOp(), ns(direct), ns(local)-ns(direct))
+
+	e := env(t)
+	ctx := context.Background()
+	req := &echoReq{Text: strings.Repeat("x", benchPayload-len(`{"text":"","n":0}`))}
+	data := []byte(strings.Repeat("x", benchPayload))
+	call := func(bb *Bus, subject string) func() {
+		return func() {
+			if _, err := Call[echoReq, echoResp](ctx, bb, subject, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	raw := func(nc *nats.Conn, subject string, hdr bool) func() {
+		return func() {
+			m := &nats.Msg{Subject: subject, Data: data}
+			if hdr {
+				m.Header = outHeader(ctx, JSON, Fingerprint[echoReq](), Fingerprint[echoResp]())
+			}
+			if _, err := nc.RequestMsg(m, 10*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pp := pingPong(t)
+	in := interleave(15, 200, call(e.inproc, "bench.inproc.Echo"), raw(e.rawIn, "raw.inproc.Echo", false), raw(e.rawIn, "raw.inproc.Echo", true))
+	tcp := interleave(15, 200, call(e.tcp, "bench.tcp.Echo"), raw(e.rawTCP, "raw.tcp.Echo", false), raw(e.rawTCP, "raw.tcp.Echo", true), pp)
+	row := func(what string, bus, ref float64, goal string) {
+		fmt.Fprintf(w, "%s\t%.1f µs\t%.1f µs\t%.2f×\t%s\n", what, bus/1e3, ref/1e3, bus/ref, goal)
+	}
+	row("request/reply in-process vs raw nats Request", in[0], in[1], "≤1.1×")
+	row("  same, raw request carrying the bus's headers", in[0], in[2], "")
+	row("request/reply TCP loopback vs raw nats Request", tcp[0], tcp[1], "≤1.1×")
+	row("  same, raw request carrying the bus's headers", tcp[0], tcp[2], "")
+	row("  TCP loopback ping-pong floor", tcp[0], tcp[3], "")
+
+	js, err := jetstream.New(e.rawTCP)
+	must(t, err)
+	const batch = 5000
+	ev := &noted{ID: 1 << 40}
+	evData := []byte(`{"id":1099511627776}`)
+	pub := interleave(7, 1,
+		func() {
+			parallel(128, batch, func(int) {
+				if err := Publish(ctx, e.tcp, "bench.pub.Ev", ev); err != nil {
+					t.Error(err)
+				}
+			})
+		},
+		func() {
+			for range batch {
+				if _, err := js.PublishAsync("bench.events.raw", evData); err != nil {
+					t.Fatal(err)
+				}
+			}
+			<-js.PublishAsyncComplete()
+		},
+		func() {
+			for range batch {
+				h := outHeader(ctx, JSON, Fingerprint[noted](), "")
+				h.Set(jetstream.MsgIDHeader, nuid.Next())
+				if _, err := js.PublishMsgAsync(&nats.Msg{Subject: "bench.events.raw", Header: h, Data: evData}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			<-js.PublishAsyncComplete()
+		})
+	rate := func(nsPerBatch float64) float64 { return batch / (nsPerBatch / 1e9) }
+	fmt.Fprintf(w, "event publish (128 goroutines) vs raw PublishAsync\t%.0f/s\t%.0f/s\t%.2f×\t≥0.9×\n",
+		rate(pub[0]), rate(pub[1]), pub[1]/pub[0])
+	fmt.Fprintf(w, "  same, raw PublishAsync carrying the bus's headers\t%.0f/s\t%.0f/s\t%.2f×\t\n",
+		rate(pub[0]), rate(pub[2]), pub[2]/pub[0])
+	e2e := testing.Benchmark(BenchmarkEventsEndToEnd)
+	fmt.Fprintf(w, "events end to end through a handler\t%.0f/s\t\t\t\n", float64(e2e.N)/e2e.T.Seconds())
+	for _, n := range loopbackSizes {
+		lb := testing.Benchmark(func(b *testing.B) { loopbackCall(b, n) })
+		fmt.Fprintf(w, "loopback Call, %d-byte string, vs local Call\t%.2f µs, %d allocs\t%.0f ns\t%.0f×\t\n",
+			n, ns(lb)/1e3, lb.AllocsPerOp(), ns(local), ns(lb)/ns(local))
+	}
+}
+
+// interleave runs each f n times per round, the fs one after the other,
+// for the given rounds, and returns the median ns per call of each.
+func interleave(rounds, n int, fs ...func()) []float64 {
+	res := make([][]float64, len(fs))
+	for range rounds {
+		for i, f := range fs {
+			t0 := time.Now()
+			for range n {
+				f()
+			}
+			res[i] = append(res[i], float64(time.Since(t0).Nanoseconds())/float64(n))
+		}
+	}
+	med := make([]float64, len(fs))
+	for i, r := range res {
+		slices.Sort(r)
+		med[i] = r[len(r)/2]
+	}
+	return med
+}
+
+// parallel calls f(0..n-1) from the given number of goroutines.
+func parallel(workers, n int, f func(int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// pingPong returns one round trip of benchPayload bytes over loopback TCP.
+func pingPong(t *testing.T) func() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, benchPayload)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	buf := make([]byte, benchPayload)
+	return func() {
+		if _, err := c.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
