@@ -234,6 +234,7 @@ func (r *rewrite) editFile(f *srcFile) ([]byte, error) {
 			dropped[id] = true
 		}
 	}
+	deleted := map[ast.Spec]bool{}
 	if len(dropped) > 0 {
 		uses := map[*types.PkgName]int{}
 		for id, obj := range info.Uses {
@@ -254,11 +255,12 @@ func (r *rewrite) editFile(f *srcFile) ([]byte, error) {
 			}
 			if used {
 				edits = append(edits, r.deleteSpec(f, spec))
+				deleted[spec] = true
 			}
 		}
 	}
 	if len(newImports) > 0 {
-		edits = append(edits, r.addImports(f, newImports))
+		edits = append(edits, r.addImports(f, newImports, deleted))
 	}
 	sort.SliceStable(edits, func(i, j int) bool {
 		if edits[i].start != edits[j].start {
@@ -384,7 +386,7 @@ func (r *rewrite) deleteSpec(f *srcFile, spec *ast.ImportSpec) edit {
 
 // addImports adds specs to f's imports: into the group of the module's own
 // packages if there is one, else as a group of their own.
-func (r *rewrite) addImports(f *srcFile, specs []string) edit {
+func (r *rewrite) addImports(f *srcFile, specs []string, deleted map[ast.Spec]bool) edit {
 	var decl *ast.GenDecl
 	for _, d := range f.ast.Decls {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
@@ -416,7 +418,21 @@ func (r *rewrite) addImports(f *srcFile, specs []string) edit {
 	prevLine := -10
 	group := []ast.Spec{}
 	var lastLocal ast.Spec
+	var kept []ast.Spec
 	for _, s := range decl.Specs {
+		if !deleted[s] {
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) == 0 {
+		at := r.off(decl.Lparen) + 1
+		var b strings.Builder
+		for _, s := range specs {
+			b.WriteString("\n\t" + s)
+		}
+		return edit{start: at, end: at, text: b.String()}
+	}
+	for _, s := range kept {
 		line := r.fset.Position(s.Pos()).Line
 		if line != prevLine+1 {
 			group = nil
@@ -432,7 +448,7 @@ func (r *rewrite) addImports(f *srcFile, specs []string) edit {
 	if lastLocal != nil {
 		// Keep going to the end of the local group.
 		after = lastLocal
-		for _, s := range decl.Specs {
+		for _, s := range kept {
 			if s.Pos() > after.Pos() && r.fset.Position(s.Pos()).Line == r.fset.Position(after.End()).Line+1 {
 				after = s
 			}
@@ -441,7 +457,7 @@ func (r *rewrite) addImports(f *srcFile, specs []string) edit {
 			b.WriteString("\n\t" + s)
 		}
 	} else {
-		after = decl.Specs[len(decl.Specs)-1]
+		after = kept[len(kept)-1]
 		b.WriteString("\n")
 		for _, s := range specs {
 			b.WriteString("\n\t" + s)

@@ -508,7 +508,12 @@ func (r *rewrite) stubNames(t *topic, g *gofile) *stubVars {
 
 // ifaceType is the stub's receiver parameter type: the one method it calls.
 func (r *rewrite) ifaceType(t *topic, g *gofile) string {
-	return fmt.Sprintf("interface{ %s%s }", t.fn.Name(), strings.TrimPrefix(types.TypeString(t.sig, g.im.qualifier), "func"))
+	return "interface{ " + r.methodSig(t, g) + " }"
+}
+
+// methodSig is the callee's method as an interface lists it.
+func (r *rewrite) methodSig(t *topic, g *gofile) string {
+	return t.fn.Name() + strings.TrimPrefix(types.TypeString(t.sig, g.im.qualifier), "func")
 }
 
 func (r *rewrite) genClient(t *topic, g *gofile) {
@@ -539,6 +544,11 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 		recvType = g.typ(t.recv)
 	}
 	v := r.stubNames(t, g)
+	if t.recv != nil {
+		g.p("// %sReceiver is what %s needs of its receiver: (*%s.%s).%s or a stand-in.\n", t.stub, t.stub, t.pkg.Name, t.recv.Obj().Name(), t.fn.Name())
+		g.p("type %sReceiver interface {\n\t%s\n}\n\n", t.stub, r.methodSig(t, g))
+		iface = t.stub + "Receiver"
+	}
 
 	var sig []string
 	if t.recv != nil {

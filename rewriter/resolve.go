@@ -122,7 +122,7 @@ func (r *rewrite) classify(t *topic) string {
 	}
 	if recv := sig.Recv(); recv != nil {
 		if _, ok := recv.Type().(*types.Pointer); !ok {
-			return "method with a value receiver: no instance to route to"
+			return "method with a value receiver: a value, not a service object"
 		}
 		t.recv = recvNamed(recv.Type())
 		if t.recv == nil {
@@ -130,6 +130,9 @@ func (r *rewrite) classify(t *topic) string {
 		}
 		if !t.fn.Exported() || !t.recv.Obj().Exported() {
 			return "unexported method"
+		}
+		if _, ok := t.recv.Underlying().(*types.Struct); ok && r.travels(t.recv.Underlying(), false, map[types.Type]bool{}) == "" {
+			return "method of a data type (all its fields travel): it runs where the data is"
 		}
 	} else if !t.fn.Exported() {
 		return "unexported function"
@@ -390,6 +393,19 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 		// An earlier apply may have rewritten the call to the stub already.
 		if r.rewrittenAt(t, f, pos) {
 			st.done = true
+			return st, nil
+		}
+		// A call through a func value the call graph resolved to the callee.
+		var dyn *ast.CallExpr
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && (c.Pos() == pos || c.Lparen == pos) {
+				dyn = c
+			}
+			return dyn == nil
+		})
+		if dyn != nil {
+			st.call = dyn
+			st.skip = "call through a func value or interface the stub cannot see (rewrite where the value is made)"
 			return st, nil
 		}
 		return nil, fmt.Errorf("%s: no call of %s here", s, t.t.Function)
