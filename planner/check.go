@@ -61,6 +61,9 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 		g = &analyzer.Graph{}
 	}
 	pg := newPkgGraph(g)
+	if !noGraph && p.Module != g.Module {
+		add(pos.module, "plan is for module %q, the code is module %q", p.Module, g.Module)
+	}
 	// where holds, for each package named, where it was first seen.
 	where := map[string]string{}
 	names := map[string]bool{}

@@ -121,6 +121,7 @@ func yamlError(err error) error {
 // positions are the lines of a parsed plan's parts (0 when absent).
 type positions struct {
 	version   int
+	module    int
 	services  int // the services key
 	shared    int // the shared key
 	topicsKey int
@@ -146,6 +147,8 @@ func index(root *yaml.Node) *positions {
 		switch k.Value {
 		case "version":
 			pos.version = v.Line
+		case "module":
+			pos.module = v.Line
 		case "services":
 			pos.services = k.Line
 			for _, item := range v.Content {
