@@ -92,7 +92,9 @@ func TestCheckProblems(t *testing.T) {
 			s = strings.Replace(s, "  - name: orders\n    packages:\n      - "+m+"orders\n      - "+m+"orders/store\n", "", 1)
 			return strings.Replace(s, "      - "+m+"notify/mail\n", "      - "+m+"notify/mail\n      - "+m+"orders\n      - "+m+"orders/store\n", 1)
 		}, "function: " + m + "billing.Charge", "no longer cross"},
-		{"other module", func(s string) string { return strings.Replace(s, "module: "+testModule, "module: example.com/other", 1) },
+		{"other module", func(s string) string {
+			return strings.Replace(s, "module: "+testModule, "module: example.com/other", 1)
+		},
 			"module: example.com/other", "plan is for module"},
 		{"constraint on a gone package", func(s string) string {
 			return strings.Replace(s, "topics:", "constraints:\n  shared: ["+m+"gone]\ntopics:", 1)
