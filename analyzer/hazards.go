@@ -15,13 +15,12 @@ import (
 // use within one package never becomes a service boundary.
 func (a *analysis) collectHazards() {
 	type key struct {
-		kind   string
-		pos    Pos
-		object string
+		kind, fn, object string
+		pos              Pos
 	}
 	seen := make(map[key]bool)
 	add := func(h *Hazard) {
-		k := key{h.Kind, h.Pos, h.Object}
+		k := key{h.Kind, h.Func, h.Object, h.Pos}
 		if seen[k] {
 			return
 		}

@@ -121,9 +121,15 @@ func compare(t *testing.T, what string, got, want []string) {
 // TestDeterministic loads a fixture twice, in two directories, and
 // compares the JSON byte for byte.
 func TestDeterministic(t *testing.T) {
+	for _, fixture := range []string{"godefer", "dispatch", "generics"} {
+		testDeterministic(t, fixture)
+	}
+}
+
+func testDeterministic(t *testing.T, fixture string) {
 	var outs [][]byte
-	for range 2 {
-		dir, _ := extract(t, "testdata/godefer.txtar")
+	for range 3 {
+		dir, _ := extract(t, "testdata/"+fixture+".txtar")
 		g, err := Load(context.Background(), dir, nil, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -134,8 +140,10 @@ func TestDeterministic(t *testing.T) {
 		}
 		outs = append(outs, data)
 	}
-	if !bytes.Equal(outs[0], outs[1]) {
-		t.Errorf("two loads of the same tree differ:\n%s\n%s", outs[0], outs[1])
+	for _, out := range outs[1:] {
+		if !bytes.Equal(outs[0], out) {
+			t.Errorf("%s: two loads of the same tree differ:\n%s\n%s", fixture, outs[0], out)
+		}
 	}
 }
 
