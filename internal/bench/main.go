@@ -12,7 +12,8 @@
 //	callgraph -algo=vta the reference
 //	cleave analyze --json
 //
-// and prints wall time and peak RSS of each (the best of -n runs), the
+// and prints wall time, CPU time and peak RSS of each (the best of -n
+// rounds, each round running every command once), the
 // ratios, and the share of the reference's in-module call edges that
 // cleave also finds (caller → callee, closures folded into their
 // function, instantiations into their origin).
@@ -107,20 +108,26 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 	if _, err := measure(dir, jobs[0].args); err != nil {
 		return err
 	}
+	// Round after round of every command, so that a busy machine slows
+	// them all alike; the best of the rounds counts.
 	results := make([]result, len(jobs))
-	for i, j := range jobs {
-		for r := 0; r < n; r++ {
-			fmt.Fprintf(os.Stderr, "bench: %s (run %d of %d)\n", j.name, r+1, n)
+	for r := 0; r < n; r++ {
+		for i, j := range jobs {
+			fmt.Fprintf(os.Stderr, "bench: %s (round %d of %d)\n", j.name, r+1, n)
 			res, err := measure(dir, j.args)
 			if err != nil {
 				return fmt.Errorf("%s: %w", j.name, err)
 			}
-			if r == 0 || res.wall < results[i].wall {
-				results[i].wall = res.wall
-				results[i].out = res.out
+			best := &results[i]
+			if r == 0 || res.wall < best.wall {
+				best.wall = res.wall
+				best.out = res.out
 			}
-			if r == 0 || res.rss < results[i].rss {
-				results[i].rss = res.rss
+			if r == 0 || res.cpu < best.cpu {
+				best.cpu = res.cpu
+			}
+			if r == 0 || res.rss < best.rss {
+				best.rss = res.rss
 			}
 		}
 	}
@@ -176,12 +183,15 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 
 	fmt.Printf("module %s (%s): %d lines in %d Go files, patterns %s, tests %v\n\n",
 		g.Module, dir, lines, files, strings.Join(patterns, " "), tests)
-	fmt.Printf("%-36s %9s %11s %9s %9s %9s %9s\n", "command", "wall", "peak RSS", "÷ref t", "÷ref mem", "÷floor t", "÷floor m")
+	fmt.Printf("%-36s %8s %8s %11s   %-17s %-17s %-17s\n", "command", "wall", "cpu", "peak RSS",
+		"÷ref wall/cpu/mem", "÷floor wall/cpu/mem", "")
+	ratio := func(r, base result) string {
+		return fmt.Sprintf("%.2f/%.2f/%.2f", r.wall.Seconds()/base.wall.Seconds(), r.cpu.Seconds()/base.cpu.Seconds(), float64(r.rss)/float64(base.rss))
+	}
 	for i, j := range jobs {
 		r := results[i]
-		fmt.Printf("%-36s %8.2fs %8.0f MB %9.2f %9.2f %9.2f %9.2f\n", j.name, r.wall.Seconds(), float64(r.rss)/1024,
-			r.wall.Seconds()/results[2].wall.Seconds(), float64(r.rss)/float64(results[2].rss),
-			r.wall.Seconds()/results[0].wall.Seconds(), float64(r.rss)/float64(results[0].rss))
+		fmt.Printf("%-36s %7.2fs %7.2fs %8.0f MB   %-17s %-17s\n", j.name, r.wall.Seconds(), r.cpu.Seconds(), float64(r.rss)/1024,
+			ratio(r, results[2]), ratio(r, results[0]))
 	}
 	pct := func(n, d int) float64 {
 		if d == 0 {
@@ -204,7 +214,8 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 
 type result struct {
 	wall time.Duration
-	rss  int64 // KB
+	cpu  time.Duration // user + system, the command's and its children's
+	rss  int64         // KB
 	out  []byte
 }
 
@@ -223,11 +234,12 @@ func measure(dir string, args []string) (result, error) {
 		return result{}, fmt.Errorf("%w\n%s", err, tail(errb.String()))
 	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
+	res := result{wall: wall, out: out.Bytes()}
 	if ru != nil {
-		rss = ru.Maxrss
+		res.rss = ru.Maxrss
+		res.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	return result{wall: wall, rss: rss, out: out.Bytes()}, nil
+	return res, nil
 }
 
 func tail(s string) string {
