@@ -320,6 +320,16 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Errorf("after the move with the select, topics = %v; want %v", got, topics1)
 	}
 
+	// The first screen after the move is the picture in the README
+	// (CLEAVE_DOCS_SCREENSHOT=docs/review.png).
+	shot := screenshot(t, ctx, "review-served.png")
+	if out := os.Getenv("CLEAVE_DOCS_SCREENSHOT"); out != "" {
+		data, _ := os.ReadFile(shot)
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// Flip the first topic's kind, see it flipped, and take it back.
 	first := eval[[]string](t, ctx, `(function () {
 		var r = document.querySelector("#topic-table tr[data-subject]");
@@ -331,16 +341,6 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Errorf("after flipping %s it is still a %s", first[0], flipped)
 	}
 	act(t, ctx, "undo the flip", chromedp.Click(chromedp.CSS("#undo")))
-
-	// The first screen after the move is the picture in the README
-	// (CLEAVE_DOCS_SCREENSHOT=docs/review.png).
-	shot := screenshot(t, ctx, "review-served.png")
-	if out := os.Getenv("CLEAVE_DOCS_SCREENSHOT"); out != "" {
-		data, _ := os.ReadFile(shot)
-		if err := os.WriteFile(out, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	// A refused edit shows its reason and changes nothing.
 	within(t, ctx, 30*time.Second, "create a bad service", chromedp.Steps(

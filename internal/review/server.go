@@ -350,7 +350,7 @@ func (s *Server) Undo() (int, reply) {
 	}
 	s.cur = s.undo[len(s.undo)-1]
 	s.undo = s.undo[:len(s.undo)-1]
-	return http.StatusOK, reply{View: s.viewLocked(), Message: "undone"}
+	return http.StatusOK, reply{View: s.viewLocked(), Message: "Undid the last edit."}
 }
 
 // Save writes the current plan to Path atomically, after keeping the file

@@ -72,7 +72,10 @@
       busy = false;
       if (res.view) view = res.view;
       if (res.error) notice = { kind: "error", text: res.error, items: res.problems };
-      else if (res.message) notice = { kind: "ok", text: res.message };
+      else if (res.message) {
+        var shown = notice = { kind: "ok", text: res.message };
+        setTimeout(function () { if (notice === shown) { notice = null; renderNotices(); } }, 5000);
+      }
       else notice = null;
       render();
     }, function (err) {
