@@ -43,6 +43,10 @@ func refuse(format string, args ...any) error { return &EditError{fmt.Sprintf(fo
 // refresh. known reports whether a package path belongs to the module.
 // On error p may be partly changed: apply edits to a copy.
 func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
+	before := map[string]bool{}
+	for _, msg := range problems(p, known) {
+		before[msg] = true
+	}
 	svc := func(name string) (*planner.Service, error) {
 		if name == "" {
 			return nil, refuse("no service named")
@@ -159,7 +163,14 @@ func Apply(p *planner.Plan, e Edit, known func(string) bool) error {
 	default:
 		return refuse("unknown edit %q", e.Op)
 	}
-	return Validate(p, known)
+	// Refuse what the edit broke; what was broken before (a plan that
+	// names a package gone from the code) is for the person to mend.
+	for _, msg := range problems(p, known) {
+		if !before[msg] {
+			return &EditError{msg}
+		}
+	}
+	return nil
 }
 
 func renamePins(p *planner.Plan, from, to string) {
@@ -206,34 +217,43 @@ func validName(name string) error {
 }
 
 // Validate checks the parts of p a person edits: service names are valid
-// and unique, and every package is known and in one service at most.
+// and unique, and every package is known and in one service at most. It
+// returns the first problem.
 func Validate(p *planner.Plan, known func(string) bool) error {
+	if probs := problems(p, known); len(probs) > 0 {
+		return &EditError{probs[0]}
+	}
+	return nil
+}
+
+func problems(p *planner.Plan, known func(string) bool) []string {
+	var probs []string
 	names := map[string]bool{}
 	where := map[string]string{}
 	for _, s := range p.Services {
 		if err := validName(s.Name); err != nil {
-			return err
+			probs = append(probs, err.Error())
 		}
 		if names[s.Name] {
-			return refuse("there are two services named %q", s.Name)
+			probs = append(probs, fmt.Sprintf("there are two services named %q", s.Name))
 		}
 		names[s.Name] = true
 		for _, pkg := range s.Packages {
 			if !known(pkg) {
-				return refuse("unknown package %q in service %q", pkg, s.Name)
+				probs = append(probs, fmt.Sprintf("unknown package %q in service %q", pkg, s.Name))
 			}
 			if other, ok := where[pkg]; ok {
-				return refuse("package %q would be in both %q and %q", pkg, other, s.Name)
+				probs = append(probs, fmt.Sprintf("package %q would be in both %q and %q", pkg, other, s.Name))
 			}
 			where[pkg] = s.Name
 		}
 	}
 	for _, pkg := range p.Shared {
 		if other, ok := where[pkg]; ok {
-			return refuse("package %q would be both shared and in %q", pkg, other)
+			probs = append(probs, fmt.Sprintf("package %q would be both shared and in %q", pkg, other))
 		}
 	}
-	return nil
+	return probs
 }
 
 // clone copies the parts of p that edits and the planner change.

@@ -88,3 +88,17 @@ func TestValidate(t *testing.T) {
 		t.Errorf("Validate with an unknown package = %v", err)
 	}
 }
+
+func TestApplyOnBrokenPlan(t *testing.T) {
+	// A plan that names a package gone from the code can still be edited,
+	// and the edit that removes the stale package is welcome.
+	p := fixturePlan(t)
+	p.Services[4].Packages = append(p.Services[4].Packages, "example.com/shop/gone")
+	known := func(s string) bool { return s != "example.com/shop/gone" }
+	if err := Apply(p, Edit{Op: OpMove, Package: "example.com/shop/cart", To: "billing"}, known); err != nil {
+		t.Errorf("Apply on a plan with a stale package: %v", err)
+	}
+	if err := Apply(p, Edit{Op: OpCreate, Service: "Bad"}, known); err == nil {
+		t.Errorf("Apply let a bad name in because the plan had another problem")
+	}
+}
