@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go"
 )
@@ -50,6 +52,10 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
 	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp]()), Data: data}
+	if dl, ok := ctx.Deadline(); ok && b.kind == tNATS {
+		// Relative, so that clocks need not agree.
+		msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
+	}
 	var reply *nats.Msg
 	if b.kind == tLoopback {
 		h := (*b.handlers.Load())[subject]
@@ -85,11 +91,11 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	if reply.Header.Get(hdrNil) != "" {
 		return nil, nil
 	}
-	// The handler checked Cleave-Reply-Schema before it ran; a success
-	// reply carries no headers, to spare their parsing.
+	// The handler checked the codec and Cleave-Reply-Schema before it ran;
+	// a successful reply carries no headers, to spare their parsing.
 	resp := new(Resp)
-	if err := b.decode(subject, reply, "", resp); err != nil {
-		return nil, fmt.Errorf("bus: call %s: reply: %w", subject, err)
+	if err := b.cfg.Codec.Unmarshal(reply.Data, resp); err != nil {
+		return nil, fmt.Errorf("bus: call %s: reply: %w as %T: %v", subject, ErrDecode, resp, err)
 	}
 	return resp, nil
 }
@@ -110,6 +116,11 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	codec := b.cfg.Codec
 	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
 		ctx = inContext(ctx, in.Header)
+		if ms, err := strconv.ParseInt(in.Header.Get(HeaderTimeout), 10, 64); err == nil {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+			defer cancel()
+		}
 		if got := in.Header.Get(HeaderReplySchema); got != "" && got != respFP {
 			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
 				subject, ErrSchemaMismatch, got, respFP, (*Resp)(nil)))
@@ -161,6 +172,11 @@ func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
 	}
 	if b.err != nil {
 		return b.err
+	}
+	select {
+	case <-b.closed:
+		return fmt.Errorf("bus: publish %s: %w", subject, ErrClosed)
+	default:
 	}
 	data, err := b.cfg.Codec.Marshal(ev)
 	if err != nil {
@@ -222,7 +238,7 @@ func (b *Bus) decode(subject string, in *nats.Msg, fp string, v any) error {
 	if c != b.cfg.Codec.Name() {
 		return fmt.Errorf("bus: %s: %w: message encoded with codec %q, this side uses %q", subject, ErrDecode, c, b.cfg.Codec.Name())
 	}
-	if got := in.Header.Get(HeaderSchema); got != "" && fp != "" && got != fp {
+	if got := in.Header.Get(HeaderSchema); got != "" && got != fp {
 		return fmt.Errorf("bus: %s: %w: message has schema %s, %T expects %s (the two sides were built from different versions of the type)",
 			subject, ErrSchemaMismatch, got, v, fp)
 	}

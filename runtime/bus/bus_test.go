@@ -1,7 +1,9 @@
 package bus
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"strings"
@@ -284,5 +286,94 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDeadlineReachesHandler(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				dl, ok := ctx.Deadline()
+				if !ok {
+					return nil, errors.New("no deadline")
+				}
+				return &echoResp{Text: time.Until(dl).Round(time.Minute).String()}, nil
+			}))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
+			got, err := Call[echoReq, echoResp](ctx, b, "t.echo.Echo", &echoReq{})
+			if err != nil || got.Text != "1h0m0s" {
+				t.Errorf("handler saw deadline %v, %v; want about an hour", got, err)
+			}
+		})
+	}
+}
+
+func TestDefaultAndNilBus(t *testing.T) {
+	old := Default()
+	defer SetDefault(old)
+	if old.Transport() != Local {
+		t.Errorf("Default().Transport() = %q with no environment; want local", old.Transport())
+	}
+	b := open(t, Loopback, Config{})
+	SetDefault(b)
+	must(t, Handle[echoReq, echoResp](nil, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+		return &echoResp{Text: r.Text}, nil
+	}))
+	got, err := Call[echoReq, echoResp](context.Background(), nil, "t.echo.Echo", &echoReq{Text: "via default"})
+	if err != nil || got.Text != "via default" {
+		t.Errorf("Call(nil bus) = %v, %v", got, err)
+	}
+	if err := Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) { return nil, nil }); err == nil {
+		t.Error("second Handle of one subject = nil error")
+	}
+}
+
+func TestClosedBus(t *testing.T) {
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, b.Close())
+			if _, err := Call[echoReq, echoResp](context.Background(), b, "t.x", &echoReq{}); !errors.Is(err, ErrClosed) {
+				t.Errorf("Call after Close = %v; want ErrClosed", err)
+			}
+			if err := Handle(b, "t.x", func(ctx context.Context, r *echoReq) (*echoResp, error) { return nil, nil }); !errors.Is(err, ErrClosed) {
+				t.Errorf("Handle after Close = %v; want ErrClosed", err)
+			}
+		})
+	}
+}
+
+type gobCodec struct{}
+
+func (gobCodec) Name() string { return "gob" }
+func (gobCodec) Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(v)
+	return buf.Bytes(), err
+}
+func (gobCodec) Unmarshal(data []byte, v any) error {
+	return gob.NewDecoder(bytes.NewReader(data)).Decode(v)
+}
+
+func TestCustomCodec(t *testing.T) {
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{Codec: gobCodec{}, EventsWait: true})
+			must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				return &echoResp{Text: r.Text + "!"}, nil
+			}))
+			got, err := Call[echoReq, echoResp](context.Background(), b, "t.echo.Echo", &echoReq{Text: "gob"})
+			if err != nil || got.Text != "gob!" {
+				t.Errorf("Call with gob = %v, %v", got, err)
+			}
+			var seen atomic.Int64
+			must(t, Subscribe(b, "t.ev", func(ctx context.Context, e *noted) error { seen.Store(int64(e.ID)); return nil }))
+			must(t, Publish(context.Background(), b, "t.ev", &noted{ID: 42}))
+			if seen.Load() != 42 {
+				t.Errorf("event with gob: got %d; want 42", seen.Load())
+			}
+		})
 	}
 }

@@ -18,6 +18,7 @@ const (
 	HeaderSchema        = "Cleave-Schema"         // Fingerprint of the message's Go type
 	HeaderCodec         = "Cleave-Codec"          // Codec.Name of the body, absent for json
 	HeaderReplySchema   = "Cleave-Reply-Schema"   // Fingerprint of the reply a Call expects
+	HeaderTimeout       = "Cleave-Timeout"        // milliseconds left of the caller's deadline
 )
 
 type ctxKey struct{}

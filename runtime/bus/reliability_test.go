@@ -233,6 +233,12 @@ func TestClusterNodeKilled(t *testing.T) {
 			t.Errorf("call %d after the kill: %v", i, err)
 		}
 	}
+	// The node comes back and the cluster carries on.
+	cl.Restart(leader)
+	more := newCounter(100)
+	must(t, Subscribe(svc, "t.stock.More", more.handle))
+	publishAll(t, cli, "t.stock.More", 100)
+	more.wait(t, more.done, "after the restart")
 	if calls.Load() == 0 || failed.Load()*10 > calls.Load() {
 		t.Errorf("%d of %d calls failed during the kill; want under 10%%", failed.Load(), calls.Load())
 	}

@@ -6,6 +6,7 @@ package bustest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -33,7 +34,7 @@ func StartServer(t testing.TB) *Server {
 	s := &Server{t: t, opts: &server.Options{
 		ServerName: "test",
 		Host:       "127.0.0.1",
-		Port:       freePort(t),
+		Port:       server.RANDOM_PORT, // fixed at first start, kept by restarts
 		JetStream:  true,
 		StoreDir:   t.TempDir(),
 		NoSigs:     true,
@@ -75,22 +76,33 @@ func (s *Server) Shutdown() {
 // nothing if the server is running.
 func (s *Server) Restart() {
 	s.t.Helper()
+	if err := s.start(); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// start starts the server unless it runs; safe off the test goroutine.
+func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.srv != nil {
-		return
+		return nil
 	}
 	opts := *s.opts
 	srv, err := server.NewServer(&opts)
 	if err != nil {
-		s.t.Fatalf("bustest: start server: %v", err)
+		return fmt.Errorf("bustest: start %s: %w", opts.ServerName, err)
 	}
 	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
+	if !srv.ReadyForConnections(30 * time.Second) {
 		srv.Shutdown()
-		s.t.Fatalf("bustest: server %s not ready after 10s", opts.ServerName)
+		return fmt.Errorf("bustest: %s not ready after 30s (port taken?)", opts.ServerName)
+	}
+	if s.opts.Port == server.RANDOM_PORT {
+		s.opts.Port = srv.Addr().(*net.TCPAddr).Port
 	}
 	s.srv = srv
+	return nil
 }
 
 // A Cluster is a JetStream cluster of embedded servers.
@@ -106,6 +118,22 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	if n < 1 {
 		n = 3
 	}
+	// Route ports must be known before the nodes start; one may be taken
+	// between choosing and binding it, so try a few times.
+	var err error
+	for range 3 {
+		var c *Cluster
+		if c, err = startCluster(t, n); err == nil {
+			t.Cleanup(c.shutdown)
+			c.WaitJetStream(60 * time.Second)
+			return c
+		}
+	}
+	t.Fatal(err)
+	return nil
+}
+
+func startCluster(t testing.TB, n int) (*Cluster, error) {
 	c := &Cluster{t: t}
 	routePorts := make([]int, n)
 	for i := range routePorts {
@@ -116,10 +144,10 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
 	}
 	for i := range n {
-		s := &Server{t: t, opts: &server.Options{
+		c.Nodes = append(c.Nodes, &Server{t: t, opts: &server.Options{
 			ServerName: fmt.Sprintf("n%d", i+1),
 			Host:       "127.0.0.1",
-			Port:       freePort(t),
+			Port:       server.RANDOM_PORT,
 			JetStream:  true,
 			StoreDir:   t.TempDir(),
 			NoSigs:     true,
@@ -130,46 +158,26 @@ func StartCluster(t testing.TB, n int) *Cluster {
 				Port: routePorts[i],
 			},
 			Routes: server.RoutesFromStr(strings.Join(routes, ",")),
-		}}
-		c.Nodes = append(c.Nodes, s)
+		}})
 	}
+	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for _, s := range c.Nodes {
+	for i, s := range c.Nodes {
 		wg.Add(1)
-		go func() { defer wg.Done(); s.start() }()
+		go func() { defer wg.Done(); errs[i] = s.start() }()
 	}
 	wg.Wait()
-	t.Cleanup(func() {
-		for _, s := range c.Nodes {
-			s.Shutdown()
-		}
-	})
-	for _, s := range c.Nodes {
-		if s.NATS() == nil {
-			t.Fatalf("bustest: node %s did not start", s.opts.ServerName)
-		}
+	if err := errors.Join(errs...); err != nil {
+		c.shutdown()
+		return nil, err
 	}
-	c.WaitJetStream(30 * time.Second)
-	return c
+	return c, nil
 }
 
-// start is Restart without t.Fatal, for use off the test goroutine.
-func (s *Server) start() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	opts := *s.opts
-	srv, err := server.NewServer(&opts)
-	if err != nil {
-		s.t.Errorf("bustest: start %s: %v", opts.ServerName, err)
-		return
+func (c *Cluster) shutdown() {
+	for _, s := range c.Nodes {
+		s.Shutdown()
 	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		srv.Shutdown()
-		s.t.Errorf("bustest: %s not ready after 10s", opts.ServerName)
-		return
-	}
-	s.srv = srv
 }
 
 // URLs returns the client URLs of all nodes.
