@@ -35,8 +35,6 @@ type proposer struct {
 
 	comm []int // unit → community
 	k    int
-
-	names []string // community → service name, after naming; edge last
 }
 
 func newProposer(pg *pkgGraph, c Constraints) *proposer {
@@ -63,7 +61,11 @@ func (pr *proposer) run(ctx context.Context) error {
 		pr.k = min(1, len(pr.units))
 		return nil
 	}
-	pr.louvainBest()
+	res := c.Resolution
+	if res <= 0 {
+		res = DefaultResolution
+	}
+	pr.louvain(res, pr.allUnits())
 	pr.attachIsolated()
 	pr.repair()
 	if err := ctx.Err(); err != nil {
@@ -388,26 +390,6 @@ func (pr *proposer) unitPinOf(uf *unionFind, r int) string {
 // own splits of the test monoliths, resolutions near 1 (which SM − ICP
 // prefers) lump distinct domains together; from 4 up the domains separate.
 const DefaultResolution = 8
-
-// louvainBest runs Louvain at each resolution and keeps the split that
-// scores best on the objective. (When a service count is set, merges and
-// splits reach it from there.)
-func (pr *proposer) louvainBest() {
-	best := math.Inf(-1)
-	var bestComm []int
-	var bestK int
-	res := pr.c.Resolution
-	if res <= 0 {
-		res = DefaultResolution
-	}
-	for _, res := range []float64{res} {
-		pr.louvain(res, pr.allUnits())
-		if o := pr.objective(); o > best+1e-12 {
-			best, bestComm, bestK = o, slices.Clone(pr.comm), pr.k
-		}
-	}
-	pr.comm, pr.k = bestComm, bestK
-}
 
 // louvain assigns the given units to communities by Louvain community
 // detection at resolution res on the unit graph, seeded from the
