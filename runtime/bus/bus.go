@@ -195,10 +195,11 @@ func Default() *Bus {
 	if defaultBus.b == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		b, err := Open(ctx, ConfigFromEnv())
+		cfg := ConfigFromEnv()
+		b, err := Open(ctx, cfg)
 		if err != nil {
 			slog.Error("bus: open default bus", "err", err)
-			b = &Bus{err: err, closed: make(chan struct{})}
+			b = &Bus{cfg: cfg.withDefaults(), err: err, closed: make(chan struct{})}
 		}
 		defaultBus.b = b
 	}

@@ -78,7 +78,9 @@ type Config struct {
 	EventsWait bool
 }
 
-// ConfigFromEnv reads a Config from the environment:
+// ConfigFromEnv reads a Config from the environment. Unset variables leave
+// their fields zero (so Service is "" outside a split service); Open fills
+// in the defaults.
 //
 //	CLEAVE_TRANSPORT        local | loopback | nats (default local)
 //	CLEAVE_NATS_URL         comma-separated server URLs; empty: embedded server

@@ -68,10 +68,13 @@
 // # Delivery
 //
 // Requests: at most once. A Call's deadline comes from its context
-// (Config.RequestTimeout if it has none). The handlers of a subject in
-// processes of one service form a queue group and share the load. A Call
-// to a subject no process serves fails at once with ErrNoHandler and the
-// subject in the message.
+// (Config.RequestTimeout if it has none) and travels with the request
+// (Cleave-Timeout, relative), so the handler's context ends with it. The
+// handlers of a subject in processes of one service form a queue group and
+// share the load; each request runs on its own goroutine. A Call to a
+// subject no process serves fails at once with ErrNoHandler and the subject
+// in the message. Call and Handle check both the request's and the reply's
+// schema before the handler runs.
 //
 // Events: at least once, handlers must tolerate duplicates. Each
 // application has one stream, named after Config.App, holding
@@ -84,7 +87,12 @@
 // doubling each time. After Config.MaxDeliver attempts, or at once if the
 // event cannot be decoded, has another schema fingerprint or is larger than
 // Config.MaxMessageBytes, it is copied to "<App>.dead.<subject>" with a
-// Cleave-Dead-Reason header and never handed to the handler again.
+// Cleave-Dead-Reason header (and Cleave-Dead-Service, -Subject,
+// -Deliveries) and never handed to the handler again. Events a process had
+// received but not acked when it died, or when Close found them not
+// started, come back after Config.AckWait. A second Subscribe to the same
+// subject on one Bus gets a consumer of its own, so that, as under local,
+// every subscriber sees every event.
 //
 // Every message carries a correlation id (Cleave-Correlation-Id, from
 // WithCorrelationID or new), a W3C traceparent (a child of the one in the
@@ -93,7 +101,8 @@
 // ErrSchemaMismatch naming both.
 //
 // Close stops taking new work, lets the handlers in flight finish, drains
-// the connection and shuts an embedded server down last.
+// the connection and shuts an embedded server down last. Serve is the main
+// loop of a service: Ready, wait for its context, Close.
 //
 // # Testing
 //

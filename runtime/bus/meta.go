@@ -11,7 +11,7 @@ import (
 	"github.com/nats-io/nuid"
 )
 
-// Header names carried by every message under loopback and nats.
+// Header names of the messages under loopback and nats.
 const (
 	HeaderCorrelationID = "Cleave-Correlation-Id" // one id for a whole chain of calls
 	HeaderTraceParent   = "traceparent"           // W3C Trace Context
