@@ -255,6 +255,32 @@ func (pr *proposer) buildUnits() {
 			}
 		}
 	}
+	// join unites the units of a and b unless a pin or an apart
+	// constraint forbids it.
+	var apartPairs [][2]int
+	for _, grp := range pr.c.Apart {
+		for i, a := range grp {
+			for _, b := range grp[i+1:] {
+				apartPairs = append(apartPairs, [2]int{pg.index[a], pg.index[b]})
+			}
+		}
+	}
+	join := func(a, b int) {
+		ra, rb := uf.find(a), uf.find(b)
+		if ra == rb {
+			return
+		}
+		if pa, pb := pr.unitPinOf(uf, ra), pr.unitPinOf(uf, rb); pa != "" && pb != "" && pa != pb {
+			return
+		}
+		for _, p := range apartPairs {
+			x, y := uf.find(p[0]), uf.find(p[1])
+			if x == ra && y == rb || x == rb && y == ra {
+				return
+			}
+		}
+		uf.union(a, b)
+	}
 	// A package that only its parent directory's package calls is a private
 	// part of it (orders/store of orders).
 	for i, path := range pg.paths {
@@ -262,9 +288,8 @@ func (pr *proposer) buildUnits() {
 			continue
 		}
 		for a := range pg.in[i] {
-			if core(a) && strings.HasPrefix(path, pg.paths[a]+"/") && !pr.apartPkgs(a, i) &&
-				(pr.pin[a] == "" || pr.pin[i] == "" || pr.pin[a] == pr.pin[i]) {
-				uf.union(a, i)
+			if core(a) && strings.HasPrefix(path, pg.paths[a]+"/") {
+				join(a, i)
 			}
 		}
 	}
@@ -290,11 +315,10 @@ func (pr *proposer) buildUnits() {
 				best, top = w, a
 			}
 		}
-		if top < 0 || best < 2.0/3*total || 2*pg.pkgs[i].Lines >= pg.pkgs[top].Lines ||
-			pr.apartPkgs(top, i) || pr.pin[top] != "" && pr.pin[i] != "" && pr.pin[top] != pr.pin[i] {
+		if top < 0 || best < 2.0/3*total || 2*pg.pkgs[i].Lines >= pg.pkgs[top].Lines {
 			continue
 		}
-		uf.union(top, i)
+		join(top, i)
 	}
 	// A mutable variable used by exactly one other package ties the two:
 	// they share state. (A variable many packages use cannot tie them all;
@@ -308,11 +332,7 @@ func (pr *proposer) buildUnits() {
 			if !core(user) {
 				continue
 			}
-			ro, ru := uf.find(owner), uf.find(user)
-			if po, pu := pr.unitPinOf(uf, ro), pr.unitPinOf(uf, ru); po != "" && pu != "" && po != pu {
-				continue // pins win
-			}
-			uf.union(owner, user)
+			join(owner, user) // pins and apart win
 		}
 	}
 	pr.unitOf = make([]int, n)
@@ -875,15 +895,4 @@ func (pr *proposer) constructed(i int) map[int]bool {
 		out[b] = true
 	}
 	return out
-}
-
-// apartPkgs reports whether the person asked packages a and b apart.
-func (pr *proposer) apartPkgs(a, b int) bool {
-	pa, pb := pr.pg.paths[a], pr.pg.paths[b]
-	for _, grp := range pr.c.Apart {
-		if slices.Contains(grp, pa) && slices.Contains(grp, pb) {
-			return true
-		}
-	}
-	return false
 }

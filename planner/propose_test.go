@@ -63,6 +63,8 @@ func TestProposeConstraints(t *testing.T) {
 		not  []string
 	}{
 		{"pin", Constraints{Pin: []Pin{{Package: m + "notify", Service: "mailer"}}}, []string{"mailer="}, nil},
+		{"pins split a subpackage", Constraints{Pin: []Pin{{Package: m + "orders", Service: "orders"}, {Package: m + "orders/store", Service: "storage"}}},
+			[]string{"storage=orders/store"}, nil},
 		{"together", Constraints{Together: [][]string{{m + "orders", m + "billing/ledger"}}}, nil, nil},
 		{"apart", Constraints{Apart: [][]string{{m + "orders", m + "orders/store"}}}, nil, []string{"orders,orders/store"}},
 		{"one service", Constraints{Services: 1}, []string{"api,billing,billing/ledger,cmd/shop"}, nil},
