@@ -294,7 +294,9 @@ func (b *Bus) handleEvent(s *subscriber, m jetstream.Msg) {
 	if md, err := m.Metadata(); err == nil {
 		delivered = md.NumDelivered
 	}
+	stop := keepAlive(m, b.cfg.AckWait/2)
 	err := s.deliver(b.baseCtx, in)
+	stop()
 	switch {
 	case err == nil:
 		if err := m.Ack(); err != nil {
@@ -313,6 +315,31 @@ func (b *Bus) handleEvent(s *subscriber, m jetstream.Msg) {
 		if err := m.NakWithDelay(delay); err != nil {
 			log.Warn("bus: nak", "err", err)
 		}
+	}
+}
+
+// keepAlive tells the broker every interval that m is still being
+// handled, so that a handler slower than AckWait is not given a twin. It
+// returns the function that stops it.
+func keepAlive(m jetstream.Msg, every time.Duration) (stop func()) {
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			_ = m.InProgress()
+			t.Reset(every)
+		}
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		t.Stop()
+		mu.Unlock()
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cleave-go/cleave/runtime/bus/bustest"
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -427,5 +428,37 @@ func TestPublishDeduplicated(t *testing.T) {
 	must(t, err)
 	if !ack.Duplicate {
 		t.Errorf("second publish with Nats-Msg-Id %s stored again", id)
+	}
+}
+
+// Connection options reach the server: a token-protected server accepts
+// the configured token and refuses a Bus without it, clearly.
+func TestTokenAuth(t *testing.T) {
+	srv := bustest.StartServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
+	b := open(t, NATS, Config{URLs: []string{srv.URL()}, Token: "s3cret"})
+	must(t, Handle(b, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) { return &echoResp{Text: r.Text}, nil }))
+	if got, err := Call[echoReq, echoResp](context.Background(), b, "t.echo.Echo", &echoReq{Text: "in"}); err != nil || got.Text != "in" {
+		t.Errorf("Call with token = %v, %v", got, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := Open(ctx, Config{Transport: NATS, URLs: []string{srv.URL()}})
+	if err == nil || !strings.Contains(err.Error(), "connect "+srv.URL()) || !strings.Contains(strings.ToLower(err.Error()), "authorization") {
+		t.Errorf("Open without token = %v; want an authorization error naming the URL", err)
+	}
+}
+
+// A handler slower than AckWait keeps its event: no second delivery.
+func TestSlowHandlerNotRedelivered(t *testing.T) {
+	b := open(t, NATS, Config{AckWait: time.Second, EventsWait: true})
+	var calls atomic.Int64
+	must(t, Subscribe(b, "t.slow.Ev", func(ctx context.Context, e *noted) error {
+		calls.Add(1)
+		time.Sleep(2500 * time.Millisecond) // slow work, 2.5 AckWaits
+		return nil
+	}))
+	must(t, Publish(context.Background(), b, "t.slow.Ev", &noted{}))
+	if n := calls.Load(); n != 1 {
+		t.Errorf("slow handler called %d times; want 1", n)
 	}
 }

@@ -28,8 +28,9 @@ type Server struct {
 }
 
 // StartServer starts a JetStream server with file storage; it is shut
-// down when the test ends.
-func StartServer(t testing.TB) *Server {
+// down when the test ends. Each configure function may change its options
+// (authorization, limits, ...) before it starts.
+func StartServer(t testing.TB, configure ...func(*server.Options)) *Server {
 	t.Helper()
 	s := &Server{t: t, opts: &server.Options{
 		ServerName: "test",
@@ -40,6 +41,9 @@ func StartServer(t testing.TB) *Server {
 		NoSigs:     true,
 		NoLog:      true,
 	}}
+	for _, f := range configure {
+		f(s.opts)
+	}
 	s.Restart()
 	t.Cleanup(s.Shutdown)
 	return s
