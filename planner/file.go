@@ -234,7 +234,7 @@ func Marshal(p *Plan) ([]byte, error) {
 	if err := n.Encode(p); err != nil {
 		return nil, fmt.Errorf("marshal plan: %w", err)
 	}
-	n.HeadComment = fileHeader
+	doc := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: fileHeader, Content: []*yaml.Node{&n}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if c, ok := comments[k.Value]; ok {
@@ -258,7 +258,7 @@ func Marshal(p *Plan) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&n); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("marshal plan: %w", err)
 	}
 	if err := enc.Close(); err != nil {
