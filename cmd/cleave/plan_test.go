@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -66,6 +67,47 @@ func TestPlanGolden(t *testing.T) {
 		err = runCheck(context.Background(), checkOptions{dir: dir, algo: "vta", file: file}, &out)
 		if err == nil || !strings.Contains(out.String(), file+":") || !strings.Contains(out.String(), "unknown plan version 9") {
 			t.Errorf("%s: check of a bad plan = %v, %q; want a version problem", name, err, out.String())
+		}
+	}
+}
+
+func TestPlanJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a test monolith")
+	}
+	var stdout, stderr bytes.Buffer
+	o := planOptions{dir: filepath.Join("..", "..", "testdata", "shop"), algo: "vta", json: true, services: 4}
+	if err := runPlan(context.Background(), o, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Plan struct {
+			Services []struct{ Name string } `json:"services"`
+			Scores   struct {
+				Split struct{ ICP float64 } `json:"split"`
+			} `json:"scores"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &v); err != nil {
+		t.Fatalf("plan --json: %v\n%s", err, stdout.String())
+	}
+	if len(v.Plan.Services) != 4 {
+		t.Errorf("plan --json --services 4: %d services", len(v.Plan.Services))
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("plan --json wrote to stderr: %s", stderr.String())
+	}
+}
+
+func TestPlanFlagsErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan", "--pin", "orders"},
+		{"plan", "--services", "-2"},
+		{"plan", "--update", "x.yaml", "--services", "3"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code == 0 || !strings.HasPrefix(errOut.String(), "cleave: plan: ") {
+			t.Errorf("cleave %v = %d, %q; want an error", args, code, errOut.String())
 		}
 	}
 }
