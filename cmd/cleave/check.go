@@ -29,8 +29,8 @@ func newCheckCmd() *cobra.Command {
 is now: valid YAML and version, service names that are lower-case Go
 identifiers, every package in exactly one service or shared and still in the
 module, one topic for every call that crosses services and none for calls
-that do not. Each problem prints as FILE:LINE: msg; the exit status is 1 when
-there is any.`,
+that do not, constraints naming packages that exist. FILE is relative to -C.
+Each problem prints as FILE:LINE: msg; the exit status is 1 when there is any.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.file = args[0]

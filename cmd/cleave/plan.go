@@ -48,7 +48,8 @@ scores of the split beside the baselines go to standard error, or to standard
 output when the plan goes to a file; with --truth FILE (services: name →
 packages) MoJoFM, precision and recall against that split are added.
 
-Packages in flags are import paths or paths relative to the module root.
+Packages in flags are import paths or paths relative to the module root;
+file names (-o, --truth, --update) are relative to -C.
 --update FILE re-derives the plan in FILE from the code as it is now,
 keeping the person's services and names, and writes it back (or to -o).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
