@@ -92,10 +92,22 @@ func (a *analysis) collectHazards() {
 					}
 				}
 			}
-			if named := unexportedStruct(t); named != "" {
-				hz(HazardUnexported, name,
-					fmt.Sprintf("%s of %s is %s, which has unexported fields the codec drops", what, short, named),
-					fmt.Sprintf("export the fields of %s, give it MarshalJSON/UnmarshalJSON, or pass a message type", named))
+			if off := unexportedStruct(t); off != nil {
+				named := types.TypeString(off, shortQualifier)
+				is := "is"
+				if !types.Identical(deref(t), off) {
+					is = "holds"
+				}
+				if stateful(off) {
+					// A service object, a store: state, not data.
+					hz(HazardUnexported, name,
+						fmt.Sprintf("%s of %s %s %s, an object with methods and unexported state; it cannot be copied into a message", what, short, is, named),
+						fmt.Sprintf("keep %s inside one service and pass an ID, or depend on an interface the other service implements", named))
+				} else {
+					hz(HazardUnexported, name,
+						fmt.Sprintf("%s of %s %s %s, which has unexported fields the codec drops", what, short, is, named),
+						fmt.Sprintf("export the fields of %s, give it MarshalJSON/UnmarshalJSON, or pass a message type", named))
+				}
 			}
 		}
 		for i := 0; i < sig.Params().Len(); i++ {
@@ -374,20 +386,21 @@ func unserializable(t types.Type) string {
 	return ""
 }
 
-// unexportedStruct names the struct type in t (under pointers, slices,
-// arrays and maps) that has unexported fields the JSON codec would drop,
-// or "". Types with their own MarshalJSON or MarshalText are fine.
-func unexportedStruct(t types.Type) string {
+// unexportedStruct returns the struct type in t (under pointers, slices,
+// arrays, maps and exported fields) that has unexported fields the JSON
+// codec would drop, or nil. Types with their own MarshalJSON or
+// MarshalText are fine.
+func unexportedStruct(t types.Type) types.Type {
 	seen := make(map[types.Type]bool)
-	var visit func(t types.Type) string
-	visit = func(t types.Type) string {
+	var visit func(t types.Type) types.Type
+	visit = func(t types.Type) types.Type {
 		for i := 0; i < 16; i++ {
 			if seen[t] {
-				return ""
+				return nil
 			}
 			seen[t] = true
 			if hasMarshaler(t) {
-				return ""
+				return nil
 			}
 			switch u := t.Underlying().(type) {
 			case *types.Pointer:
@@ -412,18 +425,34 @@ func unexportedStruct(t types.Type) string {
 						continue
 					}
 					if !f.Exported() && !f.Embedded() {
-						return types.TypeString(t, shortQualifier)
+						return t
 					}
-					if s := visit(f.Type()); s != "" {
+					if s := visit(f.Type()); s != nil {
 						return s
 					}
 				}
 			}
-			return ""
+			return nil
 		}
-		return ""
+		return nil
 	}
 	return visit(t)
+}
+
+// stateful reports whether t is a named type with methods: an object,
+// not a value.
+func stateful(t types.Type) bool {
+	if _, ok := types.Unalias(t).(*types.Named); !ok {
+		return false
+	}
+	return types.NewMethodSet(types.NewPointer(t)).Len() > 0
+}
+
+func deref(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 func reflectTag(tag string) string {
