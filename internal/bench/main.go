@@ -99,8 +99,8 @@ func run(n int, dir, modcache string, tests bool, patterns []string) error {
 		args []string
 	}
 	jobs := []job{
-		{"floor (go/packages, full syntax)", append([]string{bin("floor")}, patterns...)},
-		{"floor -lean (deps without bodies)", append([]string{bin("floor"), "-lean"}, patterns...)},
+		{"floor (go/packages, full syntax)", append(append([]string{bin("floor")}, testFlag("-test")...), patterns...)},
+		{"floor -lean (deps without bodies)", append(append([]string{bin("floor"), "-lean"}, testFlag("-test")...), patterns...)},
 		{"callgraph -algo=vta (reference)", append(append([]string{bin("callgraph"), "-algo=vta", "-format=" + cgFormat}, testFlag("-test")...), patterns...)},
 		{"cleave analyze --json", append(append([]string{bin("cleave"), "analyze", "--json"}, testFlag("--tests")...), patterns...)},
 	}

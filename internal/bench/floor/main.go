@@ -2,7 +2,7 @@
 // cost any call graph tool pays before it starts. It is the floor the
 // bench command measures cleave against.
 //
-//	floor [-lean] [-C dir] [patterns]
+//	floor [-lean] [-test] [-C dir] [patterns]
 //
 // By default it loads every package with full syntax and types, as the
 // reference callgraph tool does. With -lean, packages outside the module
@@ -25,6 +25,7 @@ import (
 func main() {
 	lean := flag.Bool("lean", false, "parse packages outside the directory without function bodies")
 	dir := flag.String("C", ".", "run in `dir`")
+	tests := flag.Bool("test", false, "include tests")
 	flag.Parse()
 	patterns := flag.Args()
 	if len(patterns) == 0 {
@@ -35,7 +36,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
-	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: abs}
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: abs, Tests: *tests}
 	if *lean {
 		cfg.ParseFile = func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 			if strings.HasPrefix(filename, abs+string(filepath.Separator)) {
