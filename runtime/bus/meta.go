@@ -81,8 +81,10 @@ func putHex(dst []byte) {
 }
 
 // childTraceParent returns a traceparent for a message sent under parent:
-// the same trace id and flags with a new parent id, or a new sampled trace
-// if parent is not a valid version-00 traceparent.
+// the same trace id and flags with a new parent id, or a new trace if
+// parent is not a valid version-00 traceparent. A new trace is not marked
+// sampled: the bus records nothing itself (and a sampled traceparent makes
+// nats-server look for message-trace settings on every message).
 func childTraceParent(parent string) string {
 	var b [55]byte
 	copy(b[:], "00-")
@@ -91,7 +93,7 @@ func childTraceParent(parent string) string {
 		copy(b[53:], flags)
 	} else {
 		putHex(b[3:35])
-		copy(b[53:], "01")
+		copy(b[53:], "00")
 	}
 	b[35], b[52] = '-', '-'
 	putHex(b[36:52])

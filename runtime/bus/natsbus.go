@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -97,7 +98,7 @@ func (b *Bus) openNATS(ctx context.Context) error {
 		return fmt.Errorf("connect %s: %w", strings.Join(urls, ","), err)
 	}
 	b.nc = nc
-	if b.js, err = jetstream.New(nc); err != nil {
+	if b.js, err = jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishAckWait)); err != nil {
 		return err
 	}
 	b.stream = streamName(c.App)
@@ -287,7 +288,7 @@ func (b *Bus) consumeNATS(s *subscriber) error {
 }
 
 func (b *Bus) handleEvent(s *subscriber, m jetstream.Msg) {
-	log := b.logger().With("subject", s.subject)
+	log := func() *slog.Logger { return b.logger().With("subject", s.subject) }
 	in := &nats.Msg{Subject: s.subject, Header: m.Headers(), Data: m.Data()}
 	id := in.Header.Get(jetstream.MsgIDHeader)
 	delivered := uint64(1)
@@ -300,7 +301,7 @@ func (b *Bus) handleEvent(s *subscriber, m jetstream.Msg) {
 	switch {
 	case err == nil:
 		if err := m.Ack(); err != nil {
-			log.Warn("bus: ack", "err", err)
+			log().Warn("bus: ack", "err", err)
 		}
 		b.signal(id, s, nil)
 		return
@@ -311,9 +312,9 @@ func (b *Bus) handleEvent(s *subscriber, m jetstream.Msg) {
 	default:
 		delay := b.cfg.Backoff << min(delivered-1, 16)
 		delay = min(delay, 30*time.Second)
-		log.Warn("bus: event handler failed, will retry", "err", err, "delivery", delivered, "retry_in", delay)
+		log().Warn("bus: event handler failed, will retry", "err", err, "delivery", delivered, "retry_in", delay)
 		if err := m.NakWithDelay(delay); err != nil {
-			log.Warn("bus: nak", "err", err)
+			log().Warn("bus: nak", "err", err)
 		}
 	}
 }
@@ -410,10 +411,9 @@ func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) er
 	id := nuid.Next()
 	msg.Subject = b.EventSubject(subject)
 	msg.Header.Set(jetstream.MsgIDHeader, id)
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.cfg.RequestTimeout)
-		defer cancel()
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(b.cfg.RequestTimeout)
 	}
 	var w *waiter
 	if b.cfg.EventsWait {
@@ -427,13 +427,11 @@ func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) er
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := b.js.PublishMsg(actx, msg)
-		cancel()
+		err := b.publishOnce(ctx, msg)
 		if err == nil {
 			break
 		}
-		if ctx.Err() != nil || errors.Is(err, nats.ErrConnectionClosed) {
+		if ctx.Err() != nil || errors.Is(err, nats.ErrConnectionClosed) || time.Now().After(deadline) {
 			return fmt.Errorf("bus: publish %s: %w", subject, err)
 		}
 		// No stream leader, a lost ack, a reconnect: try again with the
@@ -445,6 +443,8 @@ func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) er
 	if w == nil {
 		return nil
 	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
 	select {
 	case <-w.done:
 		w.mu.Lock()
@@ -452,8 +452,30 @@ func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) er
 		return errors.Join(w.errs...)
 	case <-ctx.Done():
 		return fmt.Errorf("bus: publish %s: waiting for subscribers: %w", subject, ctx.Err())
+	case <-t.C:
+		return fmt.Errorf("bus: publish %s: waiting for subscribers: %w", subject, context.DeadlineExceeded)
 	}
 }
+
+// publishOnce stores msg and waits for the stream's ack. It publishes
+// asynchronously so that no timer or context is made per event: the
+// JetStream context times unacknowledged publishes out (publishAckWait).
+func (b *Bus) publishOnce(ctx context.Context, msg *nats.Msg) error {
+	f, err := b.js.PublishMsgAsync(&nats.Msg{Subject: msg.Subject, Header: msg.Header, Data: msg.Data})
+	if err != nil {
+		return err
+	}
+	select {
+	case <-f.Ok():
+		return nil
+	case err := <-f.Err():
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+const publishAckWait = 5 * time.Second
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
