@@ -252,6 +252,41 @@ var (
 	}, nil).Complete()
 )
 
+// roundTrip returns why t's own JSON or text methods would not give back
+// the value they were given: one direction is missing.
+func roundTrip(t types.Type) string {
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return ""
+	}
+	has := func(m *types.Interface) bool {
+		return types.Implements(t, m) || types.Implements(types.NewPointer(t), m)
+	}
+	switch jm, ju, tm, tu := has(jsonMarshaler), has(jsonUnmarshaler), has(textMarshaler), has(textUnmarshaler); {
+	case ju && !jm && !tm:
+		return "has UnmarshalJSON but no MarshalJSON: its JSON does not round-trip"
+	case jm && !ju && !tu:
+		return "has MarshalJSON but no UnmarshalJSON: its JSON does not round-trip"
+	case tu && !tm && !jm:
+		return "has UnmarshalText but no MarshalText: its JSON does not round-trip"
+	case tm && !tu && !ju:
+		return "has MarshalText but no UnmarshalText: its JSON does not round-trip"
+	}
+	return ""
+}
+
+func unmarshaler(name string) *types.Interface {
+	return types.NewInterfaceType([]*types.Func{
+		types.NewFunc(0, nil, name, types.NewSignatureType(nil, nil, nil,
+			types.NewTuple(types.NewVar(0, nil, "", types.NewSlice(types.Typ[types.Byte]))),
+			types.NewTuple(types.NewVar(0, nil, "", types.Universe.Lookup("error").Type())), false)),
+	}, nil).Complete()
+}
+
+var (
+	jsonUnmarshaler = unmarshaler("UnmarshalJSON")
+	textUnmarshaler = unmarshaler("UnmarshalText")
+)
+
 // travels returns why a value of type t cannot cross the wire as JSON
 // without changing what the program does, or "".
 func (r *rewrite) travels(t types.Type, param bool, seen map[types.Type]bool) string {
@@ -259,6 +294,9 @@ func (r *rewrite) travels(t types.Type, param bool, seen map[types.Type]bool) st
 		return ""
 	}
 	seen[t] = true
+	if why := roundTrip(t); why != "" {
+		return fmt.Sprintf("%s %s", r.typeString(t), why)
+	}
 	if types.Implements(t, jsonMarshaler) || types.Implements(types.NewPointer(t), jsonMarshaler) ||
 		types.Implements(t, textMarshaler) || types.Implements(types.NewPointer(t), textMarshaler) {
 		return ""
