@@ -20,7 +20,9 @@ func init() {
 
 // TestPlanGolden plans the test monoliths against their truth and compares
 // the plan with testdata/plan_<name>.golden (go test -update rewrites it).
-// The score table is logged: go test -run TestPlanGolden -v shows it.
+// The analyzer's wording of a blocker (message, fix) is left out of the
+// comparison: it is the analyzer's to change. The score table is logged:
+// go test -run TestPlanGolden -v shows it.
 func TestPlanGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the test monoliths")
@@ -34,8 +36,9 @@ func TestPlanGolden(t *testing.T) {
 		}
 		t.Logf("%s:\n%s", name, stderr.String())
 		golden := filepath.Join("testdata", "plan_"+name+".golden")
+		got := withoutWording(stdout.Bytes())
 		if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-			if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -43,7 +46,7 @@ func TestPlanGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(stdout.Bytes(), want) {
+		if !bytes.Equal(got, want) {
 			t.Errorf("%s: plan differs from %s (go test -update to accept)", name, golden)
 		}
 		if !strings.Contains(stderr.String(), "mojofm") {
@@ -110,4 +113,16 @@ func TestPlanFlagsErrors(t *testing.T) {
 			t.Errorf("cleave %v = %d, %q; want an error", args, code, errOut.String())
 		}
 	}
+}
+
+// withoutWording drops the message and fix lines of blockers from a plan.
+func withoutWording(plan []byte) []byte {
+	var out []string
+	for _, l := range strings.SplitAfter(string(plan), "\n") {
+		if strings.HasPrefix(l, "    message: ") || strings.HasPrefix(l, "    fix: ") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return []byte(strings.Join(out, ""))
 }
