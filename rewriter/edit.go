@@ -403,6 +403,19 @@ func (r *rewrite) addImports(f *srcFile, specs []string, deleted map[ast.Spec]bo
 		b.WriteString(")")
 		return edit{start: at, end: at, text: b.String()}
 	}
+	if !decl.Lparen.IsValid() && deleted[decl.Specs[0]] {
+		var b strings.Builder
+		if len(specs) == 1 {
+			b.WriteString("import " + specs[0] + "\n")
+		} else {
+			b.WriteString("import (\n")
+			for _, s := range specs {
+				b.WriteString("\t" + s + "\n")
+			}
+			b.WriteString(")\n")
+		}
+		return edit{start: r.off(decl.Pos()), end: r.off(decl.Pos()), text: b.String()}
+	}
 	if !decl.Lparen.IsValid() {
 		old := string(r.fileText(f, decl.Specs[0].Pos(), decl.End()))
 		var b strings.Builder

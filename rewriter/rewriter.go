@@ -131,16 +131,21 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 	if opts.Only != "" && serviceOf(p, opts.Only) == nil {
 		return nil, fmt.Errorf("apply: --only %s: no such service in the plan", opts.Only)
 	}
-	if opts.Out == "" && !opts.DryRun && !opts.Force {
-		if err := checkClean(ctx, abs); err != nil {
-			return nil, err
+	var notes []string
+	if opts.Out == "" && !opts.DryRun {
+		if !inGit(ctx, abs) {
+			notes = append(notes, abs+" is not in a git work tree: keep a copy to undo the rewrite")
+		} else if !opts.Force {
+			if err := checkClean(ctx, abs); err != nil {
+				return nil, err
+			}
 		}
 	}
 	rt, err := runtimeDir(opts.Runtime)
 	if err != nil {
 		return nil, err
 	}
-	r := &rewrite{ctx: ctx, dir: abs, plan: p, opts: opts, runtime: rt, progress: opts.Progress}
+	r := &rewrite{ctx: ctx, dir: abs, plan: p, opts: opts, runtime: rt, progress: opts.Progress, notes: notes}
 	if err := r.load(); err != nil {
 		return nil, err
 	}
@@ -149,6 +154,9 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 	}
 	if err := r.generate(); err != nil {
 		return nil, err
+	}
+	if afterGenerate != nil {
+		afterGenerate(r.changed)
 	}
 	res := r.result()
 	if err := r.check(); err != nil {
@@ -178,7 +186,10 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 	return res, nil
 }
 
-// Service returns... (helper kept local to avoid touching planner).
+// afterGenerate, set by tests, sees the new contents before the type-check.
+var afterGenerate func(changed map[string][]byte)
+
+// serviceOf returns the service of p named name, or nil.
 func serviceOf(p *planner.Plan, name string) *planner.Service {
 	for _, s := range p.Services {
 		if s.Name == name {

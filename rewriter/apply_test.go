@@ -1,0 +1,175 @@
+package rewriter_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/cleave-go/cleave/planner"
+	"github.com/cleave-go/cleave/rewriter"
+)
+
+// fixture writes the module of a golden archive to a temporary directory
+// and returns it with its plan.
+func fixture(t *testing.T, name string) (string, *planner.Plan) {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "golden", name+".txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "mod")
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, truthPlan(t, dir, filepath.Join(dir, "services.yaml"))
+}
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestPlanDoesNotMatchCode(t *testing.T) {
+	dir, p := fixture(t, "shadow")
+	before := snapshot(t, dir)
+	for _, tc := range []struct {
+		name string
+		edit func(p *planner.Plan)
+		want string
+	}{
+		{"function gone", func(p *planner.Plan) { p.Topics[0].Function = "example.com/m/inventory.Gone" }, "inventory.Gone: not found"},
+		{"site moved", func(p *planner.Plan) { p.Topics[0].Sites = []string{"orders/count.go:3:1"} }, "orders/count.go:3:1: no call of"},
+		{"file gone", func(p *planner.Plan) { p.Topics[0].Sites = []string{"orders/gone.go:1:1"} }, "no such Go file"},
+		{"consumer unknown", func(p *planner.Plan) { p.Topics[0].Consumer = "nobody" }, `consumer "nobody"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := clonePlan(p)
+			tc.edit(q)
+			_, err := rewriter.Apply(context.Background(), dir, q, rewriter.Options{Force: true})
+			if err == nil || !strings.Contains(err.Error(), "plan does not match the code") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Apply = %v; want a plan mismatch naming %q", err, tc.want)
+			}
+			if !equalTrees(before, snapshot(t, dir)) {
+				t.Fatal("the module changed")
+			}
+		})
+	}
+}
+
+func clonePlan(p *planner.Plan) *planner.Plan {
+	q := *p
+	q.Topics = nil
+	for _, t := range p.Topics {
+		c := *t
+		c.Sites = append([]string(nil), t.Sites...)
+		q.Topics = append(q.Topics, &c)
+	}
+	return &q
+}
+
+func TestTypeCheckFailureWritesNothing(t *testing.T) {
+	dir, p := fixture(t, "shadow")
+	before := snapshot(t, dir)
+	rewriter.SetAfterGenerate(func(changed map[string][]byte) {
+		changed["orders/count.go"] = append(changed["orders/count.go"], []byte("\nfunc broken() int { return \"no\" }\n")...)
+	})
+	defer rewriter.SetAfterGenerate(nil)
+	_, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "does not type-check; nothing was written") || !strings.Contains(err.Error(), "orders/count.go:") {
+		t.Fatalf("Apply = %v; want a positioned type error", err)
+	}
+	if !equalTrees(before, snapshot(t, dir)) {
+		t.Fatal("the module changed")
+	}
+}
+
+func TestDirtyTreeRefused(t *testing.T) {
+	dir, p := fixture(t, "shadow")
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "init")
+	if err := os.WriteFile(filepath.Join(dir, "orders", "extra.go"), []byte("package orders\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	_, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{})
+	if !errors.Is(err, rewriter.ErrDirty) || !strings.Contains(err.Error(), "extra.go") {
+		t.Fatalf("Apply = %v; want ErrDirty naming extra.go", err)
+	}
+	if !equalTrees(before, snapshot(t, dir)) {
+		t.Fatal("the module changed")
+	}
+	// --force goes ahead.
+	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Force: true}); err != nil {
+		t.Fatalf("Apply --force: %v", err)
+	}
+}
+
+func TestSecondApplyChangesNothing(t *testing.T) {
+	dir, p := fixture(t, "methods")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Wrote || len(res.Notes) == 0 {
+		t.Fatalf("first apply: wrote %v, notes %q; want written, with a note that dir is not in git", res.Wrote, res.Notes)
+	}
+	after := snapshot(t, dir)
+	res, err = rewriter.Apply(context.Background(), dir, p, rewriter.Options{})
+	if err != nil {
+		t.Fatalf("second Apply: %v", err)
+	}
+	if res.Changed || res.Wrote {
+		t.Errorf("second apply changed %d files:\n%s", len(res.Files)+len(res.Generated), res.Diff)
+	}
+	if !equalTrees(after, snapshot(t, dir)) {
+		t.Fatal("the second apply changed the module")
+	}
+	already := 0
+	for _, tr := range res.Topics {
+		already += tr.Already
+	}
+	if already == 0 {
+		t.Error("second apply saw no rewritten sites")
+	}
+}
+
+func TestOnly(t *testing.T) {
+	dir, p := fixture(t, "methods")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true, Only: "payments"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range res.Generated {
+		if strings.HasPrefix(g, "cleavesvc/inventorysvc/") {
+			t.Errorf("--only payments generated %s", g)
+		}
+	}
+	for _, tr := range res.Topics {
+		if tr.Consumer != "payments" {
+			t.Errorf("--only payments: topic %s of %s", tr.Subject, tr.Consumer)
+		}
+	}
+	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true, Only: "nobody"}); err == nil {
+		t.Error("--only nobody: no error")
+	}
+}
