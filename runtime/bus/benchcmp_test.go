@@ -105,11 +105,27 @@ func env(tb testing.TB) *benchEnvT {
 	return benchEnv
 }
 
+// TestMain closes the benchmarks' server and removes its store.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchEnv != nil {
+		for _, b := range []*Bus{benchEnv.sink, benchEnv.tcp, benchEnv.inproc} {
+			b.Close()
+		}
+		os.RemoveAll(benchEnv.inproc.cfg.StoreDir)
+	}
+	os.Exit(code)
+}
+
 func newBenchEnv() (*benchEnvT, error) {
 	ctx := context.Background()
 	e := &benchEnvT{}
-	var err error
-	if e.inproc, err = Open(ctx, Config{Transport: NATS, App: "bench", Service: "a", InProcess: true}); err != nil {
+	dir, err := os.MkdirTemp("", "cleave-bench-")
+	if err != nil {
+		return nil, err
+	}
+	// File storage, as under cleave run.
+	if e.inproc, err = Open(ctx, Config{Transport: NATS, App: "bench", Service: "a", InProcess: true, StoreDir: dir}); err != nil {
 		return nil, err
 	}
 	url := e.inproc.ClientURL()

@@ -377,3 +377,25 @@ func TestCustomCodec(t *testing.T) {
 		})
 	}
 }
+
+// A process joining an embedded server by URL joins its stream as it is,
+// whatever storage it has.
+func TestSiblingJoinsEmbedded(t *testing.T) {
+	parent := open(t, NATS, Config{Service: "parent"}) // memory stream, listening
+	url := parent.ClientURL()
+	if url == "" {
+		t.Fatal("ClientURL() is empty for a listening embedded server")
+	}
+	child := open(t, NATS, Config{URLs: []string{url}, Service: "child", EventsWait: true})
+	must(t, Handle(parent, "t.echo.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) { return &echoResp{Text: r.Text}, nil }))
+	must(t, parent.Ready())
+	if got, err := Call[echoReq, echoResp](context.Background(), child, "t.echo.Echo", &echoReq{Text: "hi"}); err != nil || got.Text != "hi" {
+		t.Errorf("child Call = %v, %v", got, err)
+	}
+	var n atomic.Int64
+	must(t, Subscribe(child, "t.ev", func(ctx context.Context, e *noted) error { n.Add(1); return nil }))
+	must(t, Publish(context.Background(), child, "t.ev", &noted{}))
+	if n.Load() != 1 {
+		t.Errorf("child handled %d events; want 1", n.Load())
+	}
+}

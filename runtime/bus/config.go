@@ -28,8 +28,9 @@ type Config struct {
 	// Service names this process: the queue group its request handlers
 	// join and the owner of its durable event consumers (default "app").
 	Service string
-	// StoreDir is the embedded server's JetStream directory. Empty: a fresh
-	// temporary directory removed by Close (events do not survive a restart).
+	// StoreDir is the embedded server's JetStream directory. Empty: events
+	// are kept in memory and do not survive a restart. With URLs, the
+	// stream is always on file storage.
 	StoreDir string
 
 	// Listen is the embedded server's client address (default

@@ -43,7 +43,7 @@
 //	CLEAVE_NATS_URL         comma-separated server URLs; empty: embedded server
 //	CLEAVE_APP              stream and subject prefix (default cleave)
 //	CLEAVE_SERVICE          this service's name (default app)
-//	CLEAVE_STORE_DIR        embedded server's JetStream directory (default: temporary)
+//	CLEAVE_STORE_DIR        embedded server's JetStream directory (default: events in memory)
 //	CLEAVE_NATS_LISTEN      embedded server's client address (default 127.0.0.1:0)
 //	CLEAVE_NATS_TOKEN       auth token
 //	CLEAVE_NATS_CREDS       credentials file (JWT + nkey)

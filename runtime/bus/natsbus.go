@@ -102,11 +102,17 @@ func (b *Bus) openNATS(ctx context.Context) error {
 		return err
 	}
 	b.stream = streamName(c.App)
+	storage := jetstream.FileStorage
+	if b.tmpDir != "" {
+		// An embedded server without StoreDir starts empty each time:
+		// keep its events in memory and leave nothing behind on disk.
+		storage = jetstream.MemoryStorage
+	}
 	cfg := jetstream.StreamConfig{
 		Name:        b.stream,
 		Description: "cleave events of " + c.App,
 		Subjects:    []string{c.App + ".events.>", c.App + ".dead.>"},
-		Storage:     jetstream.FileStorage,
+		Storage:     storage,
 		Retention:   jetstream.LimitsPolicy,
 		MaxAge:      c.MaxAge,
 		Replicas:    c.Replicas,
@@ -115,6 +121,11 @@ func (b *Bus) openNATS(ctx context.Context) error {
 	// A cluster may still be electing its leaders: retry until ctx ends.
 	for {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if s, err := b.js.Stream(actx, b.stream); err == nil {
+			// The storage of a stream cannot change: join it as it is
+			// (a sibling may have made it on its own embedded server).
+			cfg.Storage = s.CachedInfo().Config.Storage
+		}
 		_, err = b.js.CreateOrUpdateStream(actx, cfg)
 		cancel()
 		if err == nil || ctx.Err() != nil {
