@@ -36,11 +36,15 @@ func (r *rewrite) editSites() {
 				continue
 			}
 			ref := svcMark + t.svc.path + "\x00"
+			stub := t.stub
+			if s.link {
+				ref, stub = "", t.localStub()
+			}
 			f := s.file
 			switch s.shape {
 			case shapeFunc:
 				fun := ast.Unparen(s.call.Fun)
-				e := edit{start: r.off(fun.Pos()), end: r.off(fun.End()), text: ref + t.stub}
+				e := edit{start: r.off(fun.Pos()), end: r.off(fun.End()), text: ref + stub}
 				if sel, ok := fun.(*ast.SelectorExpr); ok {
 					if id, ok := sel.X.(*ast.Ident); ok {
 						e.drops = append(e.drops, id)
@@ -49,7 +53,7 @@ func (r *rewrite) editSites() {
 				f.edits = append(f.edits, e)
 			case shapeMethod, shapeIface:
 				recvStart := r.off(s.sel.X.Pos())
-				pre := ref + t.stub + "("
+				pre := ref + stub + "("
 				if s.addr {
 					pre += "&"
 				}

@@ -60,6 +60,9 @@ type site struct {
 	addr  bool              // receiver needs &
 	skip  string
 	done  bool // already rewritten by an earlier apply
+	// link: the service package imports the caller's package, so the call
+	// goes through a stub generated in the caller's package (see link.go).
+	link bool
 }
 
 // svcPkg is the generated package of one consumer service.
@@ -106,6 +109,7 @@ func (r *rewrite) resolve() error {
 		return errors.Join(errs...)
 	}
 	r.applyBlockers()
+	r.sharedSites()
 	r.breakCycles()
 	r.nameStubs()
 	return nil
@@ -608,9 +612,19 @@ func (r *rewrite) breakCycles() {
 				continue
 			}
 			for _, s := range t.sites {
-				if s.skip == "" && !s.done && deps[t.t.Consumer][s.file.pkg.PkgPath] {
-					s.skip = fmt.Sprintf("import cycle: %ssvc would import %s", t.t.Consumer, s.file.pkg.PkgPath)
-					changed = true
+				if s.skip == "" && !s.done && !s.link && deps[t.t.Consumer][s.file.pkg.PkgPath] {
+					switch {
+					case s.file.test:
+						s.skip = fmt.Sprintf("import cycle: %ssvc imports %s, and a test file cannot reach a stub local to the package", t.t.Consumer, s.file.pkg.PkgPath)
+						changed = true
+					case s.shape == shapeMethodVal:
+						s.skip = fmt.Sprintf("import cycle: %ssvc imports %s (method value)", t.t.Consumer, s.file.pkg.PkgPath)
+						changed = true
+					default:
+						// The call goes through a stub generated in its own
+						// package, which reaches the service by its router.
+						s.link = true
+					}
 				}
 			}
 		}
@@ -679,4 +693,31 @@ func (t *topic) anyDone() bool {
 		}
 	}
 	return false
+}
+
+// sharedSites leaves alone a call that may reach the callees of several
+// topics (an interface method several services implement): one stub
+// cannot route it.
+func (r *rewrite) sharedSites() {
+	bySite := map[string][]*topic{}
+	for _, t := range r.topics {
+		for _, s := range t.sites {
+			if !s.done {
+				bySite[s.pos] = append(bySite[s.pos], t)
+			}
+		}
+	}
+	for _, t := range r.topics {
+		for _, s := range t.sites {
+			ts := bySite[s.pos]
+			if len(ts) < 2 || s.skip != "" {
+				continue
+			}
+			var subjects []string
+			for _, o := range ts {
+				subjects = append(subjects, o.t.Subject)
+			}
+			s.skip = "the call may reach several topics: " + strings.Join(subjects, ", ")
+		}
+	}
 }

@@ -40,6 +40,10 @@ func (r *rewrite) generatedSame(string) {}
 // generate computes every change: edited files, generated packages, mains,
 // services.json, asyncapi.yaml, go.mod and go.sum.
 func (r *rewrite) generate() error {
+	for _, name := range sortedKeys(r.svcs) {
+		r.svcs[name].errTypes = r.errorTypes(r.svcs[name])
+	}
+	r.checkLinks()
 	r.editSites()
 	r.bindConstructors()
 	if err := r.applyEdits(); err != nil {
@@ -52,6 +56,9 @@ func (r *rewrite) generate() error {
 	}
 	if len(r.svcs) == 0 {
 		return nil
+	}
+	if err := r.generateLinks(); err != nil {
+		return err
 	}
 	if err := r.generateMains(); err != nil {
 		return err
