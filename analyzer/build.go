@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/callgraph"
@@ -52,9 +53,19 @@ func (a *analysis) buildSSA() {
 	a.prog = ssa.NewProgram(a.fset, ssa.InstantiateGenerics)
 	a.ssaPkgs = make(map[*packages.Package]*ssa.Package)
 	a.modPkgs = make(map[string]bool)
+	// With tests, a package with in-package tests comes twice: plain and
+	// as its test variant, which has all the plain one's files too. Only
+	// the test variant is built; the plain one, which other packages
+	// import, is created from its types, like a dependency.
+	tested := make(map[string]bool)
+	for _, p := range a.pkgs {
+		if p.ID != p.PkgPath && strings.HasPrefix(p.ID, p.PkgPath+" [") {
+			tested[p.PkgPath] = true
+		}
+	}
 	mine := make(map[*packages.Package]bool)
 	for _, p := range a.pkgs {
-		mine[p] = true
+		mine[p] = !(p.ID == p.PkgPath && tested[p.PkgPath])
 		a.modPkgs[p.PkgPath] = true
 	}
 	packages.Visit(a.pkgs, nil, func(p *packages.Package) {
@@ -65,9 +76,15 @@ func (a *analysis) buildSSA() {
 			a.ssaPkgs[p] = a.prog.CreatePackage(p.Types, p.Syntax, p.TypesInfo, true)
 		} else {
 			a.prog.CreatePackage(p.Types, nil, nil, true)
-			// Its syntax and type information are not needed: SSA
-			// holds what it uses of its types.
-			p.Syntax, p.TypesInfo = nil, nil
+			if _, ok := mine[p]; !ok {
+				// A dependency's syntax and type information are not
+				// needed: SSA holds what it uses of its types.
+				p.Syntax, p.TypesInfo = nil, nil
+			} else {
+				// A plain package shadowed by its test variant: the
+				// variant has the same files, with type information.
+				p.TypesInfo = nil
+			}
 		}
 	})
 	var wg sync.WaitGroup
@@ -105,7 +122,7 @@ func (a *analysis) buildSSA() {
 	}
 	for _, p := range a.pkgs {
 		sp := a.ssaPkgs[p]
-		if sp == nil {
+		if sp == nil || p.TypesInfo == nil {
 			continue
 		}
 		add(sp.Func("init"))

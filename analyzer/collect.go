@@ -126,6 +126,9 @@ func qualified(t types.Type) string { return types.TypeString(t, nil) }
 func (a *analysis) collectFuncs() {
 	a.funcByID = make(map[string]*Func)
 	for _, p := range a.pkgs {
+		if p.TypesInfo == nil {
+			continue // shadowed by its test variant
+		}
 		for _, f := range p.Syntax {
 			for _, d := range f.Decls {
 				fd, ok := d.(*ast.FuncDecl)
@@ -336,6 +339,9 @@ func (a *analysis) collectDeps() {
 	// References to other packages' types, constants and variables.
 	seen := make(map[token.Pos]bool)
 	for _, p := range a.pkgs {
+		if p.TypesInfo == nil {
+			continue // shadowed by its test variant
+		}
 		for id, obj := range p.TypesInfo.Uses {
 			if seen[id.Pos()] || obj.Pkg() == nil || obj.Pkg().Path() == p.PkgPath || !a.modPkgs[obj.Pkg().Path()] {
 				continue
@@ -434,6 +440,9 @@ func (a *analysis) collectEntries() {
 		a.g.Entries = append(a.g.Entries, &Entry{Kind: kind, Func: fn, Pos: pos})
 	}
 	for _, p := range a.pkgs {
+		if p.TypesInfo == nil {
+			continue // shadowed by its test variant
+		}
 		for _, f := range p.Syntax {
 			for _, d := range f.Decls {
 				fd, ok := d.(*ast.FuncDecl)

@@ -142,6 +142,9 @@ func (a *analysis) usesHazards(add func(*Hazard)) {
 	seen := make(map[*ast.File]bool)
 	for _, p := range a.pkgs {
 		info := p.TypesInfo
+		if info == nil {
+			continue // shadowed by its test variant
+		}
 		foreign := func(e ast.Expr) *types.Var {
 			var id *ast.Ident
 			switch e := ast.Unparen(e).(type) {

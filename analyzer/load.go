@@ -75,7 +75,14 @@ func (e LoadError) Error() string {
 // containing dir, builds their SSA form and call graph, and returns the
 // module's Graph. Only the packages matching patterns are analysed; their
 // dependencies are type-checked without function bodies.
-func Load(ctx context.Context, dir string, patterns []string, opts Options) (*Graph, error) {
+func Load(ctx context.Context, dir string, patterns []string, opts Options) (g *Graph, err error) {
+	// go/ssa and the call graph algorithms panic on code they cannot
+	// handle; report that as an error, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, fmt.Errorf("analyze %s: internal error: %v", dir, r)
+		}
+	}()
 	algo := opts.Algorithm
 	if algo == "" {
 		algo = "vta"

@@ -109,30 +109,45 @@ func (a *analysis) newOpacity() *opacity {
 			}
 		}
 	}
+	// The instructions that pass values between functions.
+	var rets []*ssa.Return
+	var calls []ssa.CallInstruction
+	for _, fn := range a.order {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch instr := instr.(type) {
+				case *ssa.Return:
+					if len(instr.Results) > 0 {
+						rets = append(rets, instr)
+					}
+				case ssa.CallInstruction:
+					if len(instr.Common().Args) > 0 || instr.Common().IsInvoke() {
+						calls = append(calls, instr)
+					}
+				}
+			}
+		}
+	}
 	// Propagate to a fixed point (bounded: the lattice is tiny, but the
 	// module may be large).
 	for iter := 0; iter < 8; iter++ {
 		changed := false
 		o.cache = make(map[ssa.Value]bool)
-		for _, fn := range a.order {
-			for _, b := range fn.Blocks {
-				for _, instr := range b.Instrs {
-					switch instr := instr.(type) {
-					case *ssa.Return:
-						if !o.rets[fn] {
-							for _, r := range instr.Results {
-								if o.value(r) {
-									o.rets[fn] = true
-									changed = true
-									break
-								}
-							}
-						}
-					case ssa.CallInstruction:
-						changed = o.call(instr) || changed
-					}
+		for _, r := range rets {
+			fn := r.Parent()
+			if o.rets[fn] {
+				continue
+			}
+			for _, v := range r.Results {
+				if o.value(v) {
+					o.rets[fn] = true
+					changed = true
+					break
 				}
 			}
+		}
+		for _, c := range calls {
+			changed = o.call(c) || changed
 		}
 		if !changed {
 			break
@@ -172,17 +187,25 @@ func (o *opacity) call(ci ssa.CallInstruction) (changed bool) {
 		}
 		return changed
 	}
-	args := cc.Args
+	// An invoke passes its receiver as the callee's first parameter.
+	shift := 0
 	if cc.IsInvoke() {
-		args = append([]ssa.Value{cc.Value}, args...)
+		shift = 1
+		if o.value(cc.Value) {
+			for _, callee := range callees {
+				if len(callee.Params) == len(cc.Args)+1 {
+					mark(callee.Params[0])
+				}
+			}
+		}
 	}
-	for i, arg := range args {
+	for i, arg := range cc.Args {
 		if !o.value(arg) {
 			continue
 		}
 		for _, callee := range callees {
-			if len(callee.Params) == len(args) {
-				mark(callee.Params[i])
+			if len(callee.Params) == len(cc.Args)+shift {
+				mark(callee.Params[i+shift])
 			}
 		}
 	}

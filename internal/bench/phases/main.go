@@ -2,7 +2,7 @@
 // reports, the elapsed time, the live heap and the peak RSS so far: where
 // the time and the memory of cleave analyze go.
 //
-//	go run ./internal/bench/phases [-algo vta] [-cpuprofile file] [dir]
+//	go run ./internal/bench/phases [-algo vta] [-tests] [-cpuprofile file] [dir]
 package main
 
 import (
@@ -44,6 +44,7 @@ func peakRSS() string {
 
 func main() {
 	algo := flag.String("algo", "vta", "call graph `algorithm`")
+	tests := flag.Bool("tests", false, "include tests")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	flag.Parse()
 	dir := "."
@@ -60,7 +61,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	p := phaseWriter{time.Now()}
-	g, err := analyzer.Load(context.Background(), dir, nil, analyzer.Options{Algorithm: *algo, Progress: p})
+	g, err := analyzer.Load(context.Background(), dir, nil, analyzer.Options{Algorithm: *algo, Tests: *tests, Progress: p})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "phases:", err)
 		return
