@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/tools/txtar"
 
 	"github.com/cleave-go/cleave/planner"
@@ -210,4 +211,44 @@ func lineDiff(want, got string) string {
 	return strings.Join(out, "\n")
 }
 
-var _ = planner.KindEvent
+// TestAsyncAPI checks the generated AsyncAPI document: version, a channel
+// and a receive operation per topic, a reply for requests.
+func TestAsyncAPI(t *testing.T) {
+	dir, p := fixture(t, "methods")
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, rewriter.GenDir, "asyncapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		AsyncAPI   string                    `yaml:"asyncapi"`
+		Channels   map[string]map[string]any `yaml:"channels"`
+		Operations map[string]struct {
+			Action string         `yaml:"action"`
+			Reply  map[string]any `yaml:"reply"`
+		} `yaml:"operations"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.AsyncAPI != "3.0.0" {
+		t.Errorf("asyncapi = %q", doc.AsyncAPI)
+	}
+	for _, tr := range res.Topics {
+		if tr.Stub == "" {
+			continue
+		}
+		id := strings.ReplaceAll(tr.Subject, ".", "_")
+		if doc.Channels[id]["address"] != tr.Subject {
+			t.Errorf("channel %s: address %v; want %s", id, doc.Channels[id]["address"], tr.Subject)
+		}
+		op, ok := doc.Operations[tr.Consumer+"."+strings.TrimPrefix(tr.Stub, tr.Consumer+"svc.")]
+		if !ok || op.Action != "receive" || (tr.Kind == planner.KindRequest) != (op.Reply != nil) {
+			t.Errorf("operation of %s: %+v", tr.Subject, op)
+		}
+	}
+}
