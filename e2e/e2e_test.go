@@ -5,6 +5,9 @@
 // also runs the scenario with a service killed and restarted, with a NATS
 // cluster node killed, and under 32 concurrent clients.
 //
+// CLEAVE_E2E_KEEP=1 keeps the split tree and binaries for a look after the
+// run.
+//
 // The suite builds the shop, the cleave command and the split services
 // once; every test starts its own processes and broker on loopback ports.
 package e2e
@@ -24,7 +27,11 @@ func TestMain(m *testing.M) {
 	}
 	work = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	if os.Getenv("CLEAVE_E2E_KEEP") != "" {
+		fmt.Fprintf(os.Stderr, "e2e: kept %s\n", dir)
+	} else {
+		os.RemoveAll(dir)
+	}
 	os.Exit(code)
 }
 

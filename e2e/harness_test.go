@@ -79,7 +79,7 @@ func monolith(t testing.TB) string {
 	return monolithBin.get(t, func() (string, string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		bin := filepath.Join(work, "shop")
+		bin := filepath.Join(work, "shop-monolith")
 		_, err := goCmd(ctx, shopSrc, "go", "build", "-o", bin, "./cmd/shop")
 		return bin, "", err
 	})

@@ -74,7 +74,7 @@ func newClient(base, run string) *client {
 		base:    strings.TrimSuffix(base, "/"),
 		http:    &http.Client{Timeout: 60 * time.Second},
 		run:     run,
-		patient: 60 * time.Second,
+		patient: 30 * time.Second,
 	}
 }
 
@@ -213,6 +213,9 @@ func (c *client) eventually(step, path, token string, ok func(resp) bool) resp {
 		if time.Now().After(deadline) {
 			c.record(step, "GET", path, r, []int{http.StatusOK})
 			c.failf("%s: GET %s: not as expected after %v: %s", step, path, c.patient, bytes.TrimSpace(r.raw))
+			// Once something never showed up, the rest of the run
+			// fails fast rather than waiting as long at every step.
+			c.patient = min(c.patient, 3*time.Second)
 			return r
 		}
 		time.Sleep(wait)

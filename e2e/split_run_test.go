@@ -26,6 +26,7 @@ func TestSplitMatchesMonolith(t *testing.T) {
 	logs := newLogSink(t)
 	cmd := exec.Command(cleaveCmd(t), append([]string{"run", s.dir, "--color", "never", "--grace", "15s", "--"}, shopArgs(addr)...)...)
 	cmd.Env = goEnv()
+	cmd.SysProcAttr = dieWithParent()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

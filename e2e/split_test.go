@@ -64,7 +64,7 @@ func shopSplit(t testing.TB) *split {
 			return nil, "the cleave command has no apply verb yet", nil
 		}
 
-		dir := filepath.Join(work, "shop")
+		dir := filepath.Join(work, "split", "shop")
 		if err := copyTree(shopSrc, dir); err != nil {
 			return nil, "", err
 		}

@@ -137,6 +137,9 @@ func isIdent(s string) bool {
 // runSplit is `cleave run`: it returns when ctx is done (after stopping
 // everything) or when a service exits on its own.
 func runSplit(ctx context.Context, o runOptions, out io.Writer) error {
+	// With its output gone (`cleave run | head`), run must still stop the
+	// services in order rather than die of SIGPIPE and orphan them.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	m, err := launch.ReadManifest(o.dir)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
