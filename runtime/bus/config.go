@@ -29,8 +29,9 @@ type Config struct {
 	// join and the owner of its durable event consumers (default "app").
 	Service string
 	// StoreDir is the embedded server's JetStream directory. Empty: events
-	// are kept in memory and do not survive a restart. With URLs, the
-	// stream is always on file storage.
+	// are kept in memory and do not survive a restart. Otherwise, and on
+	// servers given by URLs, the stream is on file storage, unless it
+	// exists already: then it is joined as it is.
 	StoreDir string
 
 	// Listen is the embedded server's client address (default
@@ -53,8 +54,10 @@ type Config struct {
 	Codec Codec
 	// RequestTimeout bounds a Call whose context has no deadline (default 30s).
 	RequestTimeout time.Duration
-	// AckWait is how long the broker waits for an event handler before it
-	// redelivers (default 30s).
+	// AckWait is how long the broker waits for an event's ack before it
+	// redelivers it (default 30s): after a crash, or for events a closing
+	// Bus had received but not started. A handler still running keeps its
+	// event (the Bus tells the broker so every AckWait/2).
 	AckWait time.Duration
 	// MaxDeliver is how many times an event is tried before it is dead-lettered
 	// (default 5).

@@ -450,11 +450,11 @@ func TestTokenAuth(t *testing.T) {
 
 // A handler slower than AckWait keeps its event: no second delivery.
 func TestSlowHandlerNotRedelivered(t *testing.T) {
-	b := open(t, NATS, Config{AckWait: time.Second, EventsWait: true})
+	b := open(t, NATS, Config{AckWait: 2 * time.Second, EventsWait: true})
 	var calls atomic.Int64
 	must(t, Subscribe(b, "t.slow.Ev", func(ctx context.Context, e *noted) error {
 		calls.Add(1)
-		time.Sleep(2500 * time.Millisecond) // slow work, 2.5 AckWaits
+		time.Sleep(3 * time.Second) // slow work, 1.5 AckWaits
 		return nil
 	}))
 	must(t, Publish(context.Background(), b, "t.slow.Ev", &noted{}))
