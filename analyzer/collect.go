@@ -235,6 +235,9 @@ func (a *analysis) collectCalls() {
 				Site:   a.span(expr),
 				Via:    ViaStatic,
 				Mode:   ModeCall,
+				// A function literal may run long after the function that
+				// made it returned (a handler wrapper, a callback).
+				InClosure: fn.Parent() != nil,
 			}
 			k := key{c.Site.File, c.Site.Offset, calleeID}
 			if seen[k] {

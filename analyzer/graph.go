@@ -103,6 +103,9 @@ type Call struct {
 	Mode   string `json:"mode"`   // ModeCall, ModeGo or ModeDefer
 	// Method is the interface method name for ViaInterface calls.
 	Method string `json:"method,omitempty"`
+	// InClosure reports that the call is made inside a function literal,
+	// which Caller stands for.
+	InClosure bool `json:"in_closure,omitempty"`
 }
 
 // Dynamic reports whether the callee was resolved by the call graph rather

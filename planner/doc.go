@@ -44,7 +44,11 @@
 // when two callees of one service would share a subject each is qualified
 // by its package name), kind event when the callee returns nothing and
 // request otherwise (overridable per function), with the calling services
-// and the call sites. Calls into shared packages never cross. A hazard the
+// and the call sites. Calls into shared packages never cross. Some calls
+// between services stay direct calls and are listed under in_process
+// instead (see InProcess): constructors, start-up wiring of a server (what
+// main and init reach before any handler runs — every service process runs
+// it on its own objects), and methods of values the caller holds. A hazard the
 // analyzer found on a crossing callee, or a mutable variable used from two
 // services, is a Blocker.
 //

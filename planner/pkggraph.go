@@ -45,6 +45,10 @@ type pkgGraph struct {
 	// staticIn[b] are the packages that call into b by name.
 	staticIn []map[int]bool
 
+	// inproc holds, for each call of g.Calls, why it stays a direct call
+	// when it crosses services (inProcessReasons), or "".
+	inproc []string
+
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
 	pairs []funcPair
@@ -172,6 +176,7 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		pg.calleeIdx[i] = k
 	}
 	pg.callees = len(num)
+	pg.inproc = inProcessReasons(g, pg.funcs)
 	pg.staticIn = make([]map[int]bool, n)
 	for i := range n {
 		pg.staticIn[i] = map[int]bool{}

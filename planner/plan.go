@@ -26,9 +26,13 @@ type Plan struct {
 
 	Constraints Constraints `yaml:"constraints,omitempty" json:"constraints,omitempty"`
 
-	Topics   []*Topic   `yaml:"topics" json:"topics"`
-	Blockers []*Blocker `yaml:"blockers,omitempty" json:"blockers,omitempty"`
-	Scores   *Report    `yaml:"scores,omitempty" json:"scores,omitempty"`
+	Topics []*Topic `yaml:"topics" json:"topics"`
+	// InProcess are the calls between services that stay direct calls:
+	// start-up wiring every process runs on its own objects, and methods of
+	// values. Derived, like Topics.
+	InProcess []*InProcess `yaml:"in_process,omitempty" json:"in_process,omitempty"`
+	Blockers  []*Blocker   `yaml:"blockers,omitempty" json:"blockers,omitempty"`
+	Scores    *Report      `yaml:"scores,omitempty" json:"scores,omitempty"`
 
 	// Truth, when set, is a known split Refresh scores the plan against
 	// (MoJoFM, precision, recall). It is not part of plan.yaml.

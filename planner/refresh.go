@@ -28,6 +28,7 @@ func Refresh(g *analyzer.Graph, p *Plan) error {
 func refresh(pg *pkgGraph, p *Plan) {
 	s := resolve(pg, p)
 	p.Topics = s.topics()
+	p.InProcess = s.inProcess()
 	p.Blockers = s.blockers(p.Topics)
 	r := report(s, p.ScoreOptions, p.Truth)
 	r.Split = r.Split.rounded()

@@ -58,8 +58,8 @@ type crossing struct {
 	from, to int // services
 }
 
-// crossings returns the calls of the graph that cross services, in graph
-// order.
+// crossings returns the calls of the graph that cross services and become
+// topics (not those that stay in-process), in graph order.
 func (s *split) crossings() []crossing {
 	var cs []crossing
 	for i, c := range s.pg.g.Calls {
@@ -68,7 +68,7 @@ func (s *split) crossings() []crossing {
 			continue
 		}
 		ca, cb := s.pt.comm[a], s.pt.comm[b]
-		if ca < 0 || cb < 0 || ca == cb {
+		if ca < 0 || cb < 0 || ca == cb || s.pg.inproc[i] != "" {
 			continue
 		}
 		cs = append(cs, crossing{c, ca, cb})
@@ -258,7 +258,7 @@ func (s *split) counts() (topics, blockers int) {
 	callees := map[string]bool{}
 	for i, c := range s.pg.g.Calls {
 		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
-		if a < 0 || b < 0 || crossing[s.pg.calleeIdx[i]] {
+		if a < 0 || b < 0 || crossing[s.pg.calleeIdx[i]] || s.pg.inproc[i] != "" {
 			continue
 		}
 		if ca, cb := s.pt.comm[a], s.pt.comm[b]; ca >= 0 && cb >= 0 && ca != cb {

@@ -1,0 +1,199 @@
+package planner
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// Reasons a call between two services stays an in-process call instead of
+// becoming a topic.
+const (
+	// ReasonStartup: the callee builds an object (a constructor: it returns
+	// a pointer to a struct of its own package), or, in a server, the
+	// caller runs only while the program starts (code reached from main
+	// and init, not from a request handler, a callback or a goroutine).
+	// Every service process runs that start-up code on its own objects —
+	// constructors, options, seeding, Start/Stop of workers — so sending it
+	// over the broker would repeat it once per process.
+	ReasonStartup = "startup"
+	// ReasonValue: the callee is a method of a value the caller already
+	// holds (a value receiver, or Error/String and the like): it computes
+	// on the caller's copy, and the caller links the callee's package for
+	// the type anyway.
+	ReasonValue = "value"
+)
+
+// InProcess is a function called across services that stays a direct call,
+// with the reason and the call sites.
+type InProcess struct {
+	Function string   `yaml:"function" json:"function"`
+	Consumer string   `yaml:"consumer" json:"consumer"` // service that owns Function
+	Reason   string   `yaml:"reason" json:"reason"`     // ReasonStartup or ReasonValue
+	Sites    []string `yaml:"sites" json:"sites"`
+}
+
+// valueMethods are method names that compute on a value: formatting,
+// errors, encoding.
+var valueMethods = map[string]bool{
+	"Error": true, "String": true, "GoString": true, "Format": true, "Unwrap": true, "Is": true, "As": true,
+	"MarshalJSON": true, "UnmarshalJSON": true, "MarshalText": true, "UnmarshalText": true,
+	"MarshalBinary": true, "UnmarshalBinary": true,
+}
+
+// inProcessReasons returns, for each call of g.Calls, why it would stay an
+// in-process call if it crossed services ("" when it would be a topic).
+func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []string {
+	var startup map[string]bool
+	if isServer(g) {
+		startup = startupOnly(g)
+	}
+	reasons := make([]string, len(g.Calls))
+	for i, c := range g.Calls {
+		switch {
+		case startup[c.Caller] && !c.InClosure, isConstructor(funcs[c.Callee]):
+			reasons[i] = ReasonStartup
+		case isValueMethod(funcs[c.Callee]):
+			reasons[i] = ReasonValue
+		}
+	}
+	return reasons
+}
+
+// isServer reports whether the program serves requests (it registers HTTP
+// handlers): then the work happens in handlers, and what main does before
+// is start-up. A command-line program does its work from main.
+func isServer(g *analyzer.Graph) bool {
+	for _, e := range g.Entries {
+		if e.Kind == analyzer.EntryHTTP {
+			return true
+		}
+	}
+	return false
+}
+
+// isConstructor reports whether f is a package-level function returning a
+// pointer to a type of its own package: it builds an object each process
+// builds for itself.
+func isConstructor(f *analyzer.Func) bool {
+	if f == nil || f.Recv != "" {
+		return false
+	}
+	for _, r := range f.Results {
+		if strings.HasPrefix(r, "*"+f.Package+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func isValueMethod(f *analyzer.Func) bool {
+	if f == nil || f.Recv == "" {
+		return false
+	}
+	return !strings.HasPrefix(f.Recv, "*") || valueMethods[f.Name]
+}
+
+// startupOnly returns the functions reached from main and init through
+// plain calls (not go statements) that no request-time entry point — an
+// HTTP handler, a goroutine — reaches.
+func startupOnly(g *analyzer.Graph) map[string]bool {
+	out := map[string][]*analyzer.Call{}
+	for _, c := range g.Calls {
+		out[c.Caller] = append(out[c.Caller], c)
+	}
+	reach := func(roots []string, follow func(*analyzer.Call) bool) map[string]bool {
+		seen := map[string]bool{}
+		stack := slices.Clone(roots)
+		for len(stack) > 0 {
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			for _, c := range out[f] {
+				if follow(c) && !seen[c.Callee] {
+					stack = append(stack, c.Callee)
+				}
+			}
+		}
+		return seen
+	}
+	var starts, serves []string
+	for _, e := range g.Entries {
+		switch e.Kind {
+		case analyzer.EntryMain, analyzer.EntryInit:
+			starts = append(starts, e.Func)
+		case analyzer.EntryGoroutine:
+			// Taken from the go statements below: a function literal started
+			// with go is folded into the function around it, which must not
+			// count as running beside the program.
+		default:
+			serves = append(serves, e.Func)
+		}
+	}
+	if len(starts) == 0 {
+		return nil
+	}
+	// Run beside or after start-up, whatever calls them: functions a go
+	// statement starts, functions called through a func value or an
+	// interface (callbacks, handlers behind a wrapper), and functions called
+	// from inside a function literal.
+	for _, c := range g.Calls {
+		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || c.Via == analyzer.ViaFuncValue || c.InClosure {
+			serves = append(serves, c.Callee)
+		}
+	}
+	atStart := reach(starts, func(c *analyzer.Call) bool {
+		return c.Mode != analyzer.ModeGo && c.Via == analyzer.ViaStatic && !c.InClosure
+	})
+	atServe := reach(serves, func(*analyzer.Call) bool { return true })
+	only := map[string]bool{}
+	for f := range atStart {
+		if !atServe[f] {
+			only[f] = true
+		}
+	}
+	return only
+}
+
+// inProcess lists the calls of s that cross services but stay direct calls,
+// one entry per callee and reason, sorted by function.
+func (s *split) inProcess() []*InProcess {
+	type key struct{ fn, reason string }
+	by := map[key]*InProcess{}
+	for i, c := range s.pg.g.Calls {
+		r := s.pg.inproc[i]
+		if r == "" {
+			continue
+		}
+		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
+		if a < 0 || b < 0 {
+			continue
+		}
+		ca, cb := s.pt.comm[a], s.pt.comm[b]
+		if ca < 0 || cb < 0 || ca == cb {
+			continue
+		}
+		k := key{c.Callee, r}
+		ip := by[k]
+		if ip == nil {
+			ip = &InProcess{Function: c.Callee, Consumer: s.names[cb], Reason: r}
+			by[k] = ip
+		}
+		ip.Sites = append(ip.Sites, c.Site.Pos.String())
+	}
+	list := make([]*InProcess, 0, len(by))
+	for _, ip := range by {
+		slices.Sort(ip.Sites)
+		ip.Sites = slices.Compact(ip.Sites)
+		list = append(list, ip)
+	}
+	slices.SortFunc(list, func(a, b *InProcess) int {
+		return cmp.Or(cmp.Compare(a.Function, b.Function), cmp.Compare(a.Reason, b.Reason))
+	})
+	return list
+}

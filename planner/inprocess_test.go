@@ -1,0 +1,72 @@
+package planner
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// TestInProcess checks which calls between services stay direct calls:
+// start-up wiring of a server, constructors, and methods of values, while
+// the work behind a handler becomes topics.
+func TestInProcess(t *testing.T) {
+	tg := newTestGraph()
+	tg.fn("orders.NewService", "*"+testModule+"/orders.Service")
+	tg.fn("orders.Service.Place", "error")
+	tg.fn("billing.Service.Charge", "int", "error")
+	tg.fn("billing.Service.Seed")
+	tg.fn("billing.Service.Error", "string")
+	tg.call("cmd/shop.main", "app.New", 1)
+	tg.call("app.New", "orders.NewService", 1)
+	tg.call("app.New", "billing.Service.Seed", 1) // start-up only: seeding
+	tg.call("api.Server.order", "orders.Service.Place", 1)
+	tg.call("orders.Service.Place", "billing.Service.Charge", 1) // request time
+	tg.call("orders.Service.Place", "billing.Service.Error", 1)  // a value's method
+	tg.entry(analyzer.EntryMain, "cmd/shop.main")
+	tg.entry(analyzer.EntryHTTP, "api.Server.order")
+	g := tg.done()
+
+	p := &Plan{Version: PlanVersion, Module: testModule, Prefix: "m", Services: []*Service{
+		{Name: "gateway", Packages: []string{testModule + "/cmd/shop", testModule + "/app", testModule + "/api"}},
+		{Name: "orders", Packages: []string{testModule + "/orders"}},
+		{Name: "billing", Packages: []string{testModule + "/billing"}},
+	}}
+	if err := Refresh(g, p); err != nil {
+		t.Fatal(err)
+	}
+	var topics []string
+	for _, tp := range p.Topics {
+		topics = append(topics, tp.Subject)
+	}
+	if want := []string{"m.billing.Service.Charge", "m.orders.Service.Place"}; !slices.Equal(topics, want) {
+		t.Errorf("topics = %v; want %v", topics, want)
+	}
+	got := map[string]string{}
+	for _, ip := range p.InProcess {
+		got[ip.Function] = ip.Reason
+	}
+	want := map[string]string{
+		testModule + "/orders.NewService":             ReasonStartup,
+		"(*" + testModule + "/billing.Service).Seed":  ReasonStartup,
+		"(*" + testModule + "/billing.Service).Error": ReasonValue,
+	}
+	for fn, r := range want {
+		if got[fn] != r {
+			t.Errorf("in-process %s = %q; want %q", fn, got[fn], r)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("in-process = %v; want %v", got, want)
+	}
+
+	// Without an HTTP handler the program is a command: what main calls is
+	// its work, so only the constructor stays in-process.
+	g.Entries = slices.DeleteFunc(g.Entries, func(e *analyzer.Entry) bool { return e.Kind == analyzer.EntryHTTP })
+	if err := Refresh(g, p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.InProcess) != 2 || p.InProcess[0].Function != testModule+"/orders.NewService" && p.InProcess[1].Function != testModule+"/orders.NewService" {
+		t.Errorf("command in-process = %+v; want the constructor and the value method", p.InProcess)
+	}
+}
