@@ -116,10 +116,12 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	codec := b.cfg.Codec
 	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
 		ctx = inContext(ctx, in.Header)
-		if ms, err := strconv.ParseInt(in.Header.Get(HeaderTimeout), 10, 64); err == nil {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
-			defer cancel()
+		if v := in.Header.Get(HeaderTimeout); v != "" {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+				defer cancel()
+			}
 		}
 		if got := in.Header.Get(HeaderReplySchema); got != "" && got != respFP {
 			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",

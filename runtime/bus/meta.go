@@ -128,16 +128,17 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string) nat
 	if id == "" {
 		id = nuid.Next()
 	}
-	h := nats.Header{
-		HeaderCorrelationID: {id},
-		HeaderTraceParent:   {childTraceParent(m.traceParent)},
-		HeaderSchema:        {schema},
-	}
-	if name := codec.Name(); name != "json" { // absent means json
-		h[HeaderCodec] = []string{name}
+	// One backing array for all the values: fewer allocations.
+	v := [...]string{id, childTraceParent(m.traceParent), schema, codec.Name(), replySchema}
+	h := make(nats.Header, 6)
+	h[HeaderCorrelationID] = v[0:1:1]
+	h[HeaderTraceParent] = v[1:2:2]
+	h[HeaderSchema] = v[2:3:3]
+	if v[3] != "json" { // absent means json
+		h[HeaderCodec] = v[3:4:4]
 	}
 	if replySchema != "" {
-		h[HeaderReplySchema] = []string{replySchema}
+		h[HeaderReplySchema] = v[4:5:5]
 	}
 	return h
 }
