@@ -383,34 +383,38 @@ func (a *analysis) collectDeps() {
 	}
 }
 
-// moduleFunc resolves an SSA value used as a function to the module
-// function it denotes, looking through conversions, closures and
-// interface boxing. For a value boxed with a ServeHTTP method, it returns
-// that method.
-func (a *analysis) moduleFunc(v ssa.Value) string {
-	for {
-		switch x := v.(type) {
-		case *ssa.MakeInterface:
-			if id := a.serveHTTP(x.X.Type()); id != "" {
-				return id
-			}
-			v = x.X
-			continue
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.Convert:
-			v = x.X
-			continue
-		case *ssa.MakeClosure:
-			v = x.Fn
-			continue
-		case *ssa.Function:
-			id, _ := a.funcID(x)
-			return id
-		}
-		return ""
+// handlers resolves an SSA value passed as an HTTP handler to the module
+// functions it denotes, looking through conversions, closures, interface
+// boxing and wrapping calls (middleware: s.authed(s.me) registers me).
+// For a value boxed with a ServeHTTP method, it returns that method.
+func (a *analysis) handlers(v ssa.Value, depth int) []string {
+	if depth > 4 {
+		return nil
 	}
+	switch x := v.(type) {
+	case *ssa.MakeInterface:
+		if id := a.serveHTTP(x.X.Type()); id != "" {
+			return []string{id}
+		}
+		return a.handlers(x.X, depth+1)
+	case *ssa.ChangeType:
+		return a.handlers(x.X, depth+1)
+	case *ssa.Convert:
+		return a.handlers(x.X, depth+1)
+	case *ssa.MakeClosure:
+		return a.handlers(x.Fn, depth+1)
+	case *ssa.Function:
+		if id, _ := a.funcID(x); id != "" {
+			return []string{id}
+		}
+	case *ssa.Call:
+		var ids []string
+		for _, arg := range x.Call.Args {
+			ids = append(ids, a.handlers(arg, depth+1)...)
+		}
+		return ids
+	}
+	return nil
 }
 
 // serveHTTP returns the ID of t's ServeHTTP method if t is a module type
@@ -492,7 +496,7 @@ func (a *analysis) collectEntries() {
 					continue
 				}
 				for _, arg := range ci.Common().Args {
-					if id := a.moduleFunc(arg); id != "" {
+					for _, id := range a.handlers(arg, 0) {
 						add(EntryHTTP, id, a.pos(expr.Pos()))
 					}
 				}
