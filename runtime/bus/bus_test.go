@@ -269,9 +269,12 @@ func TestConfigFromEnv(t *testing.T) {
 	t.Setenv("CLEAVE_STORE_DIR", "/var/lib/x")
 	t.Setenv("CLEAVE_EVENTS_WAIT", "1")
 	t.Setenv("CLEAVE_REQUEST_TIMEOUT", "2s")
+	t.Setenv("CLEAVE_ACK_WAIT", "3s")
+	t.Setenv("CLEAVE_MAX_DELIVER", "7")
 	c := ConfigFromEnv()
 	if c.Transport != "nats" || len(c.URLs) != 2 || c.URLs[1] != "nats://b:4222" || c.App != "shop" ||
-		c.Service != "orders" || c.StoreDir != "/var/lib/x" || !c.EventsWait || c.RequestTimeout != 2*time.Second {
+		c.Service != "orders" || c.StoreDir != "/var/lib/x" || !c.EventsWait || c.RequestTimeout != 2*time.Second ||
+		c.AckWait != 3*time.Second || c.MaxDeliver != 7 {
 		t.Errorf("ConfigFromEnv() = %+v", c)
 	}
 }

@@ -97,6 +97,8 @@ type Config struct {
 //	CLEAVE_NATS_TLS_CA, CLEAVE_NATS_TLS_CERT, CLEAVE_NATS_TLS_KEY  TLS files
 //	CLEAVE_STREAM_REPLICAS  stream replicas on a cluster (default 1)
 //	CLEAVE_REQUEST_TIMEOUT  default Call timeout, a Go duration (default 30s)
+//	CLEAVE_ACK_WAIT         redelivery of unacked events, a Go duration (default 30s)
+//	CLEAVE_MAX_DELIVER      attempts before an event is dead-lettered (default 5)
 //	CLEAVE_EVENTS_WAIT      1: Publish waits for local subscribers (testing aid)
 func ConfigFromEnv() Config {
 	c := Config{
@@ -121,6 +123,12 @@ func ConfigFromEnv() Config {
 	}
 	if d, err := time.ParseDuration(os.Getenv("CLEAVE_REQUEST_TIMEOUT")); err == nil {
 		c.RequestTimeout = d
+	}
+	if d, err := time.ParseDuration(os.Getenv("CLEAVE_ACK_WAIT")); err == nil {
+		c.AckWait = d
+	}
+	if n, err := strconv.Atoi(os.Getenv("CLEAVE_MAX_DELIVER")); err == nil {
+		c.MaxDeliver = n
 	}
 	c.EventsWait, _ = strconv.ParseBool(os.Getenv("CLEAVE_EVENTS_WAIT"))
 	return c

@@ -50,6 +50,8 @@
 //	CLEAVE_NATS_TLS_CA, CLEAVE_NATS_TLS_CERT, CLEAVE_NATS_TLS_KEY  TLS files
 //	CLEAVE_STREAM_REPLICAS  stream replicas on a cluster (default 1)
 //	CLEAVE_REQUEST_TIMEOUT  default Call timeout, a Go duration (default 30s)
+//	CLEAVE_ACK_WAIT         redelivery of unacked events, a Go duration (default 30s)
+//	CLEAVE_MAX_DELIVER      attempts before an event is dead-lettered (default 5)
 //	CLEAVE_EVENTS_WAIT      1: Publish waits for local subscribers (testing aid)
 //
 // An embedded server listens on 127.0.0.1 on a random port; Bus.ClientURL
