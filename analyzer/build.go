@@ -269,6 +269,11 @@ func (a *analysis) funcID(fn *ssa.Function) (id, pkg string) {
 		if obj.Pkg() == nil || !a.modPkgs[obj.Pkg().Path()] {
 			return "", ""
 		}
+		if recv := obj.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+			// A wrapper of an interface method promoted from an
+			// embedded field: there is no code of ours behind it.
+			return "", ""
+		}
 		return obj.FullName(), obj.Pkg().Path()
 	}
 	for fn.Parent() != nil {

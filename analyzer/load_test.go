@@ -85,6 +85,7 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
+			checkConsistent(t, g)
 			var got []string
 			for _, h := range g.Hazards {
 				got = append(got, h.Kind+" "+h.Pos.String())
@@ -210,6 +211,64 @@ func TestPackages(t *testing.T) {
 			// pairs are init→Start, main→Start, main→Stop, main→Work, each once.
 			if d.Sites != 4 || math.Abs(d.Weight-4*math.Ln2) > 1e-6 {
 				t.Errorf("dep app→jobs = %d sites, weight %v; want 4, %v", d.Sites, d.Weight, 4*math.Ln2)
+			}
+		}
+	}
+}
+
+// checkConsistent checks that the graph refers only to what it holds.
+func checkConsistent(t *testing.T, g *Graph) {
+	t.Helper()
+	funcs := map[string]bool{}
+	for _, f := range g.Funcs {
+		funcs[f.ID] = true
+	}
+	pkgs := map[string]bool{}
+	for _, p := range g.Packages {
+		pkgs[p.Path] = true
+	}
+	for _, c := range g.Calls {
+		if !funcs[c.Caller] || !funcs[c.Callee] {
+			t.Errorf("call %s -> %s at %s: function not in the graph", c.Caller, c.Callee, c.Site.Pos)
+		}
+		if c.Site.EndOffset <= c.Site.Offset {
+			t.Errorf("call at %s: empty span", c.Site.Pos)
+		}
+	}
+	for _, d := range g.Deps {
+		if !pkgs[d.From] || !pkgs[d.To] || d.From == d.To {
+			t.Errorf("dependency %s -> %s: bad package", d.From, d.To)
+		}
+	}
+	for _, e := range g.Entries {
+		if !funcs[e.Func] {
+			t.Errorf("entry %s %s: function not in the graph", e.Kind, e.Func)
+		}
+	}
+	for _, h := range g.Hazards {
+		if h.Func != "" && !funcs[h.Func] {
+			t.Errorf("hazard %s at %s: function %s not in the graph", h.Kind, h.Pos, h.Func)
+		}
+	}
+}
+
+// TestMonoliths loads the project's test monoliths, with and without
+// their tests, and checks the graphs are consistent.
+func TestMonoliths(t *testing.T) {
+	for _, name := range []string{"shop", "clinic"} {
+		dir := filepath.Join("..", "testdata", name)
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+			continue
+		}
+		for _, tests := range []bool{false, true} {
+			g, err := Load(context.Background(), dir, nil, Options{Tests: tests})
+			if err != nil {
+				t.Errorf("Load(%s, tests=%v): %v", name, tests, err)
+				continue
+			}
+			checkConsistent(t, g)
+			if len(g.Calls) == 0 || len(g.Entries) == 0 {
+				t.Errorf("Load(%s, tests=%v): %d calls, %d entries", name, tests, len(g.Calls), len(g.Entries))
 			}
 		}
 	}
