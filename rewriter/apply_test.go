@@ -24,8 +24,15 @@ func fixture(t *testing.T, name string) (string, *planner.Plan) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "mod")
+	var plan *planner.Plan
 	for _, f := range ar.Files {
 		if f.Name == "want" {
+			continue
+		}
+		if f.Name == "plan.yaml" {
+			if plan, err = planner.Parse(f.Data); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))
@@ -36,7 +43,10 @@ func fixture(t *testing.T, name string) (string, *planner.Plan) {
 			t.Fatal(err)
 		}
 	}
-	return dir, truthPlan(t, dir, filepath.Join(dir, "services.yaml"))
+	if plan == nil {
+		plan = truthPlan(t, dir, filepath.Join(dir, "services.yaml"))
+	}
+	return dir, plan
 }
 
 func git(t *testing.T, dir string, args ...string) {
