@@ -118,7 +118,9 @@ func (b *Bus) openNATS(ctx context.Context) error {
 		Replicas:    c.Replicas,
 		Duplicates:  2 * time.Minute,
 	}
-	// A cluster may still be electing its leaders: retry until ctx ends.
+	// A cluster may still be electing its leaders: retry for a while.
+	ctx, cancelOpen := context.WithTimeout(ctx, c.RequestTimeout)
+	defer cancelOpen()
 	for {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if s, err := b.js.Stream(actx, b.stream); err == nil {
@@ -128,7 +130,11 @@ func (b *Bus) openNATS(ctx context.Context) error {
 		}
 		_, err = b.js.CreateOrUpdateStream(actx, cfg)
 		cancel()
-		if err == nil || ctx.Err() != nil {
+		if errors.Is(err, nats.ErrNoResponders) {
+			err = fmt.Errorf("%w: is JetStream enabled on the server? (nats-server -js)", jetstream.ErrJetStreamNotEnabled)
+		}
+		if err == nil || ctx.Err() != nil ||
+			errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
 			break
 		}
 		if !sleepCtx(ctx, 200*time.Millisecond) {

@@ -465,3 +465,12 @@ func TestSlowHandlerNotRedelivered(t *testing.T) {
 		t.Errorf("slow handler called %d times; want 1", n)
 	}
 }
+
+// A server without JetStream is reported at once, not retried forever.
+func TestNoJetStream(t *testing.T) {
+	srv := bustest.StartServer(t, func(o *server.Options) { o.JetStream = false })
+	_, err := Open(context.Background(), Config{Transport: NATS, URLs: []string{srv.URL()}})
+	if err == nil || !strings.Contains(err.Error(), "create stream") || !strings.Contains(strings.ToLower(err.Error()), "jetstream") {
+		t.Errorf("Open on a server without JetStream = %v; want a clear error", err)
+	}
+}
