@@ -24,7 +24,7 @@ func TestSplitMatchesMonolith(t *testing.T) {
 
 	addr := freeAddr(t)
 	logs := newLogSink(t)
-	cmd := exec.Command(cleaveCmd(t), append([]string{"run", s.dir, "--color", "never", "--grace", "15s", "--"}, shopArgs(addr)...)...)
+	cmd := exec.Command(cleaveCmd(t), append([]string{"run", s.dir, "--color", "never", "--grace", "15s", "--args-all", "--"}, shopArgs(addr)...)...)
 	cmd.Env = goEnv()
 	cmd.SysProcAttr = dieWithParent()
 	out, err := cmd.StdoutPipe()

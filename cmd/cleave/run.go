@@ -29,6 +29,7 @@ type runOptions struct {
 	dir          string   // the split module's root
 	services     []string // to start; empty: all
 	args         []string // after --: passed to the edge service (or the monolith)
+	argsAll      bool     // pass args to every service
 	nats         []string // existing NATS servers; empty: an embedded one
 	restart      bool
 	monolith     bool
@@ -93,6 +94,7 @@ the in-process transport, for comparison.`,
 	f := cmd.Flags()
 	f.StringVar(&nats, "nats", "", "use these NATS server `URLs` (comma-separated) instead of an embedded server")
 	f.BoolVar(&o.restart, "restart", false, "restart a service that exits instead of stopping")
+	f.BoolVar(&o.argsAll, "args-all", false, "pass the arguments after -- to every service, not only the edge (each runs the monolith's main and reads its flags)")
 	f.BoolVar(&o.monolith, "monolith", false, "run the original program as one process on the local transport")
 	f.StringVar(&o.main, "main", "", "the monolith's main `package` for --monolith (default: from services.json, or the only ./cmd/*)")
 	f.DurationVar(&o.readyTimeout, "ready-timeout", 60*time.Second, "how long each service may take to print its ready line")
@@ -210,7 +212,7 @@ func runSplit(ctx context.Context, o runOptions, out io.Writer) error {
 				"CLEAVE_SERVICE=" + s.Name,
 			},
 		}
-		if s.Edge {
+		if s.Edge || o.argsAll {
 			ls.Args = o.args
 		}
 		svcs = append(svcs, ls)

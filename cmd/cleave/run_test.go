@@ -149,6 +149,16 @@ func TestRunSplit(t *testing.T) {
 		t.Errorf("no binary: %v", err)
 	}
 
+	t.Run("args to all", func(t *testing.T) {
+		out, err := runUntilReady(t, runOptions{dir: dir, args: []string{"-v"}, argsAll: true}, "[b]   transport nats app fake args -v\n")
+		if err != nil {
+			t.Fatalf("runSplit: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "[a]   transport nats app fake args -v\n") {
+			t.Errorf("a did not get the arguments:\n%s", out)
+		}
+	})
+
 	t.Run("one service", func(t *testing.T) {
 		out, err := runUntilReady(t, runOptions{dir: dir, services: []string{"b"}})
 		if err != nil {
