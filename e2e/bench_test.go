@@ -13,7 +13,9 @@ import (
 // BenchmarkScenario runs the scenario with 32 concurrent clients against
 // the monolith and against the split (every service its own process on an
 // embedded NATS server), each iteration one client's run with two customer
-// journeys. It reports requests per second and the p50 and p99 latency of
+// journeys of the lite scenario (no repricing, cancellation or dispatch:
+// those act on the whole shop, and the split along truth.yaml leaves some
+// of their calls local). It reports requests per second and the p50 and p99 latency of
 // single requests:
 //
 //	go test -run '^$' -bench Scenario -benchtime 64x ./e2e
@@ -22,7 +24,7 @@ func BenchmarkScenario(b *testing.B) {
 		benchScenario(b, startMonolith(b))
 	})
 	b.Run("split", func(b *testing.B) {
-		s := shopSplit(b)
+		s := shopSplitAsIs(b)
 		srv := bustest.StartServer(b)
 		addr := freeAddr(b)
 		start(b, s.services([]string{srv.URL()}, addr), newLogSink(b))
@@ -43,7 +45,7 @@ func benchScenario(b *testing.B, base string) {
 	t0 := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			r := runScenario(base, fmt.Sprintf("B%d", benchRun.Add(1)), 2, true, nil)
+			r := runScenario(base, fmt.Sprintf("B%d", benchRun.Add(1)), options{customers: 2, shared: true, lite: true})
 			mu.Lock()
 			lat = append(lat, r.lat...)
 			errs += len(r.errs)

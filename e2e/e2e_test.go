@@ -42,7 +42,7 @@ const customers = 5
 // the status the scenario expects, and two runs give the same transcript.
 func TestMonolith(t *testing.T) {
 	base := startMonolith(t)
-	first := runScenario(base, "R1", customers, false, nil)
+	first := runScenario(base, "R1", options{customers: customers})
 	if len(first.errs) > 0 {
 		t.Fatalf("scenario against the monolith:\n%s", strings.Join(first.errs, "\n"))
 	}
@@ -53,7 +53,7 @@ func TestMonolith(t *testing.T) {
 	// A second run on the same shop (other products, other customers)
 	// gives the same answers once ids and times are normalised, except
 	// for the run's name.
-	second := runScenario(base, "R2", customers, false, nil)
+	second := runScenario(base, "R2", options{customers: customers})
 	if len(second.errs) > 0 {
 		t.Fatalf("second run:\n%s", strings.Join(second.errs, "\n"))
 	}
@@ -72,7 +72,7 @@ var reference once[scenarioResult]
 // monolithTranscript is the monolith's answers to the scenario, run once.
 func monolithTranscript(t testing.TB) scenarioResult {
 	return reference.get(t, func() (scenarioResult, string, error) {
-		r := runScenario(startMonolith(t), "R1", customers, false, nil)
+		r := runScenario(startMonolith(t), "R1", options{customers: customers})
 		if len(r.errs) > 0 {
 			return r, "", fmt.Errorf("scenario against the monolith:\n%s", strings.Join(r.errs, "\n"))
 		}

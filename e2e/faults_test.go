@@ -106,7 +106,9 @@ func TestSplitServiceKilled(t *testing.T) {
 			vg.restart(t, victim, logs)
 		}()
 	}
-	got := runScenario(base, "R1", customers, false, checkpoint)
+	// An event handed to the killed process's pending pull is redelivered
+	// after the runtime's ack wait (30s): wait longer than that.
+	got := runScenario(base, "R1", options{customers: customers, checkpoint: checkpoint, patience: 75 * time.Second})
 	if restarted == nil {
 		t.Fatal("the scenario never reached the kill point")
 	}
@@ -202,7 +204,7 @@ func TestSplitClusterNodeKilled(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	got := runScenario(base, "R1", customers, false, checkpoint)
+	got := runScenario(base, "R1", options{customers: customers, checkpoint: checkpoint, patience: 75 * time.Second})
 	if killed < 0 {
 		t.Fatal("the scenario never reached the kill point")
 	}
@@ -263,7 +265,7 @@ func load(base string, n, customers int, prefix string) ([]scenarioResult, time.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i] = runScenario(base, fmt.Sprintf("%s%02d", prefix, i), customers, true, nil)
+			res[i] = runScenario(base, fmt.Sprintf("%s%02d", prefix, i), options{customers: customers, shared: true})
 		}()
 	}
 	wg.Wait()

@@ -216,12 +216,23 @@ type scenarioResult struct {
 	lat     []time.Duration
 }
 
-// runScenario runs the whole scenario once against base.
-func runScenario(base, run string, customers int, shared bool, checkpoint func(string)) scenarioResult {
+// options vary a run of the scenario.
+type options struct {
+	customers  int               // customer journeys
+	shared     bool              // other clients use the shop at the same time
+	lite       bool              // leave out the shop-wide admin steps (see client.lite)
+	patience   time.Duration     // for what events change; 0: the client's default
+	checkpoint func(name string) // called at named points
+}
+
+// runScenario runs the scenario once against base.
+func runScenario(base, run string, o options) scenarioResult {
 	c := newClient(base, run)
-	c.shared = shared
-	c.checkpoint = checkpoint
-	c.scenario(customers)
+	c.shared, c.lite, c.checkpoint = o.shared, o.lite, o.checkpoint
+	if o.patience > 0 {
+		c.patient = o.patience
+	}
+	c.scenario(o.customers)
 	return scenarioResult{entries: c.out, errs: c.errs, lat: c.lat}
 }
 

@@ -66,7 +66,7 @@ func TestSplitMatchesMonolith(t *testing.T) {
 	base := "http://" + addr
 	waitHealthy(t, base)
 
-	got := runScenario(base, "R1", customers, false, nil)
+	got := runScenario(base, "R1", options{customers: customers})
 	compare(t, got, "")
 	checkTraffic(t, s, seen)
 

@@ -42,13 +42,20 @@ type split struct {
 	events   map[string]bool // the plan's event topics
 }
 
-var theSplit once[*split]
+var theSplit, theSplitAsIs once[*split]
 
 // shopSplit copies the shop, plans it along its truth.yaml, applies the
 // plan with the cleave command and builds every service, once for the
-// suite. It skips (saying why) while a piece it needs is not there yet.
-func shopSplit(t testing.TB) *split {
-	return theSplit.get(t, func() (*split, string, error) {
+// suite. It skips (saying why) while a piece it needs is not there yet,
+// or when the rewriter cannot split the shop faithfully (see planSafely).
+func shopSplit(t testing.TB) *split { return makeSplit(t, &theSplit, false) }
+
+// shopSplitAsIs is shopSplit along the truth as it is, with whatever calls
+// apply leaves alone, for the benchmark (whose journeys avoid those).
+func shopSplitAsIs(t testing.TB) *split { return makeSplit(t, &theSplitAsIs, true) }
+
+func makeSplit(t testing.TB, o *once[*split], asIs bool) *split {
+	return o.get(t, func() (*split, string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 		defer cancel()
 		truthFile := filepath.Join(shopSrc, "truth.yaml")
@@ -69,10 +76,13 @@ func shopSplit(t testing.TB) *split {
 		}
 
 		dir := filepath.Join(work, "split", "shop")
+		if asIs {
+			dir = filepath.Join(work, "split-as-is", "shop")
+		}
 		if err := copyTree(shopSrc, dir); err != nil {
 			return nil, "", err
 		}
-		services, merged, skip, err := planSafely(ctx, bin, dir, truth.Services, truth.Shared)
+		services, merged, skip, err := planSafely(ctx, bin, dir, truth.Services, truth.Shared, asIs || os.Getenv("CLEAVE_E2E_AS_IS") != "")
 		if err != nil || skip != "" {
 			return nil, skip, err
 		}
@@ -129,9 +139,9 @@ func shopSplit(t testing.TB) *split {
 // behave as the monolith. It returns the final services and what it merged,
 // or why the rewriter cannot split the shop faithfully yet.
 //
-// With CLEAVE_E2E_AS_IS=1 the truth's plan is applied as it is, calls left
-// alone and all, to look at how far the split gets.
-func planSafely(ctx context.Context, bin, dir string, truth map[string][]string, shared []string) (services, merged []string, skip string, err error) {
+// asIs (or CLEAVE_E2E_AS_IS=1 for the tests) takes the truth's plan as it
+// is, calls left alone and all: to look at how far the split gets.
+func planSafely(ctx context.Context, bin, dir string, truth map[string][]string, shared []string, asIs bool) (services, merged []string, skip string, err error) {
 	svcs := map[string][]string{}
 	for name, pkgs := range truth {
 		svcs[name] = slices.Clone(pkgs)
@@ -183,7 +193,7 @@ func planSafely(ctx context.Context, bin, dir string, truth map[string][]string,
 		if err := json.Unmarshal(out, &res); err != nil {
 			return nil, nil, "", fmt.Errorf("cleave apply --dry-run --json: %w", err)
 		}
-		if len(res.LeftAlone) == 0 || os.Getenv("CLEAVE_E2E_AS_IS") != "" {
+		if len(res.LeftAlone) == 0 || asIs {
 			return names, merged, "", nil
 		}
 		if round == 0 {
