@@ -67,11 +67,16 @@ func (r *rewrite) generateMains() error {
 	if app == "" {
 		app = path.Base(r.module)
 	}
+	mono := ""
+	if monolith != nil {
+		mono = "./" + strings.TrimPrefix(strings.TrimPrefix(monolith.PkgPath, r.module), "/")
+	}
 	doc := struct {
 		Module   string         `json:"module"`
 		App      string         `json:"app"`
+		Monolith string         `json:"monolith,omitempty"` // the original program's main package
 		Services []*ServiceInfo `json:"services"`
-	}{r.module, app, infos}
+	}{r.module, app, mono, infos}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err

@@ -60,6 +60,10 @@ type site struct {
 	addr  bool              // receiver needs &
 	skip  string
 	done  bool // already rewritten by an earlier apply
+	// extra: a static call of the callee from another service that the
+	// plan does not list (the call graph missed it); rewritten too, so that
+	// every caller of the split reaches the same instance.
+	extra bool
 	// link: the service package imports the caller's package, so the call
 	// goes through a stub generated in the caller's package (see link.go).
 	link bool
@@ -108,6 +112,7 @@ func (r *rewrite) resolve() error {
 		errs = append([]error{errors.New("apply: plan does not match the code (run cleave plan --update)")}, errs...)
 		return errors.Join(errs...)
 	}
+	r.sweep()
 	r.applyBlockers()
 	r.sharedSites()
 	r.breakCycles()
@@ -190,7 +195,31 @@ func (r *rewrite) classify(t *topic) string {
 	if t.event && (results.Len() > 0) {
 		return "event topic but the callee returns results"
 	}
+	if r.startsGoroutines(t) {
+		return "the callee starts goroutines: work that outlives the call would run in another process, under the request's context"
+	}
 	return ""
+}
+
+// startsGoroutines reports whether t's callee has a go statement.
+func (r *rewrite) startsGoroutines(t *topic) bool {
+	for _, f := range t.pkg.Syntax {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || t.pkg.TypesInfo.Defs[fd.Name] != t.fn {
+				continue
+			}
+			found := false
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if _, ok := n.(*ast.GoStmt); ok {
+					found = true
+				}
+				return !found
+			})
+			return found
+		}
+	}
+	return false
 }
 
 func (t *topic) hasErrResult() bool {
@@ -718,6 +747,60 @@ func (r *rewrite) sharedSites() {
 				subjects = append(subjects, o.t.Subject)
 			}
 			s.skip = "the call may reach several topics: " + strings.Join(subjects, ", ")
+		}
+	}
+}
+
+// sweep adds the static calls of each topic's callee, from the non-test
+// code of other services, that the plan does not list: left local, they
+// would reach a copy of the service's state in the caller's process.
+func (r *rewrite) sweep() {
+	for _, t := range r.topics {
+		if t.skip != "" {
+			continue
+		}
+		listed := map[string]bool{}
+		for _, s := range t.sites {
+			listed[s.pos] = true
+			if s.call != nil {
+				listed[r.posString(s.call.Pos())] = true
+			}
+		}
+		for _, rel := range sortedKeys(r.files) {
+			f := r.files[rel]
+			svc, ok := r.svcOf[f.pkg.PkgPath]
+			if f.test || !ok || svc == t.t.Consumer || strings.HasPrefix(rel, GenDir+"/") {
+				continue
+			}
+			info := f.pkg.TypesInfo
+			ast.Inspect(f.ast, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				how := r.calls(t, info, call.Fun)
+				if how != "func" && how != "method" {
+					return true
+				}
+				pos := r.posString(call.Pos())
+				if listed[pos] {
+					return true
+				}
+				listed[pos] = true
+				st := &site{pos: pos, file: f, call: call, extra: true}
+				if how == "func" {
+					st.shape = shapeFunc
+					if _, ok := ast.Unparen(call.Fun).(*ast.IndexExpr); ok {
+						st.skip = "explicit instantiation"
+					}
+				} else {
+					st.shape = shapeMethod
+					st.sel = ast.Unparen(call.Fun).(*ast.SelectorExpr)
+					st.skip = r.methodSite(t, st, info)
+				}
+				t.sites = append(t.sites, st)
+				return true
+			})
 		}
 	}
 }

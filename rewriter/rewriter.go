@@ -75,6 +75,7 @@ type Result struct {
 	TestFiles []string       `json:"test_files,omitempty"` // test files edited
 	Services  []*ServiceInfo `json:"services"`
 	Bound     []*Skip        `json:"bound,omitempty"` // constructor calls wrapped to bind service instances
+	Extra     []*Skip        `json:"extra,omitempty"` // calls rewritten that the plan does not list
 	Notes     []string       `json:"notes,omitempty"` // warnings that did not stop apply
 	Diff      string         `json:"-"`
 	Changed   bool           `json:"changed"` // false when the tree already matched the plan
@@ -90,6 +91,7 @@ type TopicResult struct {
 	Stub      string `json:"stub,omitempty"` // package-qualified stub, e.g. inventorysvc.Reserve
 	Rewritten int    `json:"rewritten"`
 	Already   int    `json:"already,omitempty"` // sites rewritten by an earlier apply
+	Extra     int    `json:"extra,omitempty"`   // of Rewritten, calls the plan does not list
 	LeftAlone int    `json:"left_alone"`
 }
 

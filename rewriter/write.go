@@ -89,11 +89,16 @@ func (r *rewrite) result() *Result {
 				res.LeftAlone = append(res.LeftAlone, &Skip{Site: s.pos, Subject: t.t.Subject, Reason: s.skip})
 			default:
 				tr.Rewritten++
+				if s.extra {
+					tr.Extra++
+					res.Extra = append(res.Extra, &Skip{Site: s.pos, Subject: t.t.Subject, Reason: "a call of the callee from another service that the plan does not list"})
+				}
 			}
 		}
 		res.Topics = append(res.Topics, tr)
 	}
 	sortSkips(res.LeftAlone)
+	sortSkips(res.Extra)
 	for _, rel := range sortedKeys(r.files) {
 		f := r.files[rel]
 		if len(f.edits) == 0 || r.changed[rel] == nil {
