@@ -146,6 +146,12 @@ func printApply(w io.Writer, res *rewriter.Result, o applyOptions) {
 			fmt.Fprintf(w, "  %s: %s: %s\n", s.Site, s.Subject, s.Reason)
 		}
 	}
+	if len(res.Extra) > 0 {
+		fmt.Fprintf(w, "\nrewritten beyond the plan (static calls the call graph missed):\n")
+		for _, s := range res.Extra {
+			fmt.Fprintf(w, "  %s: %s\n", s.Site, s.Subject)
+		}
+	}
 	if len(res.TestFiles) > 0 {
 		fmt.Fprintf(w, "\ntest files touched: %s\n", strings.Join(res.TestFiles, ", "))
 	}
