@@ -201,6 +201,7 @@ func (a *analysis) collectCalls() {
 		callee string
 	}
 	seen := make(map[key]bool)
+	calls := make(map[key]*Call)
 	for _, fn := range a.order {
 		if isWrapper(fn) {
 			continue // wrappers have no call expressions of their own
@@ -239,11 +240,18 @@ func (a *analysis) collectCalls() {
 				// made it returned (a handler wrapper, a callback).
 				InClosure: fn.Parent() != nil,
 			}
+			if callerPkg != calleePkg {
+				// Every SSA callee, even of a call recorded already:
+				// instances of one generic function differ in their
+				// parameter types, and hazards depend on them.
+				a.crossings = append(a.crossings, crossing{instr: e.Site, caller: fn, callee: e.Callee.Func, from: callerPkg, to: calleePkg})
+			}
 			k := key{c.Site.File, c.Site.Offset, calleeID}
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
+			calls[k] = c
 			cc := e.Site.Common()
 			switch {
 			case cc.IsInvoke():
@@ -258,11 +266,29 @@ func (a *analysis) collectCalls() {
 				c.Mode = ModeDefer
 			}
 			a.g.Calls = append(a.g.Calls, c)
-			if callerPkg != calleePkg {
-				a.crossings = append(a.crossings, crossing{call: c, instr: e.Site, caller: fn, callee: e.Callee.Func, from: callerPkg, to: calleePkg})
-			}
 		}
 	}
+	// Each crossing gets its recorded call; then a fixed order, so that
+	// hazards do not depend on the order the call graph lists callees in.
+	for i := range a.crossings {
+		x := &a.crossings[i]
+		id, _ := a.funcID(x.callee)
+		pos := a.pos(x.instr.Pos())
+		if e := a.siteOf(x.instr); e != nil {
+			pos = a.pos(e.Pos())
+		}
+		x.call = calls[key{pos.File, pos.Offset, id}]
+		x.key = x.callee.String()
+	}
+	sortSlice(a.crossings, func(x, y crossing) bool {
+		if c := comparePos(x.call.Site.Pos, y.call.Site.Pos); c != 0 {
+			return c < 0
+		}
+		if x.call.Callee != y.call.Callee {
+			return x.call.Callee < y.call.Callee
+		}
+		return x.key < y.key
+	})
 }
 
 // addInit adds the Func standing for a package's initializer when the
@@ -288,6 +314,7 @@ func (a *analysis) addInit(fn *ssa.Function, id, pkg string) {
 // crossing is a call from one module package into another.
 type crossing struct {
 	call     *Call
+	key      string // the SSA callee's name, to order crossings
 	instr    ssa.CallInstruction
 	caller   *ssa.Function
 	callee   *ssa.Function
@@ -309,7 +336,12 @@ func (a *analysis) collectDeps() {
 	type fpair struct{ caller, callee string }
 	sites := make(map[pair]map[Pos]bool)
 	counts := make(map[fpair]int)
+	counted := make(map[*Call]bool)
 	for _, c := range a.crossings {
+		if counted[c.call] {
+			continue // another SSA callee of the same call
+		}
+		counted[c.call] = true
 		k := pair{c.from, c.to}
 		if sites[k] == nil {
 			sites[k] = make(map[Pos]bool)

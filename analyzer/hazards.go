@@ -29,6 +29,7 @@ func (a *analysis) collectHazards() {
 	}
 	writes := make(map[*ssa.Function][]string)
 	txs := make(map[*ssa.Function]txScope)
+	unexported := make(map[types.Type]types.Type) // a cache of unexportedStruct
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
 		// callee is the function whose body runs; sig the signature the
@@ -65,8 +66,13 @@ func (a *analysis) collectHazards() {
 		} else if sig.Recv() != nil && len(args) > 0 && c.instr.Common().StaticCallee() != nil && len(args) == sig.Params().Len()+1 {
 			args = args[1:]
 		}
-		check := func(v *types.Var, what string, arg ssa.Value) {
-			name := v.Name()
+		// Names come from the declaration: an instance's may be lost.
+		names := sig
+		if o := callee.Origin(); o != nil {
+			names = o.Signature
+		}
+		check := func(v *types.Var, named *types.Var, what string, arg ssa.Value) {
+			name := named.Name()
 			if name == "" || name == "_" {
 				name = what
 			} else {
@@ -92,7 +98,12 @@ func (a *analysis) collectHazards() {
 					}
 				}
 			}
-			if off := unexportedStruct(t); off != nil {
+			off, ok := unexported[t]
+			if !ok {
+				off = unexportedStruct(t)
+				unexported[t] = off
+			}
+			if off != nil {
 				named := types.TypeString(off, shortQualifier)
 				is := "is"
 				if !types.Identical(deref(t), off) {
@@ -115,10 +126,10 @@ func (a *analysis) collectHazards() {
 			if i < len(args) {
 				arg = args[i]
 			}
-			check(sig.Params().At(i), "parameter", arg)
+			check(sig.Params().At(i), nameOf(names.Params(), sig.Params(), i), "parameter", arg)
 		}
 		for i := 0; i < sig.Results().Len(); i++ {
-			check(sig.Results().At(i), "result", nil)
+			check(sig.Results().At(i), nameOf(names.Results(), sig.Results(), i), "result", nil)
 		}
 
 		// The call is made while a transaction is open.
@@ -134,6 +145,15 @@ func (a *analysis) collectHazards() {
 		}
 	}
 	a.usesHazards(add)
+}
+
+// nameOf returns the i-th variable of names if it lines up with vars,
+// else that of vars.
+func nameOf(names, vars *types.Tuple, i int) *types.Var {
+	if names.Len() == vars.Len() {
+		return names.At(i)
+	}
+	return vars.At(i)
 }
 
 // usesHazards reports package variables used from other packages and
