@@ -8,8 +8,29 @@
 // stub with the callee's own parameters and a handler that decodes, calls the
 // real function and encodes. Call sites change as little as possible: the
 // function part of the call is replaced by the stub, arguments stay as they
-// were written. It also writes one main per service (cleavesvc/cmd/<service>),
-// cleavesvc/services.json and cleavesvc/asyncapi.yaml.
+// were written (inventory.Reserve(ctx, sku, n) becomes
+// inventorysvc.Reserve(ctx, sku, n); s.inv.Reserve(ctx, sku, n) becomes
+// inventorysvc.ServiceReserve(s.inv, ctx, sku, n)). It also writes one main per
+// service (cleavesvc/cmd/<service>: the monolith's own main, its wiring
+// reused), cleavesvc/services.json and cleavesvc/asyncapi.yaml, and makes
+// go.mod require the runtime.
+//
+// A stub calls the callee directly under the local transport and inside the
+// callee's own service. In the monolith's own process (CLEAVE_SERVICE unset)
+// under loopback or nats, the request crosses the bus and the handler,
+// registered in-process on first use, calls the very receiver the caller
+// holds (requests carry an instance id). In a split service's process the
+// handler calls the instance the service's wiring made: constructor calls in
+// the wiring are wrapped in the service package's Bind functions. A receiver
+// of another dynamic type than the service's (a test fake) is called
+// directly. Sentinel errors and the service's exported error types come back
+// as themselves, so errors.Is and errors.As keep working.
+//
+// When a service package would import the caller's package (an observer the
+// service implements), the call goes through a stub generated in the caller's
+// package (cleave_stubs.go) and cleavesvc/link. Static calls of a topic's
+// callee from another service that the plan does not list are rewritten too
+// and reported.
 //
 // Edits are text edits at exact spans; the rest of every file stays byte for
 // byte. Before anything is written the whole result is type-checked; on any
@@ -18,11 +39,13 @@
 //
 // Limits: calls whose parameters or results cannot travel as JSON (channels,
 // funcs, interfaces other than error, pointers a callee may write through,
-// structs with unexported fields), generic callees, calls through func values,
-// methods with value receivers and constructors (wiring) are left alone, each
-// with a reason in the Result. A callee's result is dropped when it also
-// returns a non-nil error; error values other than the sentinels the callee's
-// service exports come back as opaque errors with the same message.
+// structs with unexported fields, types whose JSON does not round-trip),
+// generic callees, calls through func values, methods with value receivers or
+// of data types, callees that start goroutines, calls that may reach several
+// services, and constructors (wiring) are left alone, each with a reason in
+// the Result. A callee's results are dropped when it also returns a non-nil
+// error. Background work the monolith's wiring starts runs in every service
+// process.
 package rewriter
 
 import (
