@@ -43,6 +43,7 @@ type Bus struct {
 	tmpDir    string
 	nc        *nats.Conn
 	js        jetstream.JetStream
+	pub       *publisher
 	stream    string
 	coreSubs  []*nats.Subscription
 	reqs      chan *nats.Msg // requests of all subjects, read by the workers
