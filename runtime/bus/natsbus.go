@@ -98,6 +98,7 @@ func (b *Bus) openNATS(ctx context.Context) error {
 		return fmt.Errorf("connect %s: %w", strings.Join(urls, ","), err)
 	}
 	b.nc = nc
+	b.pub = newPublisher(nc)
 	if b.js, err = jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishAckWait)); err != nil {
 		return err
 	}
@@ -474,20 +475,19 @@ func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) er
 	}
 }
 
-// publishOnce stores msg and waits for the stream's ack. It publishes
-// asynchronously so that no timer or context is made per event: the
-// JetStream context times unacknowledged publishes out (publishAckWait).
+// publishOnce stores msg and waits for the stream's ack. The acks of all
+// publishes come back on one subscription; a publish without an ack after
+// publishAckWait fails (and is retried by publishNATS).
 func (b *Bus) publishOnce(ctx context.Context, msg *nats.Msg) error {
-	f, err := b.js.PublishMsgAsync(&nats.Msg{Subject: msg.Subject, Header: msg.Header, Data: msg.Data})
+	w, err := b.pub.start(msg)
 	if err != nil {
 		return err
 	}
 	select {
-	case <-f.Ok():
-		return nil
-	case err := <-f.Err():
+	case err := <-w.res:
 		return err
 	case <-ctx.Done():
+		b.pub.cancel(w)
 		return ctx.Err()
 	}
 }
