@@ -103,7 +103,7 @@ func TestGolden(t *testing.T) {
 			if strings.Contains(string(ar.Comment), "test: go test") {
 				// nats encodes every message as loopback does, and crosses a
 				// real broker; the acid test runs all three transports.
-				goCmd(t, out, []string{"CLEAVE_TRANSPORT=nats", "CLEAVE_EVENTS_WAIT=1"}, "test", "-count=1", "./...")
+				goCmd(t, out, []string{"CLEAVE_TRANSPORT=nats", "CLEAVE_EVENTS_WAIT=1"}, "test", "-count=1", "-vet=off", "./...")
 			}
 		})
 	}

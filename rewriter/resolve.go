@@ -178,7 +178,7 @@ func (r *rewrite) classify(t *topic) string {
 			return "an error result that is not the last"
 		}
 		if why := r.travels(v.Type(), false, map[types.Type]bool{}); why != "" {
-			if hasMethods(v.Type()) {
+			if _, ptr := v.Type().(*types.Pointer); (ptr || types.IsInterface(v.Type())) && hasMethods(v.Type()) {
 				return fmt.Sprintf("constructor or wiring: returns %s (%s)", r.typeString(v.Type()), why)
 			}
 			return fmt.Sprintf("result %s: %s", r.typeString(v.Type()), why)
@@ -351,7 +351,7 @@ func (r *rewrite) travels(t types.Type, param bool, seen map[types.Type]bool) st
 		return "funcs cannot travel"
 	case *types.Interface:
 		if isError(t) {
-			return "errors travel only as the last result"
+			return "error values cannot travel as data"
 		}
 		return "interface values cannot travel"
 	case *types.Pointer:
