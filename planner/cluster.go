@@ -106,9 +106,14 @@ func (pr *proposer) allUnits() []int {
 // the module but shared ones (running a caller's callback does not count),
 // are used (called or referenced) by at least three other packages and at
 // least a fifth of the module, are smaller than the module's median
-// package, and serve no entry point. A leaf under an internal/ directory
-// is shared whatever its size and users. A library with mutable package state
-// is still shared; each use of that state from a service is a blocker.
+// package, and serve no entry point. A leaf under pkg/, or under an
+// internal/ directory with a user other than main, is shared whatever its
+// size and users; a leaf under internal/ only main uses is a module main
+// wires up. A package with web handlers no code of the module calls (a
+// router calls them) serves requests and is never detected as shared. A
+// package nothing in the module imports (test support, dead code) is
+// shared. A library with mutable package state is still shared; each use
+// of that state from a service is a blocker.
 func (pr *proposer) detectShared() {
 	pg := pr.pg
 	for _, p := range pr.c.Shared {
@@ -141,10 +146,39 @@ func (pr *proposer) detectShared() {
 		median = lines[len(lines)/2]
 	}
 	n := len(pg.paths)
+	// A package no package of the module imports, not a main package and no
+	// entry point, is linked by no service: test support (internal/test,
+	// fakes for the module's tests) or dead code. It is shared, so that its
+	// calls are never rewritten and it pulls no service towards it.
+	imported, imports := map[string]bool{}, false
+	for _, p := range pg.pkgs {
+		for _, q := range p.Imports {
+			imported[q], imports = true, true
+		}
+	}
+	for i, p := range pg.pkgs {
+		if imports && !p.Main && !imported[p.Path] && len(users[i]) == 0 && len(pg.entries[i]) == 0 && pr.pin[i] == "" {
+			pr.shared[i] = true
+		}
+	}
+	// A package with web request handlers that no code of the module calls
+	// (a router outside the module does) serves requests: it is no library.
+	// Helpers that take a request (binding, logging) are called by the
+	// module; generated RPC dispatchers are not web handlers.
+	called := map[string]bool{}
+	for _, c := range pg.g.Calls {
+		called[c.Callee] = true
+	}
+	serves := make([]bool, n)
+	for _, f := range pg.g.Funcs {
+		if i := pg.funcPkg(f.ID); i >= 0 && !called[f.ID] && isWebHandler(f, pg.g.Module) {
+			serves[i] = true
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for i, p := range pg.pkgs {
-			if pr.shared[i] || p.Main || pr.pin[i] != "" || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
+			if pr.shared[i] || p.Main || pr.pin[i] != "" || serves[i] || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
 				continue
 			}
 			leaf := true
@@ -155,8 +189,23 @@ func (pr *proposer) detectShared() {
 			}
 			fanIn := len(users[i])
 			// Go's internal/ directories hold a module's private helpers:
-			// a leaf there is a library whatever its size or users.
+			// a leaf there that other packages of the module use is a
+			// library whatever its size or users. A leaf only main packages
+			// use is a module the program wires up (internal/modules/orders,
+			// internal/album), not a library.
 			internal := strings.HasPrefix(p.Dir, "internal/") || strings.Contains(p.Dir, "/internal/") || strings.HasPrefix(strings.TrimPrefix(p.Path, pg.g.Module+"/"), "internal/")
+			if internal {
+				library := false
+				for u := range users[i] {
+					library = library || !pg.pkgs[u].Main
+				}
+				internal = library
+			}
+			// pkg/ holds a module's libraries by the common Go layout: a
+			// leaf there is shared whatever its users (middleware,
+			// pagination, a logger).
+			rel := strings.TrimPrefix(p.Path, pg.g.Module+"/")
+			internal = internal || strings.HasPrefix(rel, "pkg/") && rel != p.Path
 			if !leaf || !internal && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
 				continue
 			}
@@ -464,13 +513,15 @@ func (pr *proposer) communities(res float64, units []int) [][]int {
 }
 
 // attachIsolated moves units with no weight to any other unit into the
-// largest community: a service of its own would serve nobody.
+// largest community: a service of its own would serve nobody. A unit the
+// edge calls serves the edge's requests (a module main wires up and the
+// HTTP server routes to): it stays a service of its own.
 func (pr *proposer) attachIsolated() {
 	if pr.k < 2 {
 		return
 	}
 	for u := range pr.units {
-		if len(pr.uadj[u]) > 0 || pr.unitPin[u] != "" || pr.size(pr.comm[u]) > len(pr.units[u]) {
+		if len(pr.uadj[u]) > 0 || pr.unitPin[u] != "" || pr.size(pr.comm[u]) > len(pr.units[u]) || pr.edgeCalls(u) {
 			continue
 		}
 		best, bestSize := -1, 0
@@ -484,6 +535,18 @@ func (pr *proposer) attachIsolated() {
 		}
 	}
 	pr.compact()
+}
+
+// edgeCalls reports whether an edge package calls into unit u.
+func (pr *proposer) edgeCalls(u int) bool {
+	for _, i := range pr.units[u] {
+		for a, w := range pr.pg.in[i] {
+			if w > 0 && pr.edge[a] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // size is the number of packages in community k.

@@ -10,8 +10,13 @@
 //     leaf libraries of the module — packages that call by name nothing but
 //     other shared packages (running a caller's callback does not count),
 //     used by at least three packages and a fifth of the module, smaller
-//     than the median package, or any such leaf under an internal/
-//     directory (money, clock, ids, config).
+//     than the median package, or any such leaf under pkg/ or under an
+//     internal/ directory that a package other than main uses (money, clock,
+//     ids, config, middleware). A leaf under internal/ only main uses is a
+//     module main wires up (internal/modules/orders), and a package with web
+//     handlers no code of the module calls (a router does) serves requests:
+//     neither is shared. A package nothing in the module imports (a test
+//     kit, dead code) is shared.
 //   - The edge service keeps the entry points: main packages, wiring
 //     packages (only main calls them, and they call the New… constructors
 //     of three or more packages) and HTTP handler packages only edge
@@ -21,6 +26,9 @@
 //     (orders/store), a helper (a package one other package makes two
 //     thirds of the calls into and that is less than half its size), and a
 //     package whose mutable variable exactly one other package uses.
+//   - A unit with no weight to any other unit joins the largest community,
+//     unless an edge package calls it (a module main wires up): that is a
+//     service of its own.
 //   - Units are clustered by Louvain community detection (gonum's
 //     graph/community, seeded from Constraints.Seed, over a graph iterated
 //     in a fixed order, so the same graph and constraints give the same
@@ -46,9 +54,15 @@
 // request otherwise (overridable per function), with the calling services
 // and the call sites. Calls into shared packages never cross. Some calls
 // between services stay direct calls and are listed under in_process
-// instead (see InProcess): constructors, start-up wiring of a server (what
-// main and init reach before any handler runs — every service process runs
-// it on its own objects), and methods of values the caller holds. A hazard the
+// instead (see InProcess): constructors (returning a pointer to a type of
+// their package, or New… returning any type of their package, such as its
+// interface), start-up wiring of a server (what main and init reach before
+// any handler runs — every service process runs it on its own objects), and
+// methods of values the caller holds. A program is a server when it
+// registers HTTP handlers or has request handlers a library calls: functions
+// taking an http.ResponseWriter or *http.Request, a web framework's request
+// context (a type named Context or Ctx outside the standard library and the
+// module), or a gRPC server interceptor or stream. A hazard the
 // analyzer found on a crossing callee, or a mutable variable used from two
 // services, is a Blocker.
 //

@@ -63,11 +63,56 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 }
 
 // isServer reports whether the program serves requests (it registers HTTP
-// handlers): then the work happens in handlers, and what main does before
-// is start-up. A command-line program does its work from main.
+// handlers, or has request handlers a router or an RPC server calls): then
+// the work happens in handlers, and what main does before is start-up. A
+// command-line program does its work from main.
 func isServer(g *analyzer.Graph) bool {
 	for _, e := range g.Entries {
 		if e.Kind == analyzer.EntryHTTP {
+			return true
+		}
+	}
+	for _, f := range g.Funcs {
+		if isHandler(f, g.Module) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHandler reports whether f has the shape of a request handler a library
+// outside the module calls: it takes an http.ResponseWriter or an
+// *http.Request, a web framework's request context (*gin.Context,
+// echo.Context, *routing.Context, *fiber.Ctx: a type named Context or Ctx
+// outside the standard library), or a gRPC server's interceptor or stream
+// (the generated method handlers). The analyzer sees no call into such a
+// function when the router is a dependency of the module.
+func isHandler(f *analyzer.Func, module string) bool {
+	for _, p := range f.Params {
+		switch p.Type {
+		case "google.golang.org/grpc.UnaryServerInterceptor", "google.golang.org/grpc.ServerStream":
+			return true
+		}
+	}
+	return isWebHandler(f, module)
+}
+
+// isWebHandler is isHandler without the gRPC shapes: f takes an HTTP
+// request or a web framework's request context (a type of module itself
+// named Context is no framework's).
+func isWebHandler(f *analyzer.Func, module string) bool {
+	for _, p := range f.Params {
+		t := strings.TrimPrefix(p.Type, "*")
+		switch t {
+		case "net/http.ResponseWriter", "net/http.Request":
+			return true
+		}
+		dot := strings.LastIndex(t, ".")
+		if dot < 0 || strings.ContainsAny(t, "[]() ") {
+			continue
+		}
+		pkg, name := t[:dot], t[dot+1:]
+		if (name == "Context" || name == "Ctx") && strings.Contains(pkg, ".") && pkg != module && !strings.HasPrefix(pkg, module+"/") {
 			return true
 		}
 	}
@@ -75,7 +120,9 @@ func isServer(g *analyzer.Graph) bool {
 }
 
 // isConstructor reports whether f is a package-level function returning a
-// pointer to a type of its own package: it builds an object each process
+// pointer to a type of its own package, or a New… function returning any
+// type of its own package (a constructor returning the package's
+// interface: NewService() Service): it builds an object each process
 // builds for itself.
 func isConstructor(f *analyzer.Func) bool {
 	if f == nil || f.Recv != "" {
@@ -83,6 +130,9 @@ func isConstructor(f *analyzer.Func) bool {
 	}
 	for _, r := range f.Results {
 		if strings.HasPrefix(r, "*"+f.Package+".") {
+			return true
+		}
+		if strings.HasPrefix(f.Name, "New") && strings.HasPrefix(strings.TrimPrefix(r, "*"), f.Package+".") {
 			return true
 		}
 	}
@@ -133,6 +183,13 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 			// count as running beside the program.
 		default:
 			serves = append(serves, e.Func)
+		}
+	}
+	// Request handlers a router outside the module calls run at request
+	// time, whoever else calls them.
+	for _, f := range g.Funcs {
+		if isHandler(f, g.Module) {
+			serves = append(serves, f.ID)
 		}
 	}
 	if len(starts) == 0 {

@@ -1,0 +1,24 @@
+// Package billing keeps the ledger; only main wires it.
+package billing
+
+import (
+	"fmt"
+
+	"example.com/webkit"
+)
+
+// Ledger sums charges.
+type Ledger struct{ total int }
+
+// NewLedger returns an empty ledger.
+func NewLedger() *Ledger { return &Ledger{} }
+
+// Charge adds amount.
+func (l *Ledger) Charge(amount int) int { l.total += amount; return l.total }
+
+func (l *Ledger) balance(c *webkit.Context) { c.Body = fmt.Sprint(l.total) }
+
+// Register routes the billing requests.
+func Register(e *webkit.Engine, l *Ledger) {
+	e.GET("/balance", l.balance)
+}

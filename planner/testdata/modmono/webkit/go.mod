@@ -1,0 +1,3 @@
+module example.com/webkit
+
+go 1.22
