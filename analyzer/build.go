@@ -181,21 +181,20 @@ func (a *analysis) methodValue(sel *types.Selection) (fn *ssa.Function) {
 	return a.prog.MethodValue(sel)
 }
 
-// reach adds the functions fn's body refers to.
+// reach adds the functions fn's body refers to: its closures, and every
+// function used as a value or called.
 func (a *analysis) reach(fn *ssa.Function, add func(*ssa.Function)) {
-	{
-		for _, anon := range fn.AnonFuncs {
-			add(anon)
-		}
-		var ops []*ssa.Value
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				ops = instr.Operands(ops[:0])
-				for _, op := range ops {
-					if op != nil {
-						if f, ok := (*op).(*ssa.Function); ok {
-							add(f)
-						}
+	for _, anon := range fn.AnonFuncs {
+		add(anon)
+	}
+	var ops []*ssa.Value
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			ops = instr.Operands(ops[:0])
+			for _, op := range ops {
+				if op != nil {
+					if f, ok := (*op).(*ssa.Function); ok {
+						add(f)
 					}
 				}
 			}

@@ -201,7 +201,7 @@ func (a *analysis) usesHazards(add func(*Hazard)) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
-					if fn, ok := typeutilCallee(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Is" && len(n.Args) == 2 {
+					if fn, ok := calleeObj(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Is" && len(n.Args) == 2 {
 						sentinel(n.Args[1], "errors.Is")
 					}
 				case *ast.BinaryExpr:
@@ -235,8 +235,8 @@ func (a *analysis) usesHazards(add func(*Hazard)) {
 	}
 }
 
-// typeutilCallee returns the object of the function a call names, if any.
-func typeutilCallee(info *types.Info, call *ast.CallExpr) types.Object {
+// calleeObj returns the object of the function a call names, if any.
+func calleeObj(info *types.Info, call *ast.CallExpr) types.Object {
 	switch fun := ast.Unparen(call.Fun).(type) {
 	case *ast.Ident:
 		return info.Uses[fun]
