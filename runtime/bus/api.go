@@ -51,7 +51,7 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	if len(data) > b.cfg.MaxMessageBytes {
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp]()), Data: data}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), b.kind == tNATS), Data: data}
 	if dl, ok := ctx.Deadline(); ok && b.kind == tNATS {
 		// Relative, so that clocks need not agree.
 		msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
@@ -115,7 +115,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	reqFP, respFP := Fingerprint[Req](), Fingerprint[Resp]()
 	codec := b.cfg.Codec
 	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
-		ctx = inContext(ctx, in.Header)
+		ctx = inContext(ctx, in)
 		if v := in.Header.Get(HeaderTimeout); v != "" {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
 				var cancel context.CancelFunc
@@ -187,7 +187,7 @@ func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
 	if len(data) > b.cfg.MaxMessageBytes {
 		return fmt.Errorf("bus: publish %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), ""), Data: data}
+	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), "", b.kind == tNATS), Data: data}
 	if b.kind == tLoopback {
 		var errs []error
 		for _, s := range (*b.subs.Load())[subject] {
@@ -217,7 +217,7 @@ func Subscribe[E any](b *Bus, subject string, h func(context.Context, *E) error)
 	}
 	fp := Fingerprint[E]()
 	deliver := func(ctx context.Context, in *nats.Msg) error {
-		ctx = inContext(ctx, in.Header)
+		ctx = inContext(ctx, in)
 		ev := new(E)
 		if err := b.decode(subject, in, fp, ev); err != nil {
 			return err

@@ -402,3 +402,46 @@ func TestSiblingJoinsEmbedded(t *testing.T) {
 		t.Errorf("child handled %d events; want 1", n.Load())
 	}
 }
+
+// An event published outside any trace carries no traceparent: its
+// subscriber sees one derived from its Nats-Msg-Id, the same on every
+// delivery, and the trace id as correlation id. Set ones travel as such.
+func TestEventHeadersImplied(t *testing.T) {
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{EventsWait: true})
+			type seen struct{ corr, tp string }
+			got := make(chan seen, 4)
+			must(t, Subscribe(b, "t.hdr.Ev", func(ctx context.Context, e *noted) error {
+				got <- seen{CorrelationID(ctx), TraceParent(ctx)}
+				return nil
+			}))
+			must(t, Publish(context.Background(), b, "t.hdr.Ev", &noted{ID: 1}))
+			s := <-got
+			tid, _, ok := parseTraceParent(s.tp)
+			if !ok || s.corr != tid {
+				t.Errorf("fresh event: traceparent %q, correlation id %q; want a valid traceparent and its trace id", s.tp, s.corr)
+			}
+			must(t, Publish(context.Background(), b, "t.hdr.Ev", &noted{ID: 2}))
+			if s2 := <-got; s2.tp == s.tp {
+				t.Errorf("two events share traceparent %q", s.tp)
+			}
+			must(t, Publish(WithCorrelationID(context.Background(), "corr-2"), b, "t.hdr.Ev", &noted{ID: 3}))
+			if s := <-got; s.corr != "corr-2" || !isValid(s.tp) {
+				t.Errorf("event with a correlation id: %q, %q; want corr-2 and a valid traceparent", s.corr, s.tp)
+			}
+			parent := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+			must(t, Publish(WithTraceParent(context.Background(), parent), b, "t.hdr.Ev", &noted{ID: 4}))
+			if s := <-got; s.corr != "4bf92f3577b34da6a3ce929d0e0e4736" || !strings.HasPrefix(s.tp, parent[:36]) || s.tp == parent {
+				t.Errorf("event under a trace: %q, %q; want the trace id and a child of %q", s.corr, s.tp, parent)
+			}
+		})
+	}
+}
+
+func TestDerivedTraceParent(t *testing.T) {
+	a, b := derivedTraceParent("id-1"), derivedTraceParent("id-2")
+	if !isValid(a) || !isValid(b) || a == b || a != derivedTraceParent("id-1") {
+		t.Errorf("derivedTraceParent: %q, %q", a, b)
+	}
+}

@@ -102,7 +102,12 @@
 // WithCorrelationID or new), a W3C traceparent (a child of the one in the
 // context, see WithTraceParent, or a new trace) and the Fingerprint of its
 // Go type; a receiver expecting another fingerprint fails with
-// ErrSchemaMismatch naming both.
+// ErrSchemaMismatch naming both. To keep messages small, what the receiver
+// can rebuild is left out: a new trace of a message that has an id of its
+// own (under nats: an event's Nats-Msg-Id, a request's reply subject) is
+// derived from that id by the receiver, the same on every delivery, and a
+// correlation id equal to the trace id is not sent. A new correlation id
+// is the trace id.
 //
 // Close stops taking new work, lets the handlers in flight finish, drains
 // the connection and shuts an embedded server down last. Serve is the main

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nuid"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Header names of the messages under loopback and nats.
@@ -121,19 +121,32 @@ func parseTraceParent(tp string) (traceID, flags string, ok bool) {
 }
 
 // outHeader builds the headers of a message sent under ctx. replySchema is
-// the fingerprint of the reply a Call expects, "" for events.
-func outHeader(ctx context.Context, codec Codec, schema, replySchema string) nats.Header {
+// the fingerprint of the reply a Call expects, "" for events. unique says
+// the message will have an id of its own that its receiver sees (an
+// event's Nats-Msg-Id, a request's reply subject): then a message sent
+// outside any trace carries no traceparent, its receiver derives it from
+// that id (see inContext). A correlation id equal to the trace id is
+// implied too.
+func outHeader(ctx context.Context, codec Codec, schema, replySchema string, unique bool) nats.Header {
 	m := metaOf(ctx)
-	id := m.correlationID
-	if id == "" {
-		id = nuid.Next()
+	var tp string
+	if m.traceParent != "" || !unique {
+		tp = childTraceParent(m.traceParent)
+	}
+	corr := m.correlationID
+	if corr != "" && len(tp) == 55 && corr == tp[3:35] {
+		corr = ""
 	}
 	// One backing array for all the values: fewer allocations.
-	v := [...]string{id, childTraceParent(m.traceParent), schema, codec.Name(), replySchema}
-	h := make(nats.Header, 6)
-	h[HeaderCorrelationID] = v[0:1:1]
-	h[HeaderTraceParent] = v[1:2:2]
-	h[HeaderSchema] = v[2:3:3]
+	v := [...]string{schema, tp, corr, codec.Name(), replySchema}
+	h := make(nats.Header, 4)
+	h[HeaderSchema] = v[0:1:1]
+	if tp != "" {
+		h[HeaderTraceParent] = v[1:2:2]
+	}
+	if corr != "" {
+		h[HeaderCorrelationID] = v[2:3:3]
+	}
 	if v[3] != "json" { // absent means json
 		h[HeaderCodec] = v[3:4:4]
 	}
@@ -143,13 +156,72 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string) nat
 	return h
 }
 
-// inContext returns ctx carrying the correlation id and traceparent of h.
-func inContext(ctx context.Context, h nats.Header) context.Context {
-	m := meta{correlationID: h.Get(HeaderCorrelationID), traceParent: h.Get(HeaderTraceParent)}
+// inContext returns ctx carrying the correlation id and traceparent of
+// in. Without a traceparent header, a message with an id of its own
+// (Nats-Msg-Id, else its reply subject) starts a trace derived from that
+// id; without a Cleave-Correlation-Id header, the correlation id is the
+// trace id.
+func inContext(ctx context.Context, in *nats.Msg) context.Context {
+	m := meta{correlationID: in.Header.Get(HeaderCorrelationID), traceParent: in.Header.Get(HeaderTraceParent)}
+	if m.traceParent == "" {
+		if id := in.Header.Get(jetstream.MsgIDHeader); id != "" {
+			m.traceParent = derivedTraceParent(id)
+		} else if in.Reply != "" {
+			m.traceParent = derivedTraceParent(in.Reply)
+		}
+	}
+	if m.correlationID == "" {
+		if traceID, _, ok := parseTraceParent(m.traceParent); ok {
+			m.correlationID = traceID
+		}
+	}
 	if m == (meta{}) {
 		return ctx
 	}
-	return context.WithValue(ctx, ctxKey{}, &m)
+	return &metaCtx{Context: ctx, m: m}
+}
+
+// metaCtx is context.WithValue(ctx, ctxKey{}, &m) in one allocation.
+type metaCtx struct {
+	context.Context
+	m meta
+}
+
+func (c *metaCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return &c.m
+	}
+	return c.Context.Value(key)
+}
+
+// derivedTraceParent returns a version-00, not sampled traceparent whose
+// ids are hashes of id: the same for every delivery of one message.
+func derivedTraceParent(id string) string {
+	var b [55]byte
+	copy(b[:], "00-")
+	b[35], b[52] = '-', '-'
+	copy(b[53:], "00")
+	putHash(b[3:19], id, 1)
+	putHash(b[19:35], id, 2)
+	putHash(b[36:52], id, 3)
+	return string(b[:])
+}
+
+// putHash writes 16 hex digits of an FNV-1a hash of (seed, s), not zero.
+func putHash(dst []byte, s string, seed byte) {
+	h := uint64(14695981039346656037)
+	h = (h ^ uint64(seed)) * 1099511628211
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	h ^= h >> 29 // mix the high bits down
+	if h == 0 {
+		h = 1
+	}
+	for i := 15; i >= 0; i-- {
+		dst[i] = hexDigits[h&15]
+		h >>= 4
+	}
 }
 
 var (

@@ -374,6 +374,16 @@ func (b *Bus) deadLetter(s *subscriber, m jetstream.Msg, delivered uint64, reaso
 	if md, err := m.Metadata(); err == nil {
 		seq = strconv.FormatUint(md.Sequence.Stream, 10)
 	}
+	// The trace and correlation id a receiver derived from the event's
+	// id, which the copy does not keep.
+	if mc, ok := inContext(context.Background(), &nats.Msg{Header: h}).(*metaCtx); ok {
+		if h.Get(HeaderTraceParent) == "" {
+			h.Set(HeaderTraceParent, mc.m.traceParent)
+		}
+		if h.Get(HeaderCorrelationID) == "" {
+			h.Set(HeaderCorrelationID, mc.m.correlationID)
+		}
+	}
 	h.Set(HeaderDeadReason, reason)
 	h.Set(HeaderDeadService, b.cfg.Service)
 	h.Set(HeaderDeadSubject, s.subject)
