@@ -175,11 +175,31 @@ func TestOnly(t *testing.T) {
 		}
 	}
 	for _, tr := range res.Topics {
-		if tr.Consumer != "payments" {
-			t.Errorf("--only payments: topic %s of %s", tr.Subject, tr.Consumer)
+		if tr.Consumer != "payments" && tr.Rewritten > 0 {
+			t.Errorf("--only payments: rewrote topic %s of %s", tr.Subject, tr.Consumer)
 		}
 	}
 	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true, Only: "nobody"}); err == nil {
 		t.Error("--only nobody: no error")
+	}
+}
+
+// TestOnlyThenAll extracts one service, then the rest: the second apply
+// keeps the first service's topics in services.json.
+func TestOnlyThenAll(t *testing.T) {
+	dir, p := fixture(t, "methods")
+	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Only: "payments"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Only: "inventory"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serves := map[string]int{}
+	for _, s := range res.Services {
+		serves[s.Name] = len(s.Serves)
+	}
+	if serves["payments"] == 0 || serves["inventory"] == 0 {
+		t.Errorf("after --only payments then --only inventory, serves = %v", serves)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -30,7 +31,8 @@ type topic struct {
 	results []field // the callee's results before the error
 	skip    string  // why the whole topic is left alone
 	sites   []*site
-	funcVal bool // a method value site needs the ...Func variant
+	funcVal bool               // a method value site needs the ...Func variant
+	claimed map[token.Pos]bool // nodes sites resolved to
 }
 
 // field is a parameter or result as it appears in a message.
@@ -84,9 +86,6 @@ func (r *rewrite) resolve() error {
 	r.svcs = map[string]*svcPkg{}
 	var errs []error
 	for _, pt := range r.plan.Topics {
-		if r.opts.Only != "" && pt.Consumer != r.opts.Only {
-			continue
-		}
 		if serviceOf(r.plan, pt.Consumer) == nil {
 			errs = append(errs, fmt.Errorf("topic %s: consumer %q is not a service of the plan", pt.Subject, pt.Consumer))
 			continue
@@ -98,6 +97,10 @@ func (r *rewrite) resolve() error {
 		}
 		t := &topic{t: pt, fn: fn, pkg: pkg, sig: fn.Type().(*types.Signature), event: pt.Kind == planner.KindEvent}
 		t.skip = r.classify(t)
+		if r.opts.Only != "" && pt.Consumer != r.opts.Only && t.skip == "" {
+			// Kept for what an earlier apply rewrote; nothing new.
+			t.skip = "not the --only service " + r.opts.Only
+		}
 		for _, s := range pt.Sites {
 			st, err := r.findSite(t, s)
 			if err != nil {
@@ -437,29 +440,62 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 	info := f.pkg.TypesInfo
 	tf := r.fset.File(f.ast.Pos())
 	pos := tf.Pos(off)
-	var best ast.Node
-	var bestCall *ast.CallExpr
-	funs := map[ast.Expr]bool{}
-	ast.Inspect(f.ast, func(n ast.Node) bool {
-		if n == nil || pos < n.Pos() || pos > n.End() {
-			return false
+	match := func(pos token.Pos) (best ast.Node, bestCall *ast.CallExpr) {
+		funs := map[ast.Expr]bool{}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if n == nil || pos < n.Pos() || pos > n.End() {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				funs[ast.Unparen(n.Fun)] = true
+				if r.calls(t, info, n.Fun) != "" {
+					best, bestCall = n, n
+				}
+			case *ast.SelectorExpr:
+				if funs[n] {
+					return true
+				}
+				if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal && r.calls(t, info, n) != "" {
+					best, bestCall = n, nil
+				}
+			}
+			return true
+		})
+		if best != nil && t.claimed[best.Pos()] {
+			return nil, nil
 		}
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			funs[ast.Unparen(n.Fun)] = true
-			if r.calls(t, info, n.Fun) != "" {
-				best, bestCall = n, n
-			}
-		case *ast.SelectorExpr:
-			if funs[n] {
-				return true
-			}
-			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal && r.calls(t, info, n) != "" {
-				best, bestCall = n, nil
+		return best, bestCall
+	}
+	best, bestCall := match(pos)
+	if best == nil && !r.rewrittenAt(t, f, pos) {
+		// The file may have gained lines above the call since the plan
+		// was made (an earlier apply --only added imports): look at the
+		// same column a few lines further down, then up.
+		p := r.fset.Position(pos)
+		for d := 1; d <= 20 && best == nil; d++ {
+			for _, line := range []int{p.Line + d, p.Line - d} {
+				if line < 1 || line > tf.LineCount() {
+					continue
+				}
+				q := tf.LineStart(line) + token.Pos(p.Column-1)
+				if int(q)-tf.Base() >= len(f.src) {
+					continue
+				}
+				if best, bestCall = match(q); bestCall != nil {
+					st.pos = r.posString(q)
+					break
+				}
+				best, bestCall = nil, nil
 			}
 		}
-		return true
-	})
+	}
+	if best != nil {
+		if t.claimed == nil {
+			t.claimed = map[token.Pos]bool{}
+		}
+		t.claimed[best.Pos()] = true
+	}
 	if best == nil {
 		// An earlier apply may have rewritten the call to the stub already.
 		if r.rewrittenAt(t, f, pos) {
