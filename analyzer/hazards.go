@@ -27,7 +27,7 @@ func (a *analysis) collectHazards() {
 		seen[k] = true
 		a.g.Hazards = append(a.g.Hazards, h)
 	}
-	writes := make(map[*ssa.Function][]string)
+	wf := &writeFinder{funcs: a.funcs, memo: make(map[*ssa.Function][]bool), busy: make(map[*ssa.Function]bool)}
 	txs := make(map[*ssa.Function]txScope)
 	unexported := make(map[types.Type]types.Type) // a cache of unexportedStruct
 	for _, c := range a.crossings {
@@ -49,11 +49,7 @@ func (a *analysis) collectHazards() {
 		}
 
 		// The callee writes through a pointer parameter.
-		ws, ok := writes[callee]
-		if !ok {
-			ws = pointerWrites(callee)
-			writes[callee] = ws
-		}
+		ws := wf.pointerWrites(callee)
 		for _, p := range ws {
 			hz(HazardPointerWrite, p,
 				fmt.Sprintf("%s writes through its pointer parameter %s; the caller would not see the change", short, p),
@@ -246,64 +242,110 @@ func calleeObj(info *types.Info, call *ast.CallExpr) types.Object {
 	return nil
 }
 
+// writeFinder finds the parameters functions write through.
+type writeFinder struct {
+	funcs map[*ssa.Function]bool // the module's functions
+	memo  map[*ssa.Function][]bool
+	busy  map[*ssa.Function]bool
+}
+
 // pointerWrites returns the names of the parameters (not the receiver)
-// fn stores through: *p = v, p.f = v, p[i] = v, p.f.g = v.
-func pointerWrites(fn *ssa.Function) []string {
-	if fn == nil || len(fn.Blocks) == 0 {
-		return nil
-	}
-	params := fn.Params
-	if fn.Signature.Recv() != nil && len(params) > 0 {
-		params = params[1:]
-	}
-	isParam := make(map[ssa.Value]string)
-	for _, p := range params {
-		switch p.Type().Underlying().(type) {
-		case *types.Pointer, *types.Slice:
-			isParam[p] = p.Name()
-		}
-	}
-	if len(isParam) == 0 {
-		return nil
-	}
+// fn writes through: *p = v, p.f = v, p[i] = v, p.f.g = v, m[k] = v for a
+// map, or passing p (or &p.f) to a function of the module that does.
+func (w *writeFinder) pointerWrites(fn *ssa.Function) []string {
+	ws := w.writes(fn)
 	var names []string
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			st, ok := instr.(*ssa.Store)
-			if !ok {
-				continue
-			}
-			if name := rootParam(st.Addr, isParam); name != "" && !contains(names, name) {
-				names = append(names, name)
-			}
+	for i, p := range fn.Params {
+		if i == 0 && fn.Signature.Recv() != nil {
+			continue // the callee's own state
+		}
+		if i < len(ws) && ws[i] && !contains(names, p.Name()) {
+			names = append(names, p.Name())
 		}
 	}
 	return names
 }
 
-// rootParam follows an address back to the parameter it is derived from.
-func rootParam(v ssa.Value, params map[ssa.Value]string) string {
+// writes reports, for each of fn's parameters, whether fn writes through
+// it.
+func (w *writeFinder) writes(fn *ssa.Function) []bool {
+	if r, ok := w.memo[fn]; ok {
+		return r
+	}
+	if fn == nil || len(fn.Blocks) == 0 || w.busy[fn] {
+		return nil // recursion: what is known so far is all there is
+	}
+	w.busy[fn] = true
+	defer delete(w.busy, fn)
+	params := make(map[ssa.Value]int)
+	for i, p := range fn.Params {
+		switch p.Type().Underlying().(type) {
+		case *types.Pointer, *types.Slice, *types.Map:
+			params[p] = i
+		}
+	}
+	res := make([]bool, len(fn.Params))
+	if len(params) == 0 {
+		w.memo[fn] = res
+		return res
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch instr := instr.(type) {
+			case *ssa.Store:
+				if i := rootParam(instr.Addr, params); i >= 0 {
+					res[i] = true
+				}
+			case *ssa.MapUpdate:
+				if i := rootParam(instr.Map, params); i >= 0 {
+					res[i] = true
+				}
+			case ssa.CallInstruction:
+				callee := instr.Common().StaticCallee()
+				if callee == nil || !w.funcs[callee] {
+					continue
+				}
+				sub := w.writes(callee)
+				for j, arg := range instr.Common().Args {
+					if j < len(sub) && sub[j] {
+						if i := rootParam(arg, params); i >= 0 {
+							res[i] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	w.memo[fn] = res
+	return res
+}
+
+// rootParam follows an address or reference back to the parameter it is
+// derived from, and returns its index, or -1.
+func rootParam(v ssa.Value, params map[ssa.Value]int) int {
 	for i := 0; i < 16; i++ {
-		if name, ok := params[v]; ok {
-			return name
+		if idx, ok := params[v]; ok {
+			return idx
 		}
 		switch x := v.(type) {
 		case *ssa.FieldAddr:
 			v = x.X
 		case *ssa.IndexAddr:
 			v = x.X
+		case *ssa.Slice:
+			v = x.X
 		case *ssa.UnOp:
 			if x.Op != token.MUL {
-				return ""
+				return -1
 			}
 			v = x.X
 		case *ssa.ChangeType:
 			v = x.X
 		default:
-			return ""
+			return -1
 		}
 	}
-	return ""
+	return -1
 }
 
 // txScope names the transaction a function works in.
