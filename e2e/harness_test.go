@@ -230,7 +230,7 @@ func runScenario(base, run string, o options) scenarioResult {
 	c := newClient(base, run)
 	c.shared, c.lite, c.checkpoint = o.shared, o.lite, o.checkpoint
 	if o.patience > 0 {
-		c.patient = o.patience
+		c.patience = o.patience
 	}
 	c.scenario(o.customers)
 	return scenarioResult{entries: c.out, errs: c.errs, lat: c.lat}

@@ -52,11 +52,14 @@ func (e entry) String() string {
 
 // client runs the scenario against one shop.
 type client struct {
-	base    string
-	http    *http.Client
-	run     string // unique per client: SKUs, e-mails, tags
-	shared  bool   // other clients use the shop at the same time
-	patient time.Duration
+	base   string
+	http   *http.Client
+	run    string // unique per client: SKUs, e-mails, tags
+	shared bool   // other clients use the shop at the same time
+
+	// patience bounds the wait for what events change; patient is what
+	// is left of it in this journey (cut short after a first miss).
+	patience, patient time.Duration
 
 	// lite leaves out what acts on the whole shop or waits for its
 	// events — repricing, cancellation, dispatch — for the benchmark:
@@ -76,10 +79,10 @@ type client struct {
 
 func newClient(base, run string) *client {
 	return &client{
-		base:    strings.TrimSuffix(base, "/"),
-		http:    &http.Client{Timeout: 60 * time.Second},
-		run:     run,
-		patient: 30 * time.Second,
+		base:     strings.TrimSuffix(base, "/"),
+		http:     &http.Client{Timeout: 60 * time.Second},
+		run:      run,
+		patience: 30 * time.Second,
 	}
 }
 
@@ -125,6 +128,7 @@ func (r resp) num(path string) int {
 func (c *client) begin(name string) {
 	c.journey = name
 	c.norm = newNormaliser()
+	c.patient = c.patience
 	if c.checkpoint != nil {
 		c.checkpoint("before " + name)
 	}
@@ -218,7 +222,7 @@ func (c *client) eventually(step, path, token string, ok func(resp) bool) resp {
 		if time.Now().After(deadline) {
 			c.record(step, "GET", path, r, []int{http.StatusOK})
 			c.failf("%s: GET %s: not as expected after %v: %s", step, path, c.patient, bytes.TrimSpace(r.raw))
-			// Once something never showed up, the rest of the run
+			// Once something never showed up, the rest of the journey
 			// fails fast rather than waiting as long at every step.
 			c.patient = min(c.patient, 3*time.Second)
 			return r
