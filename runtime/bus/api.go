@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nuid"
 )
 
 // Call sends req to the handler of subject and returns its reply. The
@@ -44,17 +46,27 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		return nil, fmt.Errorf("bus: call %s: %w", subject, ErrClosed)
 	default:
 	}
-	data, err := b.cfg.Codec.Marshal(req)
+	data, buf, err := marshal(b.cfg.Codec, req)
 	if err != nil {
 		return nil, fmt.Errorf("bus: call %s: encode %T: %w", subject, req, err)
 	}
+	// The request is written (or, under loopback, decoded) before Call
+	// returns: its buffer can be reused then.
+	defer release(buf)
 	if len(data) > b.cfg.MaxMessageBytes {
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), b.kind == tNATS), Data: data}
-	if dl, ok := ctx.Deadline(); ok && b.kind == tNATS {
-		// Relative, so that clocks need not agree.
-		msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
+	msg := &nats.Msg{Subject: subject, Data: data}
+	dl, hasDeadline := ctx.Deadline()
+	if b.kind == tNATS && !hasDeadline && metaOf(ctx) == (meta{}) {
+		// The same headers for every such call: built once.
+		msg.Header = b.plainCallHeader(Fingerprint[Req](), Fingerprint[Resp]())
+	} else {
+		msg.Header = outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), b.kind == tNATS, "")
+		if hasDeadline && b.kind == tNATS {
+			// Relative, so that clocks need not agree.
+			msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
+		}
 	}
 	var reply *nats.Msg
 	if b.kind == tLoopback {
@@ -62,9 +74,10 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		if h == nil {
 			return nil, noHandler(subject)
 		}
-		reply = h.serve(ctx, msg)
+		var rbuf *bytes.Buffer
+		reply, rbuf = h.serve(ctx, msg)
+		defer release(rbuf)
 	} else {
-		_, hasDeadline := ctx.Deadline()
 		switch {
 		case hasDeadline:
 			reply, err = b.nc.RequestMsgWithContext(ctx, msg)
@@ -114,7 +127,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	}
 	reqFP, respFP := Fingerprint[Req](), Fingerprint[Resp]()
 	codec := b.cfg.Codec
-	serve := func(ctx context.Context, in *nats.Msg) *nats.Msg {
+	serve := func(ctx context.Context, in *nats.Msg) (*nats.Msg, *bytes.Buffer) {
 		ctx = inContext(ctx, in)
 		if v := in.Header.Get(HeaderTimeout); v != "" {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -125,24 +138,24 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 		}
 		if got := in.Header.Get(HeaderReplySchema); got != "" && got != respFP {
 			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
-				subject, ErrSchemaMismatch, got, respFP, (*Resp)(nil)))
+				subject, ErrSchemaMismatch, got, respFP, (*Resp)(nil))), nil
 		}
 		req := new(Req)
 		if err := b.decode(subject, in, reqFP, req); err != nil {
-			return errorReply(err)
+			return errorReply(err), nil
 		}
 		resp, err := safeCall(ctx, subject, h, req)
 		if err != nil {
-			return errorReply(err)
+			return errorReply(err), nil
 		}
 		if resp == nil {
-			return &nats.Msg{Header: nats.Header{hdrNil: {"1"}}}
+			return &nats.Msg{Header: nats.Header{hdrNil: {"1"}}}, nil
 		}
-		data, err := codec.Marshal(resp)
+		data, buf, err := marshal(codec, resp)
 		if err != nil {
-			return errorReply(fmt.Errorf("bus: %s: encode reply %T: %w", subject, resp, err))
+			return errorReply(fmt.Errorf("bus: %s: encode reply %T: %w", subject, resp, err)), nil
 		}
-		return &nats.Msg{Data: data}
+		return &nats.Msg{Data: data}, buf
 	}
 	return b.register(subject, &handler{fn: h, serve: serve})
 }
@@ -180,25 +193,35 @@ func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
 		return fmt.Errorf("bus: publish %s: %w", subject, ErrClosed)
 	default:
 	}
-	data, err := b.cfg.Codec.Marshal(ev)
+	data, buf, err := marshal(b.cfg.Codec, ev)
 	if err != nil {
 		return fmt.Errorf("bus: publish %s: encode %T: %w", subject, ev, err)
 	}
 	if len(data) > b.cfg.MaxMessageBytes {
+		release(buf)
 		return fmt.Errorf("bus: publish %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), "", b.kind == tNATS), Data: data}
-	if b.kind == tLoopback {
-		var errs []error
-		for _, s := range (*b.subs.Load())[subject] {
-			in := &nats.Msg{Subject: subject, Header: msg.Header, Data: data}
-			if err := s.deliver(ctx, in); err != nil {
-				errs = append(errs, err)
-			}
+	if b.kind == tNATS {
+		id := nuid.Next()
+		msg := &nats.Msg{Subject: b.EventSubject(subject), Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), "", true, id), Data: data}
+		err := b.publishNATS(ctx, subject, id, msg)
+		if err == nil {
+			// Acked, so sent: the buffer is free. After an error it may
+			// still be queued for sending, and is left to the collector.
+			release(buf)
 		}
-		return errors.Join(errs...)
+		return err
 	}
-	return b.publishNATS(ctx, subject, msg)
+	defer release(buf)
+	// Loopback: the subscribers run (and decode) before Publish returns.
+	h := outHeader(ctx, b.cfg.Codec, Fingerprint[E](), "", false, "")
+	var errs []error
+	for _, s := range (*b.subs.Load())[subject] {
+		if err := s.deliver(ctx, &nats.Msg{Subject: subject, Header: h, Data: data}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Subscribe makes h a handler of the events on subject. Under nats each

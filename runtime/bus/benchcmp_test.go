@@ -343,7 +343,7 @@ func TestBenchTable(t *testing.T) {
 		return func() {
 			m := &nats.Msg{Subject: subject, Data: data}
 			if hdr {
-				m.Header = outHeader(ctx, JSON, Fingerprint[echoReq](), Fingerprint[echoResp](), true)
+				m.Header = outHeader(ctx, JSON, Fingerprint[echoReq](), Fingerprint[echoResp](), true, "")
 			}
 			if _, err := nc.RequestMsg(m, 10*time.Second); err != nil {
 				t.Fatal(err)
@@ -385,8 +385,7 @@ func TestBenchTable(t *testing.T) {
 		},
 		func() {
 			for range batch {
-				h := outHeader(ctx, JSON, Fingerprint[noted](), "", true)
-				h.Set(jetstream.MsgIDHeader, nuid.Next())
+				h := outHeader(ctx, JSON, Fingerprint[noted](), "", true, nuid.Next())
 				if _, err := js.PublishMsgAsync(&nats.Msg{Subject: "bench.events.raw", Header: h, Data: evData}); err != nil {
 					t.Fatal(err)
 				}

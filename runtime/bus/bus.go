@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type Bus struct {
 	nc        *nats.Conn
 	js        jetstream.JetStream
 	pub       *publisher
+	callHdrs  sync.Map // [2]string{request, reply fingerprint} → nats.Header
 	stream    string
 	coreSubs  []*nats.Subscription
 	reqs      chan *nats.Msg // requests of all subjects, read by the workers
@@ -57,8 +59,10 @@ type Bus struct {
 
 // handler is a registered request handler.
 type handler struct {
-	fn    any // func(context.Context, *Req) (*Resp, error), for local
-	serve func(ctx context.Context, in *nats.Msg) *nats.Msg
+	fn any // func(context.Context, *Req) (*Resp, error), for local
+	// serve handles a request and returns the reply, and the buffer of its
+	// data to release once the reply is sent.
+	serve func(ctx context.Context, in *nats.Msg) (*nats.Msg, *bytes.Buffer)
 }
 
 // subscriber is a registered event handler.

@@ -27,11 +27,13 @@ type ctxKey struct{}
 type meta struct{ correlationID, traceParent string }
 
 func metaOf(ctx context.Context) meta {
-	m, _ := ctx.Value(ctxKey{}).(*meta)
-	if m == nil {
-		return meta{}
+	switch m := ctx.Value(ctxKey{}).(type) {
+	case *meta:
+		return *m
+	case *metaCtx:
+		return m.meta()
 	}
-	return *m
+	return meta{}
 }
 
 // WithCorrelationID returns ctx carrying id; calls and events sent with it
@@ -127,7 +129,9 @@ func parseTraceParent(tp string) (traceID, flags string, ok bool) {
 // outside any trace carries no traceparent, its receiver derives it from
 // that id (see inContext). A correlation id equal to the trace id is
 // implied too.
-func outHeader(ctx context.Context, codec Codec, schema, replySchema string, unique bool) nats.Header {
+//
+// msgID, if not "", is the Nats-Msg-Id of an event.
+func outHeader(ctx context.Context, codec Codec, schema, replySchema string, unique bool, msgID string) nats.Header {
 	m := metaOf(ctx)
 	var tp string
 	if m.traceParent != "" || !unique {
@@ -138,7 +142,7 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 		corr = ""
 	}
 	// One backing array for all the values: fewer allocations.
-	v := [...]string{schema, tp, corr, codec.Name(), replySchema}
+	v := [...]string{schema, tp, corr, codec.Name(), replySchema, msgID}
 	h := make(nats.Header, 4)
 	h[HeaderSchema] = v[0:1:1]
 	if tp != "" {
@@ -153,6 +157,9 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 	if replySchema != "" {
 		h[HeaderReplySchema] = v[4:5:5]
 	}
+	if msgID != "" {
+		h[jetstream.MsgIDHeader] = v[5:6:6]
+	}
 	return h
 }
 
@@ -162,36 +169,44 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 // id; without a Cleave-Correlation-Id header, the correlation id is the
 // trace id.
 func inContext(ctx context.Context, in *nats.Msg) context.Context {
-	m := meta{correlationID: in.Header.Get(HeaderCorrelationID), traceParent: in.Header.Get(HeaderTraceParent)}
-	if m.traceParent == "" {
-		if id := in.Header.Get(jetstream.MsgIDHeader); id != "" {
-			m.traceParent = derivedTraceParent(id)
-		} else if in.Reply != "" {
-			m.traceParent = derivedTraceParent(in.Reply)
+	c := &metaCtx{Context: ctx, m: meta{correlationID: in.Header.Get(HeaderCorrelationID), traceParent: in.Header.Get(HeaderTraceParent)}}
+	if c.m.traceParent == "" {
+		if c.id = in.Header.Get(jetstream.MsgIDHeader); c.id == "" {
+			c.id = in.Reply
 		}
+	}
+	if c.m == (meta{}) && c.id == "" {
+		return ctx
+	}
+	return c
+}
+
+// metaCtx is context.WithValue(ctx, ctxKey{}, &meta) in one allocation;
+// what derives from the message's id is derived when asked for.
+type metaCtx struct {
+	context.Context
+	m  meta
+	id string // the message's own id, when it has no traceparent
+}
+
+func (c *metaCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *metaCtx) meta() meta {
+	m := c.m
+	if m.traceParent == "" && c.id != "" {
+		m.traceParent = derivedTraceParent(c.id)
 	}
 	if m.correlationID == "" {
 		if traceID, _, ok := parseTraceParent(m.traceParent); ok {
 			m.correlationID = traceID
 		}
 	}
-	if m == (meta{}) {
-		return ctx
-	}
-	return &metaCtx{Context: ctx, m: m}
-}
-
-// metaCtx is context.WithValue(ctx, ctxKey{}, &m) in one allocation.
-type metaCtx struct {
-	context.Context
-	m meta
-}
-
-func (c *metaCtx) Value(key any) any {
-	if key == (ctxKey{}) {
-		return &c.m
-	}
-	return c.Context.Value(key)
+	return m
 }
 
 // derivedTraceParent returns a version-00, not sampled traceparent whose
@@ -228,3 +243,16 @@ var (
 	jsonMarshaler = reflectTypeFor[json.Marshaler]()
 	textMarshaler = reflectTypeFor[encoding.TextMarshaler]()
 )
+
+// plainCallHeader returns the headers of a call under nats whose context
+// has no deadline, trace or correlation id: always the same for a pair of
+// types, so built once. They must not be modified.
+func (b *Bus) plainCallHeader(reqFP, respFP string) nats.Header {
+	key := [2]string{reqFP, respFP}
+	if h, ok := b.callHdrs.Load(key); ok {
+		return h.(nats.Header)
+	}
+	h := outHeader(context.Background(), b.cfg.Codec, reqFP, respFP, true, "")
+	b.callHdrs.Store(key, h)
+	return h
+}

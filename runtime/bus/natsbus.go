@@ -15,7 +15,6 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/nats-io/nuid"
 )
 
 // Dead-letter headers, added to the original message's headers.
@@ -238,9 +237,11 @@ func (b *Bus) serveRequest(m *nats.Msg) {
 	if h == nil {
 		return
 	}
-	if err := m.RespondMsg(h.serve(b.baseCtx, m)); err != nil {
+	reply, buf := h.serve(b.baseCtx, m)
+	if err := m.RespondMsg(reply); err != nil {
 		b.logger().Warn("bus: reply", "subject", m.Subject, "err", err)
 	}
+	release(buf)
 }
 
 // consumeNATS creates (or joins) the durable consumer of (subject,
@@ -377,11 +378,12 @@ func (b *Bus) deadLetter(s *subscriber, m jetstream.Msg, delivered uint64, reaso
 	// The trace and correlation id a receiver derived from the event's
 	// id, which the copy does not keep.
 	if mc, ok := inContext(context.Background(), &nats.Msg{Header: h}).(*metaCtx); ok {
+		m := mc.meta()
 		if h.Get(HeaderTraceParent) == "" {
-			h.Set(HeaderTraceParent, mc.m.traceParent)
+			h.Set(HeaderTraceParent, m.traceParent)
 		}
 		if h.Get(HeaderCorrelationID) == "" {
-			h.Set(HeaderCorrelationID, mc.m.correlationID)
+			h.Set(HeaderCorrelationID, m.correlationID)
 		}
 	}
 	h.Set(HeaderDeadReason, reason)
@@ -435,10 +437,8 @@ func (b *Bus) signal(id string, s *subscriber, err error) {
 	}
 }
 
-func (b *Bus) publishNATS(ctx context.Context, subject string, msg *nats.Msg) error {
-	id := nuid.Next()
-	msg.Subject = b.EventSubject(subject)
-	msg.Header.Set(jetstream.MsgIDHeader, id)
+// publishNATS stores msg, whose Nats-Msg-Id is id, in the stream.
+func (b *Bus) publishNATS(ctx context.Context, subject, id string, msg *nats.Msg) error {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(b.cfg.RequestTimeout)
