@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -136,12 +137,13 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 				defer cancel()
 			}
 		}
-		if got := in.Header.Get(HeaderReplySchema); got != "" && got != respFP {
+		got, gotReply := schemas(in.Header)
+		if gotReply != "" && gotReply != respFP {
 			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
-				subject, ErrSchemaMismatch, got, respFP, (*Resp)(nil))), nil
+				subject, ErrSchemaMismatch, gotReply, respFP, (*Resp)(nil))), nil
 		}
 		req := new(Req)
-		if err := b.decode(subject, in, reqFP, req); err != nil {
+		if err := b.decode(subject, in, got, reqFP, req); err != nil {
 			return errorReply(err), nil
 		}
 		resp, err := safeCall(ctx, subject, h, req)
@@ -242,7 +244,8 @@ func Subscribe[E any](b *Bus, subject string, h func(context.Context, *E) error)
 	deliver := func(ctx context.Context, in *nats.Msg) error {
 		ctx = inContext(ctx, in)
 		ev := new(E)
-		if err := b.decode(subject, in, fp, ev); err != nil {
+		got, _ := schemas(in.Header)
+		if err := b.decode(subject, in, got, fp, ev); err != nil {
 			return err
 		}
 		return safeHandle(ctx, subject, h, ev)
@@ -250,9 +253,20 @@ func Subscribe[E any](b *Bus, subject string, h func(context.Context, *E) error)
 	return b.subscribe(&subscriber{subject: subject, fn: h, deliver: deliver})
 }
 
-// decode checks in's size, codec and schema fingerprint, then decodes it
-// into v. Its errors wrap ErrTooLarge, ErrDecode or ErrSchemaMismatch.
-func (b *Bus) decode(subject string, in *nats.Msg, fp string, v any) error {
+// schemas returns the fingerprints a message's headers give: its own, and
+// for a request, the one of the reply expected.
+func schemas(h nats.Header) (schema, reply string) {
+	schema, reply, _ = strings.Cut(h.Get(HeaderSchema), " ")
+	if reply == "" {
+		reply = h.Get(HeaderReplySchema)
+	}
+	return schema, reply
+}
+
+// decode checks in's size, codec and schema fingerprint (got, from its
+// headers), then decodes it into v. Its errors wrap ErrTooLarge, ErrDecode
+// or ErrSchemaMismatch.
+func (b *Bus) decode(subject string, in *nats.Msg, got, fp string, v any) error {
 	if len(in.Data) > b.cfg.MaxMessageBytes {
 		return fmt.Errorf("bus: %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(in.Data), b.cfg.MaxMessageBytes)
 	}
@@ -263,7 +277,7 @@ func (b *Bus) decode(subject string, in *nats.Msg, fp string, v any) error {
 	if c != b.cfg.Codec.Name() {
 		return fmt.Errorf("bus: %s: %w: message encoded with codec %q, this side uses %q", subject, ErrDecode, c, b.cfg.Codec.Name())
 	}
-	if got := in.Header.Get(HeaderSchema); got != "" && got != fp {
+	if got != "" && got != fp {
 		return fmt.Errorf("bus: %s: %w: message has schema %s, %T expects %s (the two sides were built from different versions of the type)",
 			subject, ErrSchemaMismatch, got, v, fp)
 	}

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 )
 
 type echoReq struct {
@@ -443,5 +445,29 @@ func TestDerivedTraceParent(t *testing.T) {
 	a, b := derivedTraceParent("id-1"), derivedTraceParent("id-2")
 	if !isValid(a) || !isValid(b) || a == b || a != derivedTraceParent("id-1") {
 		t.Errorf("derivedTraceParent: %q, %q", a, b)
+	}
+}
+
+// A request names the reply's fingerprint after its own in Cleave-Schema;
+// a separate Cleave-Reply-Schema header is still understood.
+func TestReplySchemaHeaders(t *testing.T) {
+	b := open(t, Loopback, Config{})
+	must(t, Handle(b, "t.rs.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) { return &echoResp{}, nil }))
+	h := (*b.handlers.Load())["t.rs.Echo"]
+	req, resp := Fingerprint[echoReq](), Fingerprint[echoResp]()
+	for _, tc := range []struct {
+		hdr  nats.Header
+		fail bool
+	}{
+		{nats.Header{HeaderSchema: {req + " " + resp}}, false},
+		{nats.Header{HeaderSchema: {req + " 0123456789abcdef"}}, true},
+		{nats.Header{HeaderSchema: {req}, HeaderReplySchema: {resp}}, false},
+		{nats.Header{HeaderSchema: {req}, HeaderReplySchema: {"0123456789abcdef"}}, true},
+		{nats.Header{HeaderSchema: {"0123456789abcdef " + resp}}, true},
+	} {
+		reply, _ := h.serve(context.Background(), &nats.Msg{Subject: "t.rs.Echo", Header: tc.hdr, Data: []byte(`{}`)})
+		if failed := reply.Header.Get(hdrErr) != ""; failed != tc.fail {
+			t.Errorf("headers %v: failed = %v (%s); want %v", tc.hdr, failed, reply.Data, tc.fail)
+		}
 	}
 }

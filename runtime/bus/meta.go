@@ -15,9 +15,9 @@ import (
 const (
 	HeaderCorrelationID = "Cleave-Correlation-Id" // one id for a whole chain of calls
 	HeaderTraceParent   = "traceparent"           // W3C Trace Context
-	HeaderSchema        = "Cleave-Schema"         // Fingerprint of the message's Go type
+	HeaderSchema        = "Cleave-Schema"         // Fingerprint of the message's Go type; a request's is followed by a space and the reply's
 	HeaderCodec         = "Cleave-Codec"          // Codec.Name of the body, absent for json
-	HeaderReplySchema   = "Cleave-Reply-Schema"   // Fingerprint of the reply a Call expects
+	HeaderReplySchema   = "Cleave-Reply-Schema"   // Fingerprint of the reply a Call expects, if not in Cleave-Schema (older senders)
 	HeaderTimeout       = "Cleave-Timeout"        // milliseconds left of the caller's deadline
 )
 
@@ -142,7 +142,12 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 		corr = ""
 	}
 	// One backing array for all the values: fewer allocations.
-	v := [...]string{schema, tp, corr, codec.Name(), replySchema, msgID}
+	if replySchema != "" {
+		// One header for both: each header costs the broker and the
+		// receiver more than its bytes.
+		schema += " " + replySchema
+	}
+	v := [...]string{schema, tp, corr, codec.Name(), msgID}
 	h := make(nats.Header, 4)
 	h[HeaderSchema] = v[0:1:1]
 	if tp != "" {
@@ -154,11 +159,8 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 	if v[3] != "json" { // absent means json
 		h[HeaderCodec] = v[3:4:4]
 	}
-	if replySchema != "" {
-		h[HeaderReplySchema] = v[4:5:5]
-	}
 	if msgID != "" {
-		h[jetstream.MsgIDHeader] = v[5:6:6]
+		h[jetstream.MsgIDHeader] = v[4:5:5]
 	}
 	return h
 }
