@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/cleave-go/cleave/rewriter"
 )
 
@@ -46,16 +48,45 @@ func TestApplyDryRun(t *testing.T) {
 		t.Fatal("--dry-run wrote the generated tree")
 	}
 
-	stdout.Reset()
-	if err := runApply(context.Background(), applyOptions{plan: file, dir: dir, dryRun: true, json: true}, &stdout, &stderr); err != nil {
+}
+
+// TestApplyJSON applies a small module's plan with --out and --json.
+func TestApplyJSON(t *testing.T) {
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "rewriter", "testdata", "golden", "shadow.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "mod")
+	file := filepath.Join(t.TempDir(), "plan.yaml")
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if f.Name == "plan.yaml" {
+			p = file
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	if err := runApply(context.Background(), applyOptions{plan: file, dir: filepath.Join(dir, "orders"), out: out, json: true}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	var res rewriter.Result
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		t.Fatalf("--json: %v", err)
 	}
-	if len(res.Topics) == 0 || len(res.Services) == 0 || res.Wrote {
-		t.Errorf("--json: %d topics, %d services, wrote %v", len(res.Topics), len(res.Services), res.Wrote)
+	if len(res.Topics) == 0 || len(res.Services) == 0 || !res.Wrote || res.Dir != out {
+		t.Errorf("--json: %d topics, %d services, wrote %v in %s", len(res.Topics), len(res.Services), res.Wrote, res.Dir)
+	}
+	if _, err := os.Stat(filepath.Join(out, rewriter.GenDir, "services.json")); err != nil {
+		t.Errorf("--out: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, rewriter.GenDir)); err == nil {
+		t.Error("--out wrote into the module")
 	}
 }
 
