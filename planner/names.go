@@ -13,7 +13,9 @@ import (
 // program calls into most (call weight from other services), then the
 // largest, then the shortest path. A pinned service takes its pin's name.
 // Names are unique: on a clash the next package in dominance order lends
-// its name, and failing that a number is appended. The edge service is
+// its name, then the dominant package's name qualified by its parent
+// directory (legacy/catalog: legacycatalog), and failing that a number is
+// appended. The edge service is
 // named after its dominant non-main package, or "gateway".
 func (pr *proposer) services() []*Service {
 	pg := pr.pg
@@ -55,8 +57,8 @@ func (pr *proposer) services() []*Service {
 	}
 	names := make([]string, pt.k)
 	used := map[string]bool{}
-	// Pins first, then services in order of size (largest first), so the
-	// most important service gets the contested name.
+	// Pins first, then services in order of size (most packages, then most
+	// lines first), so the most important service gets the contested name.
 	for k, ms := range members {
 		for _, i := range ms {
 			if pr.pin[i] != "" {
@@ -70,7 +72,15 @@ func (pr *proposer) services() []*Service {
 	for k := range order {
 		order[k] = k
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(members[b]), len(members[a])) })
+	lines := make([]int, pt.k)
+	for k, ms := range members {
+		for _, i := range ms {
+			lines[k] += pg.pkgs[i].Lines
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(len(members[b]), len(members[a])), cmp.Compare(lines[b], lines[a]))
+	})
 	for _, k := range order {
 		if names[k] != "" || len(members[k]) == 0 {
 			continue
@@ -84,6 +94,13 @@ func (pr *proposer) services() []*Service {
 		}
 		if k == edge {
 			cands = append(cands, "gateway")
+		}
+		// On a clash, the package's name qualified by its parent
+		// directory (legacy/catalog: legacycatalog) before a number.
+		for _, i := range members[k] {
+			if !pg.pkgs[i].Main {
+				cands = append(cands, identName(parentElem(pg.g.Module, pg.pkgs[i].Dir)+pg.pkgs[i].Name, ""))
+			}
 		}
 		name := ""
 		for _, c := range cands {
@@ -122,6 +139,31 @@ func (pr *proposer) services() []*Service {
 	}
 	slices.SortFunc(svcs, func(a, b *Service) int { return cmp.Compare(a.Name, b.Name) })
 	return svcs
+}
+
+// parentElem returns the last element of the directory above dir that is
+// not a major version (v2) or internal, or the module path's last element
+// at the module root: resources/create → resources, proto/account/v1 →
+// proto, create → hugo (in module github.com/gohugoio/hugo).
+func parentElem(module, dir string) string {
+	skip := func(e string) bool {
+		_, err := strconv.Atoi(strings.TrimPrefix(e, "v"))
+		return strings.HasPrefix(e, "v") && err == nil || e == "internal" || e == "." || e == ""
+	}
+	elems := strings.Split(dir, "/")
+	for len(elems) > 0 && skip(elems[len(elems)-1]) {
+		elems = elems[:len(elems)-1]
+	}
+	if len(elems) > 0 {
+		elems = elems[:len(elems)-1]
+	}
+	for len(elems) > 0 && skip(elems[len(elems)-1]) {
+		elems = elems[:len(elems)-1]
+	}
+	if len(elems) > 0 {
+		return elems[len(elems)-1]
+	}
+	return parentElem("", module+"/x")
 }
 
 // sharedPaths returns the shared packages, sorted.

@@ -16,8 +16,10 @@ import (
 // internal/modules onto a router from another module (handlers take its
 // *Context and the module never calls them by name), a library under
 // internal/platform every module uses, middleware under pkg/, and a test
-// kit only _test files import. Each module is a service (billing only main
-// calls), the libraries and the test kit are shared, the one call between
+// kit only _test files import. Each module is a service (billing and the
+// legacy catalog only main calls; the legacy catalog, whose package name
+// clashes with the catalog's, is named after its directory), the
+// libraries and the test kit are shared, the one call between
 // modules at request time is a topic, and main's wiring — constructors
 // returning the module's interface, route registration, a migration with
 // no parameters — stays in-process.
@@ -45,10 +47,11 @@ func TestModularMonolith(t *testing.T) {
 		services[name] = strings.Join(pkgs, ",")
 	}
 	wantServices := map[string]string{
-		"gateway*": "",
-		"billing":  "internal/modules/billing",
-		"catalog":  "internal/modules/catalog",
-		"orders":   "internal/modules/orders",
+		"gateway*":      "",
+		"billing":       "internal/modules/billing",
+		"catalog":       "internal/modules/catalog",
+		"legacycatalog": "internal/legacy/catalog",
+		"orders":        "internal/modules/orders",
 	}
 	if !maps.Equal(services, wantServices) {
 		t.Errorf("services = %v; want %v", services, wantServices)
@@ -79,6 +82,7 @@ func TestModularMonolith(t *testing.T) {
 		"internal/modules/catalog.Register":   ReasonStartup,
 		"internal/modules/orders.NewService":  ReasonStartup,
 		"internal/modules/orders.Register":    ReasonStartup,
+		"internal/legacy/catalog.Register":    ReasonStartup,
 	}
 	if !maps.Equal(inproc, wantIn) {
 		t.Errorf("in_process = %v; want %v", inproc, wantIn)
@@ -113,6 +117,22 @@ func TestIsHandler(t *testing.T) {
 		}
 		if got := isHandler(f, "example.com/m"); got != tc.want {
 			t.Errorf("isHandler(%v) = %v; want %v", tc.params, got, tc.want)
+		}
+	}
+}
+
+// TestParentElem checks the directory that qualifies a clashing service
+// name.
+func TestParentElem(t *testing.T) {
+	for _, tc := range []struct{ module, dir, want string }{
+		{"github.com/gohugoio/hugo", "resources/resource_factories/create", "resource_factories"},
+		{"github.com/gohugoio/hugo", "create", "hugo"},
+		{"example.com/m", "internal/proto/account/v1", "proto"},
+		{"example.com/m", "internal/legacy/catalog", "legacy"},
+		{"example.com/m/v2", "catalog", "m"},
+	} {
+		if got := parentElem(tc.module, tc.dir); got != tc.want {
+			t.Errorf("parentElem(%q, %q) = %q; want %q", tc.module, tc.dir, got, tc.want)
 		}
 	}
 }

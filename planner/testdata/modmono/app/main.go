@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 
+	oldcatalog "example.com/modmono/internal/legacy/catalog"
 	"example.com/modmono/internal/modules/billing"
 	"example.com/modmono/internal/modules/catalog"
 	"example.com/modmono/internal/modules/orders"
@@ -25,6 +26,7 @@ func main() {
 	catalog.Register(e, cat)
 	orders.Register(e, ord)
 	billing.Register(e, led)
+	oldcatalog.Register(e)
 	for _, r := range e.Routes() {
 		fmt.Println(r)
 	}
