@@ -802,6 +802,15 @@ func (r *rewrite) sweep() {
 				listed[r.posString(s.call.Pos())] = true
 			}
 		}
+		// Calls the plan keeps in-process (start-up wiring each process
+		// runs on its own objects, methods of values) stay direct calls.
+		for _, ip := range r.plan.InProcess {
+			if ip.Function == t.t.Function {
+				for _, pos := range ip.Sites {
+					listed[pos] = true
+				}
+			}
+		}
 		for _, rel := range sortedKeys(r.files) {
 			f := r.files[rel]
 			svc, ok := r.svcOf[f.pkg.PkgPath]
@@ -809,10 +818,30 @@ func (r *rewrite) sweep() {
 				continue
 			}
 			info := f.pkg.TypesInfo
+			funs := map[ast.Expr]bool{}
 			ast.Inspect(f.ast, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok && !funs[sel] {
+					// A method value, bound where it is taken.
+					if x := info.Selections[sel]; x != nil && x.Kind() == types.MethodVal && r.calls(t, info, sel) == "method" {
+						pos := r.posString(sel.Pos())
+						if !listed[pos] {
+							listed[pos] = true
+							st := &site{pos: pos, file: f, sel: sel, shape: shapeMethodVal, extra: true}
+							st.skip = r.methodSite(t, st, info)
+							t.funcVal = true
+							t.sites = append(t.sites, st)
+						}
+					}
+					return true
+				}
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
 					return true
+				}
+				funs[ast.Unparen(call.Fun)] = true
+				if fn := calleeFunc(info, call); fn != nil && fn.Pkg() != nil &&
+					fn.Pkg().Path() == r.module+"/"+GenDir+"/"+t.t.Consumer+"svc" && strings.HasSuffix(fn.Name(), t.fn.Name()+"Func") {
+					t.funcVal = true // a method value an earlier apply rewrote
 				}
 				how := r.calls(t, info, call.Fun)
 				if how != "func" && how != "method" {
