@@ -58,13 +58,15 @@
 // their package, or New… returning any type of their package, such as its
 // interface), start-up wiring of a server (what main and init reach before
 // any handler runs — every service process runs it on its own objects), and
-// methods of values the caller holds. A program is a server when it
-// registers HTTP handlers or has request handlers a library calls: functions
-// taking an http.ResponseWriter or *http.Request, a web framework's request
-// context (a type named Context or Ctx outside the standard library and the
-// module), or a gRPC server interceptor or stream. A hazard the
-// analyzer found on a crossing callee, or a mutable variable used from two
-// services, is a Blocker.
+// methods of values the caller holds that only compute on the value (a
+// value method reaching a function or pointer method of another package, a
+// model's method querying the database, is a topic). A program is a server
+// when it registers HTTP handlers or has request handlers a library calls:
+// functions taking an http.ResponseWriter or *http.Request, a web
+// framework's request context (a type named Context or Ctx outside the
+// standard library and the module), or a gRPC server interceptor or
+// stream. A hazard the analyzer found on a crossing callee, or a mutable
+// variable used from two services, is a Blocker.
 //
 // # Scores
 //

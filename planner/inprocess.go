@@ -22,7 +22,9 @@ const (
 	// ReasonValue: the callee is a method of a value the caller already
 	// holds (a value receiver, or Error/String and the like): it computes
 	// on the caller's copy, and the caller links the callee's package for
-	// the type anyway.
+	// the type anyway. A value method that reaches a function or pointer
+	// method of another package (a model's method querying the database)
+	// does more than compute on the value: it is a topic.
 	ReasonValue = "value"
 )
 
@@ -50,16 +52,62 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 	if isServer(g) {
 		startup = startupOnly(g)
 	}
+	out := map[string][]string{}
+	for _, c := range g.Calls {
+		out[c.Caller] = append(out[c.Caller], c.Callee)
+	}
+	pure := map[string]bool{}
 	reasons := make([]string, len(g.Calls))
 	for i, c := range g.Calls {
 		switch {
 		case startup[c.Caller] && !c.InClosure, isConstructor(funcs[c.Callee]):
 			reasons[i] = ReasonStartup
-		case isValueMethod(funcs[c.Callee]):
+		case isValueMethod(funcs[c.Callee]) && computesOnValue(funcs, out, pure, c.Callee):
 			reasons[i] = ReasonValue
 		}
 	}
 	return reasons
+}
+
+// computesOnValue reports whether value method id only computes on its
+// value: everything it reaches is code of its own package or methods of
+// other values. A value method that reaches a function or a pointer
+// method of another package (a database handle from common.GetDB, a
+// client) does the other package's work: it is not a value's method in
+// the sense of ReasonValue. Results are memoized in pure.
+func computesOnValue(funcs map[string]*analyzer.Func, out map[string][]string, pure map[string]bool, id string) bool {
+	if r, ok := pure[id]; ok {
+		return r
+	}
+	f := funcs[id]
+	if f == nil || valueMethods[f.Name] {
+		pure[id] = true
+		return true
+	}
+	seen := map[string]bool{id: true}
+	stack := []string{id}
+	ok := true
+	for len(stack) > 0 && ok {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, callee := range out[cur] {
+			if seen[callee] {
+				continue
+			}
+			seen[callee] = true
+			cf := funcs[callee]
+			if cf == nil {
+				continue
+			}
+			if cf.Package != f.Package && !isValueMethod(cf) {
+				ok = false
+				break
+			}
+			stack = append(stack, callee)
+		}
+	}
+	pure[id] = ok
+	return ok
 }
 
 // isServer reports whether the program serves requests (it registers HTTP

@@ -19,10 +19,12 @@ import (
 // kit only _test files import. Each module is a service (billing and the
 // legacy catalog only main calls; the legacy catalog, whose package name
 // clashes with the catalog's, is named after its directory), the
-// libraries and the test kit are shared, the one call between
-// modules at request time is a topic, and main's wiring — constructors
-// returning the module's interface, route registration, a migration with
-// no parameters — stays in-process.
+// libraries and the test kit are shared, the calls between modules at
+// request time are topics — an interface call, and a value's method that
+// queries the database through a shared handle — and main's wiring —
+// constructors returning the module's interface, route registration, a
+// migration with no parameters — and a value's method that only computes
+// on the value stay in-process.
 func TestModularMonolith(t *testing.T) {
 	g, err := analyzer.Load(context.Background(), filepath.Join("testdata", "modmono", "app"), []string{"./..."}, analyzer.Options{})
 	if err != nil {
@@ -60,29 +62,34 @@ func TestModularMonolith(t *testing.T) {
 	for _, path := range p.Shared {
 		shared = append(shared, short(path))
 	}
-	if want := []string{"internal/platform/logx", "internal/testkit", "pkg/mw"}; !slices.Equal(shared, want) {
+	if want := []string{"internal/platform/logx", "internal/platform/store", "internal/testkit", "pkg/mw"}; !slices.Equal(shared, want) {
 		t.Errorf("shared = %v; want %v", shared, want)
 	}
 	var topics []string
 	for _, tp := range p.Topics {
 		topics = append(topics, tp.Subject+" "+tp.Kind+" "+strings.Join(tp.Producers, ","))
 	}
-	if want := []string{"modmono.catalog.service.Price request orders"}; !slices.Equal(topics, want) {
+	if want := []string{"modmono.catalog.Product.InStock request orders", "modmono.catalog.service.Price request orders"}; !slices.Equal(topics, want) {
 		t.Errorf("topics = %v; want %v", topics, want)
 	}
 	inproc := map[string]string{}
 	for _, ip := range p.InProcess {
-		inproc[short(ip.Function)] = ip.Reason
+		fn := ip.Function
+		if !strings.HasPrefix(fn, "(") {
+			fn = short(fn)
+		}
+		inproc[fn] = ip.Reason
 	}
 	wantIn := map[string]string{
-		"internal/modules/billing.NewLedger":  ReasonStartup,
-		"internal/modules/billing.Register":   ReasonStartup,
-		"internal/modules/catalog.Migrate":    ReasonStartup,
-		"internal/modules/catalog.NewService": ReasonStartup,
-		"internal/modules/catalog.Register":   ReasonStartup,
-		"internal/modules/orders.NewService":  ReasonStartup,
-		"internal/modules/orders.Register":    ReasonStartup,
-		"internal/legacy/catalog.Register":    ReasonStartup,
+		"internal/modules/billing.NewLedger":                 ReasonStartup,
+		"internal/modules/billing.Register":                  ReasonStartup,
+		"internal/modules/catalog.Migrate":                   ReasonStartup,
+		"internal/modules/catalog.NewService":                ReasonStartup,
+		"internal/modules/catalog.Register":                  ReasonStartup,
+		"internal/modules/orders.NewService":                 ReasonStartup,
+		"internal/modules/orders.Register":                   ReasonStartup,
+		"internal/legacy/catalog.Register":                   ReasonStartup,
+		"(" + m + "/internal/modules/catalog.Product).Total": ReasonValue,
 	}
 	if !maps.Equal(inproc, wantIn) {
 		t.Errorf("in_process = %v; want %v", inproc, wantIn)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"example.com/modmono/internal/platform/logx"
+	"example.com/modmono/internal/platform/store"
 	"example.com/webkit"
 )
 
@@ -31,6 +32,19 @@ func (s *service) Price(sku string) (int, error) {
 	s.log.Printf("price %s", sku)
 	return p, nil
 }
+
+// Product is a product and its price.
+type Product struct {
+	SKU   string
+	Price int
+}
+
+// Total prices qty of the product: it computes on the value.
+func (p Product) Total(qty int) int { return p.Price * qty }
+
+// InStock queries the catalog's database: a value's method that does the
+// catalog's work.
+func (p Product) InStock() bool { return store.DB().Count(p.SKU) > 0 }
 
 // Handler answers the catalog's requests.
 type Handler struct{ S Service }

@@ -27,9 +27,13 @@ func (s *Service) Place(sku string, qty int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	prod := catalog.Product{SKU: sku, Price: p}
+	if !prod.InStock() {
+		return 0, fmt.Errorf("orders: %s out of stock", sku)
+	}
 	s.n++
 	s.log.Printf("order %d", s.n)
-	return p * qty, nil
+	return prod.Total(qty), nil
 }
 
 type handler struct{ s *Service }
