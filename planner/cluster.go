@@ -25,6 +25,7 @@ type proposer struct {
 
 	shared []bool
 	edge   []bool
+	front  []bool // edge packages that lend the edge service no name
 	pin    []string // package → pinned service name
 
 	unitOf  []int   // package → unit, -1 for shared and edge packages
@@ -39,7 +40,7 @@ type proposer struct {
 
 func newProposer(pg *pkgGraph, c Constraints) *proposer {
 	n := len(pg.paths)
-	return &proposer{pg: pg, c: c, shared: make([]bool, n), edge: make([]bool, n), pin: make([]string, n)}
+	return &proposer{pg: pg, c: c, shared: make([]bool, n), edge: make([]bool, n), front: make([]bool, n), pin: make([]string, n)}
 }
 
 func (pr *proposer) run(ctx context.Context) error {
@@ -218,7 +219,8 @@ func (pr *proposer) detectShared() {
 // detectEdge marks the entry-point packages: main packages; wiring
 // packages (only main packages call them by name, and they call the
 // constructors — New… functions — of three or more non-shared packages);
-// and
+// front helpers (only main packages call them, and they import nothing of
+// the module: a health check); and
 // packages with HTTP handlers that only edge packages call by name.
 // Pinned and shared packages are never edge.
 func (pr *proposer) detectEdge() {
@@ -231,6 +233,24 @@ func (pr *proposer) detectEdge() {
 	}
 	callers := func(i int) []int {
 		return sortedKeys(pg.staticIn[i])
+	}
+	// A package that imports nothing of the module and that only main
+	// packages call is a part of the program's front (a health check, a
+	// version endpoint), not a service.
+	if len(pg.g.Packages) > 0 && slices.ContainsFunc(pg.pkgs, func(p *analyzer.Package) bool { return len(p.Imports) > 0 }) {
+		for i, p := range pg.pkgs {
+			if !free(i) || len(p.Imports) > 0 || len(pg.vars[i]) > 0 || len(pg.refs[i]) > 0 {
+				continue
+			}
+			cs := callers(i)
+			onlyMain := len(cs) > 0
+			for _, a := range cs {
+				onlyMain = onlyMain && pg.pkgs[a].Main
+			}
+			if onlyMain && len(pg.in[i]) == len(cs) {
+				pr.edge[i], pr.front[i] = true, true
+			}
+		}
 	}
 	for i := range pg.pkgs {
 		if !free(i) {

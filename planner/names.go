@@ -87,7 +87,7 @@ func (pr *proposer) services() []*Service {
 		}
 		var cands []string
 		for _, i := range members[k] {
-			if pg.pkgs[i].Main {
+			if pg.pkgs[i].Main || pr.front[i] {
 				continue
 			}
 			cands = append(cands, identName(pg.pkgs[i].Name, ""))
@@ -98,7 +98,7 @@ func (pr *proposer) services() []*Service {
 		// On a clash, the package's name qualified by its parent
 		// directory (legacy/catalog: legacycatalog) before a number.
 		for _, i := range members[k] {
-			if !pg.pkgs[i].Main {
+			if !pg.pkgs[i].Main && !pr.front[i] {
 				cands = append(cands, identName(parentElem(pg.g.Module, pg.pkgs[i].Dir)+pg.pkgs[i].Name, ""))
 			}
 		}

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 
+	"example.com/modmono/internal/health"
 	oldcatalog "example.com/modmono/internal/legacy/catalog"
 	"example.com/modmono/internal/modules/billing"
 	"example.com/modmono/internal/modules/catalog"
@@ -19,14 +20,15 @@ func main() {
 	catalog.Migrate()
 	cat := catalog.NewService(log)
 	ord := orders.NewService(cat, log)
-	led := billing.NewLedger()
+	led := billing.NewLedger(log)
 
 	e := webkit.New()
 	e.Use(mw.Logger(log))
 	catalog.Register(e, cat)
 	orders.Register(e, ord)
 	billing.Register(e, led)
-	oldcatalog.Register(e)
+	oldcatalog.Register(e, log)
+	health.Register(e, "v1.2")
 	for _, r := range e.Routes() {
 		fmt.Println(r)
 	}

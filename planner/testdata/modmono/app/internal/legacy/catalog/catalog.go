@@ -2,9 +2,17 @@
 // move; only main wires it.
 package catalog
 
-import "example.com/webkit"
+import (
+	"example.com/modmono/internal/platform/logx"
+	"example.com/webkit"
+)
 
-func list(c *webkit.Context) { c.Body = "tea" }
+type lister struct{ log *logx.Logger }
+
+func (l lister) list(c *webkit.Context) {
+	l.log.Printf("v1 list")
+	c.Body = "tea"
+}
 
 // Register routes the old catalog's requests.
-func Register(e *webkit.Engine) { e.GET("/v1/products", list) }
+func Register(e *webkit.Engine, log *logx.Logger) { e.GET("/v1/products", lister{log}.list) }

@@ -4,17 +4,25 @@ package billing
 import (
 	"fmt"
 
+	"example.com/modmono/internal/platform/logx"
 	"example.com/webkit"
 )
 
 // Ledger sums charges.
-type Ledger struct{ total int }
+type Ledger struct {
+	log   *logx.Logger
+	total int
+}
 
 // NewLedger returns an empty ledger.
-func NewLedger() *Ledger { return &Ledger{} }
+func NewLedger(log *logx.Logger) *Ledger { return &Ledger{log: log} }
 
 // Charge adds amount.
-func (l *Ledger) Charge(amount int) int { l.total += amount; return l.total }
+func (l *Ledger) Charge(amount int) int {
+	l.total += amount
+	l.log.Printf("charged %d", amount)
+	return l.total
+}
 
 func (l *Ledger) balance(c *webkit.Context) { c.Body = fmt.Sprint(l.total) }
 
