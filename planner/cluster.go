@@ -25,7 +25,7 @@ type proposer struct {
 
 	shared []bool
 	edge   []bool
-	front  []bool // edge packages that lend the edge service no name
+	front  []bool   // edge packages that lend the edge service no name
 	pin    []string // package → pinned service name
 
 	unitOf  []int   // package → unit, -1 for shared and edge packages
