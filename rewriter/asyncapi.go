@@ -98,6 +98,9 @@ func (r *rewrite) generateAsyncAPI() error {
 				for _, f := range t.results {
 					rprops = append(rprops, kv{f.json, sc.schema(f.typ)})
 				}
+				for _, f := range t.outs() {
+					rprops = append(rprops, kv{f.json, sc.schema(f.typ)})
+				}
 				messages = append(messages, kv{s.name + "." + replyMsg, obj{
 					{"name", replyMsg},
 					{"summary", "results of " + r.calleeName(t) + "; an error comes back in the headers"},

@@ -455,6 +455,10 @@ func (r *rewrite) genMessages(t *topic, g *gofile) {
 		for _, f := range t.results {
 			g.p("\t%s %s `json:%q`\n", f.goName, g.typ(f.typ), f.json)
 		}
+		for _, f := range t.outs() {
+			g.p("\t// %s is what %s points to after the call (copied back into the caller's).\n", f.goName, f.name)
+			g.p("\t%s %s `json:%q`\n", f.goName, g.typ(f.typ), f.json)
+		}
 		if t.typedErrors() {
 			g.p("\t// Err is an error of one of the service's error types.\n\tErr *typedError `json:\"error,omitempty\"`\n")
 		}
@@ -619,7 +623,7 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 		g.p("\t}\n}\n\n")
 	} else {
 		respVar := "resp"
-		if len(t.results) == 0 && !t.typedErrors() {
+		if len(t.results) == 0 && !t.typedErrors() && len(t.outs()) == 0 {
 			respVar = "_"
 		}
 		g.p("\t%s, err := %s.Call[%sRequest, %sReply](%s, b, Subject%s, &%sRequest{%s})\n", respVar, bus, t.stub, t.stub, ctxArg, t.stub, t.stub, strings.Join(fields, ", "))
@@ -643,6 +647,7 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 			zs = append(zs, "resp.Err.err()")
 			g.p("\tif resp.Err != nil {\n\t\treturn %s\n\t}\n", strings.Join(zs, ", "))
 		}
+		genCopyBack(t, g, v.params)
 		var rs []string
 		for _, f := range t.results {
 			rs = append(rs, "resp."+f.goName)
@@ -717,6 +722,9 @@ func (r *rewrite) genHandler(t *topic, g *gofile) {
 		lhs = append(lhs, name)
 		fields = append(fields, f.goName+": "+name)
 	}
+	for _, f := range t.outs() {
+		fields = append(fields, f.goName+": "+in+"."+f.goName)
+	}
 	if t.hasErr {
 		lhs = append(lhs, "err")
 	}
@@ -738,5 +746,15 @@ func (r *rewrite) genHandler(t *topic, g *gofile) {
 		g.p("\treturn nil\n}\n\n")
 	} else {
 		g.p("\treturn &%sReply{%s}, nil\n}\n\n", t.stub, strings.Join(fields, ", "))
+	}
+}
+
+// genCopyBack writes, in a stub after a successful call, the copy of each
+// pointer parameter's value after the call back into the caller's pointee.
+func genCopyBack(t *topic, g *gofile, names []string) {
+	for i, f := range t.params {
+		if f.out {
+			g.p("\tif %s != nil && resp.%s != nil {\n\t\t*%s = *resp.%s\n\t}\n", names[i], f.goName, names[i], f.goName)
+		}
 	}
 }

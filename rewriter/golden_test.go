@@ -24,7 +24,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // and the planner, as cleave plan derives them, kept in plan.yaml) and a want file: the
 // calls left alone and the diff of every file apply edits or generates
 // (go.sum and the copied mains aside). The archive's comment may say
-// "test: go test" to also run the module's own tests, rewritten, over NATS.
+// "test: go test" to also run the module's own tests, rewritten, over NATS
+// (and "transports: local loopback nats" to run them under each of those).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
 	if err != nil {
@@ -102,11 +103,25 @@ func TestGolden(t *testing.T) {
 			goCmd(t, out, nil, "vet", "./...")
 			if strings.Contains(string(ar.Comment), "test: go test") {
 				// nats encodes every message as loopback does, and crosses a
-				// real broker; the acid test runs all three transports.
-				goCmd(t, out, []string{"CLEAVE_TRANSPORT=nats", "CLEAVE_EVENTS_WAIT=1"}, "test", "-count=1", "-vet=off", "./...")
+				// real broker; the acid test runs all three transports. An
+				// archive may name others on a "transports:" line.
+				for _, tr := range transports(string(ar.Comment)) {
+					goCmd(t, out, []string{"CLEAVE_TRANSPORT=" + tr, "CLEAVE_EVENTS_WAIT=1"}, "test", "-count=1", "-vet=off", "./...")
+				}
 			}
 		})
 	}
+}
+
+// transports returns the transports an archive's comment names on a
+// "transports:" line; nats when it names none.
+func transports(comment string) []string {
+	for _, line := range strings.Split(comment, "\n") {
+		if rest, ok := strings.CutPrefix(line, "transports:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return []string{"nats"}
 }
 
 // render is what a golden file holds: the outcome per site, then the diff.

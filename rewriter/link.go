@@ -161,6 +161,9 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 		for _, f := range t.results {
 			g.p("\t%s %s `json:%q`\n", f.goName, g.typ(f.typ), f.json)
 		}
+		for _, f := range t.outs() {
+			g.p("\t%s %s `json:%q`\n", f.goName, g.typ(f.typ), f.json)
+		}
 		g.p("}\n\n")
 	}
 	ptypes := make([]string, len(t.params))
@@ -244,7 +247,7 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 		return
 	}
 	respVar := "resp"
-	if len(t.results) == 0 {
+	if len(t.results) == 0 && len(t.outs()) == 0 {
 		respVar = "_"
 	}
 	g.p("\t%s, err := %s.Call[%s, %s](%s, b, %q, &%s{%s})\n\tif err != nil {\n", respVar, bus, msg, reply, ctxArg, t.t.Subject, msg, strings.Join(fields, ", "))
@@ -258,6 +261,7 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 		g.p("\t\tpanic(\"cleave: request %s: \" + err.Error())\n", t.t.Subject)
 	}
 	g.p("\t}\n")
+	genCopyBack(t, g, v.params)
 	var rs []string
 	for _, f := range t.results {
 		rs = append(rs, "resp."+f.goName)

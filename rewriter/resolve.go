@@ -41,6 +41,11 @@ type field struct {
 	goName string // exported field name in the message
 	json   string
 	typ    types.Type
+	// out: a pointer parameter copied in and out. The request carries the
+	// pointee's value (nil: null), the handler calls the callee with a
+	// pointer to its decoded copy, and the reply carries the pointee's value
+	// after the call, which the stub copies back into the caller's pointee.
+	out bool
 }
 
 // Site shapes.
@@ -161,14 +166,26 @@ func (r *rewrite) classify(t *topic) string {
 		if sig.Variadic() && i == params.Len()-1 {
 			typ = typ.(*types.Slice)
 		}
-		if why := r.travels(typ, true, map[types.Type]bool{}); why != "" {
+		out := false
+		if p, ok := typ.(*types.Pointer); ok && !t.event && !(sig.Variadic() && i == params.Len()-1) {
+			// Copied in and out: the callee's writes through it come back.
+			out = true
+			if hasMethods(typ) && r.isServiceType(p.Elem()) {
+				return fmt.Sprintf("parameter %s %s: pointer to a service object", v.Name(), r.typeString(v.Type()))
+			}
+			if why := r.travels(p.Elem(), true, map[types.Type]bool{}); why != "" {
+				return fmt.Sprintf("parameter %s %s: %s", v.Name(), r.typeString(v.Type()), why)
+			}
+		} else if why := r.travels(typ, true, map[types.Type]bool{}); why != "" {
 			return fmt.Sprintf("parameter %s %s: %s", v.Name(), r.typeString(v.Type()), why)
 		}
 		name := v.Name()
 		if name == "" || name == "_" {
 			name = fmt.Sprintf("arg%d", i)
 		}
-		t.params = append(t.params, newField(name, typ, used))
+		f := newField(name, typ, used)
+		f.out = out
+		t.params = append(t.params, f)
 	}
 	results := sig.Results()
 	for i := 0; i < results.Len(); i++ {
@@ -634,11 +651,43 @@ func (r *rewrite) applyBlockers() {
 			continue
 		}
 		for _, t := range r.topics {
-			if t.t.Subject == b.Topic && t.skip == "" {
+			if t.t.Subject == b.Topic && t.skip == "" && !t.copiesBack(b) {
 				t.skip = fmt.Sprintf("blocked: %s at %s: %s", b.Kind, b.Pos, b.Message)
 			}
 		}
 	}
+}
+
+// copiesBack reports whether blocker b is a write through a pointer
+// parameter of t that the generated code copies in and out.
+func (t *topic) copiesBack(b *planner.Blocker) bool {
+	if b.Kind != "pointer-write" {
+		return false
+	}
+	// The analyzer's message: "F writes through its pointer parameter p; ...".
+	const marker = "pointer parameter "
+	i := strings.Index(b.Message, marker)
+	if i < 0 {
+		return false
+	}
+	name, _, _ := strings.Cut(b.Message[i+len(marker):], ";")
+	for _, f := range t.params {
+		if f.out && f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// outs returns t's parameters copied in and out.
+func (t *topic) outs() []field {
+	var out []field
+	for _, f := range t.params {
+		if f.out {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // live reports whether topic t will be generated.

@@ -32,14 +32,28 @@
 // callee from another service that the plan does not list are rewritten too
 // and reported.
 //
+// A pointer parameter of a request is copied in and out: the request carries
+// the value it points to (null for a nil pointer), the handler calls the
+// callee with a pointer to its decoded copy, the reply carries that copy's
+// value after the call, and the stub copies it back into the caller's
+// pointee, when the pointer was not nil, before it returns. So the writes
+// the callee makes through the pointer during the call come back, as in the
+// monolith, but only when it returns no error (like its results); a pointer
+// the callee keeps after it returns no longer aliases the caller's value,
+// and the pointers inside the pointee are the decoded copy's. Under the
+// local transport and inside the callee's own service the call is direct
+// and nothing is copied.
+//
 // Edits are text edits at exact spans; the rest of every file stays byte for
 // byte. Before anything is written the whole result is type-checked; on any
 // error nothing changes on disk. Applying the same plan twice changes nothing
 // the second time.
 //
 // Limits: calls whose parameters or results cannot travel as JSON (channels,
-// funcs, interfaces other than error, pointers a callee may write through,
-// structs with unexported fields, types whose JSON does not round-trip),
+// funcs, interfaces other than error, pointers to what cannot travel,
+// pointers inside slices or variadic parameters, pointer parameters of
+// events, slices a callee writes into, structs with
+// unexported fields, types whose JSON does not round-trip),
 // generic callees, calls through func values, methods with value receivers or
 // of data types, callees that start goroutines, calls that may reach several
 // services, and constructors (wiring) are left alone, each with a reason in
