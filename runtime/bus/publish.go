@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -80,6 +81,9 @@ func (p *publisher) start(m *nats.Msg) (*pubWait, error) {
 // send publishes the queued messages until the queue is empty.
 func (p *publisher) send() {
 	for {
+		// Let the publishers the last acks woke queue their events
+		// first: more events per write.
+		runtime.Gosched()
 		p.mu.Lock()
 		q := p.queue
 		if len(q) == 0 {
