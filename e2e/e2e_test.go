@@ -67,12 +67,17 @@ func TestMonolith(t *testing.T) {
 	}
 }
 
-var reference once[scenarioResult]
+var reference, referenceLite once[scenarioResult]
 
-// monolithTranscript is the monolith's answers to the scenario, run once.
-func monolithTranscript(t testing.TB) scenarioResult {
-	return reference.get(t, func() (scenarioResult, string, error) {
-		r := runScenario(startMonolith(t), "R1", options{customers: customers})
+// monolithTranscript is the monolith's answers to the scenario (or to the
+// lite one), run once.
+func monolithTranscript(t testing.TB, lite bool) scenarioResult {
+	ref := &reference
+	if lite {
+		ref = &referenceLite
+	}
+	return ref.get(t, func() (scenarioResult, string, error) {
+		r := runScenario(startMonolith(t), "R1", options{customers: customers, lite: lite})
 		if len(r.errs) > 0 {
 			return r, "", fmt.Errorf("scenario against the monolith:\n%s", strings.Join(r.errs, "\n"))
 		}
@@ -82,9 +87,9 @@ func monolithTranscript(t testing.TB) scenarioResult {
 
 // compare fails t if got is not the monolith's transcript. from names the
 // first journey compared (empty: all).
-func compare(t testing.TB, got scenarioResult, from string) {
+func compare(t testing.TB, got scenarioResult, from string, lite bool) {
 	t.Helper()
-	want := monolithTranscript(t).entries
+	want := monolithTranscript(t, lite).entries
 	if len(got.errs) > 0 {
 		t.Errorf("scenario against the split: %d unexpected answers:\n%s", len(got.errs), strings.Join(got.errs, "\n"))
 	}

@@ -48,8 +48,8 @@ func (s *split) isEvent(subject string) bool { return s.events[subject] }
 // expects every later answer — notifications included, so no event was
 // lost — to be the monolith's.
 func TestSplitServiceKilled(t *testing.T) {
-	s := shopSplit(t)
-	monolithTranscript(t)
+	s := splitUnderTest(t)
+	monolithTranscript(t, s.lite)
 	name, events := s.victim(t)
 	t.Logf("victim: %s, consumer of %s", name, strings.Join(events, ", "))
 
@@ -108,12 +108,12 @@ func TestSplitServiceKilled(t *testing.T) {
 	}
 	// An event handed to the killed process's pending pull is redelivered
 	// after the runtime's ack wait (30s): wait longer than that.
-	got := runScenario(base, "R1", options{customers: customers, checkpoint: checkpoint, patience: 75 * time.Second})
+	got := runScenario(base, "R1", options{customers: customers, lite: s.lite, checkpoint: checkpoint, patience: 75 * time.Second})
 	if restarted == nil {
 		t.Fatal("the scenario never reached the kill point")
 	}
 	<-restarted
-	compare(t, got, killBefore)
+	compare(t, got, killBefore, s.lite)
 }
 
 // storedEvents counts the events on subjects that reached the stream.
@@ -161,8 +161,8 @@ func (g *group) restart(t testing.TB, svc launch.Service, logs *logSink) {
 // were placed; once the services are connected to the two nodes left, the
 // scenario goes on and every answer is still the monolith's.
 func TestSplitClusterNodeKilled(t *testing.T) {
-	s := shopSplit(t)
-	monolithTranscript(t)
+	s := splitUnderTest(t)
+	monolithTranscript(t, s.lite)
 	c := bustest.StartCluster(t, 3)
 	urls := c.URLs()
 	addr := freeAddr(t)
@@ -204,11 +204,11 @@ func TestSplitClusterNodeKilled(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	got := runScenario(base, "R1", options{customers: customers, checkpoint: checkpoint, patience: 75 * time.Second})
+	got := runScenario(base, "R1", options{customers: customers, lite: s.lite, checkpoint: checkpoint, patience: 75 * time.Second})
 	if killed < 0 {
 		t.Fatal("the scenario never reached the kill point")
 	}
-	compare(t, got, "")
+	compare(t, got, "", s.lite)
 	checkTraffic(t, s, seen)
 }
 
@@ -233,7 +233,7 @@ func TestSplitLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped in -short mode")
 	}
-	s := shopSplit(t)
+	s := splitUnderTest(t)
 	srv := bustest.StartServer(t)
 	urls := []string{srv.URL()}
 	addr := freeAddr(t)
@@ -241,7 +241,7 @@ func TestSplitLoad(t *testing.T) {
 	base := "http://" + addr
 	waitHealthy(t, base)
 
-	res, elapsed := load(base, loadClients, 2, "L")
+	res, elapsed := load(base, loadClients, 2, "L", s.lite)
 	var errs []string
 	var lat []time.Duration
 	for _, r := range res {
@@ -257,7 +257,7 @@ func TestSplitLoad(t *testing.T) {
 
 // load runs the scenario with n clients at once, each with customers
 // customer journeys, and returns their results and the time it took.
-func load(base string, n, customers int, prefix string) ([]scenarioResult, time.Duration) {
+func load(base string, n, customers int, prefix string, lite bool) ([]scenarioResult, time.Duration) {
 	res := make([]scenarioResult, n)
 	var wg sync.WaitGroup
 	t0 := time.Now()
@@ -265,7 +265,7 @@ func load(base string, n, customers int, prefix string) ([]scenarioResult, time.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i] = runScenario(base, fmt.Sprintf("%s%02d", prefix, i), options{customers: customers, shared: true})
+			res[i] = runScenario(base, fmt.Sprintf("%s%02d", prefix, i), options{customers: customers, shared: true, lite: lite})
 		}()
 	}
 	wg.Wait()

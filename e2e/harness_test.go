@@ -62,14 +62,20 @@ type once[T any] struct {
 
 func (o *once[T]) get(t testing.TB, f func() (T, string, error)) T {
 	t.Helper()
+	v, skip, err := o.load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
+	}
+	return v
+}
+
+// load is get that leaves the skip to the caller.
+func (o *once[T]) load(f func() (T, string, error)) (T, string, error) {
 	o.Do(func() { o.v, o.skip, o.err = f() })
-	if o.err != nil {
-		t.Fatal(o.err)
-	}
-	if o.skip != "" {
-		t.Skip(o.skip)
-	}
-	return o.v
+	return o.v, o.skip, o.err
 }
 
 var monolithBin once[string]

@@ -19,8 +19,8 @@ import (
 // carried traffic on NATS. Then it stops `cleave run` with SIGTERM and
 // expects a clean, ordered stop.
 func TestSplitMatchesMonolith(t *testing.T) {
-	s := shopSplit(t)
-	monolithTranscript(t)
+	s := splitUnderTest(t)
+	monolithTranscript(t, s.lite)
 
 	addr := freeAddr(t)
 	logs := newLogSink(t)
@@ -66,8 +66,8 @@ func TestSplitMatchesMonolith(t *testing.T) {
 	base := "http://" + addr
 	waitHealthy(t, base)
 
-	got := runScenario(base, "R1", options{customers: customers})
-	compare(t, got, "")
+	got := runScenario(base, "R1", options{customers: customers, lite: s.lite})
+	compare(t, got, "", s.lite)
 	checkTraffic(t, s, seen)
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
