@@ -36,8 +36,11 @@ type View struct {
 	Shared   []PackageView  `json:"shared"`
 	Topics   []*TopicView   `json:"topics"`
 	Blockers []BlockerView  `json:"blockers"`
-	Scores   []ScoreRow     `json:"scores"`
-	Layout   *Layout        `json:"layout"`
+	// InProcess are the calls between services that stay direct calls
+	// (start-up wiring, constructors, methods of values), with the reason.
+	InProcess []*planner.InProcess `json:"in_process"`
+	Scores    []ScoreRow           `json:"scores"`
+	Layout    *Layout              `json:"layout"`
 	// Lines is the module's lines of code in services and shared packages;
 	// 0 when no graph was at hand.
 	Lines int `json:"lines"`
@@ -202,6 +205,12 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 	}
 	for _, t := range v.Topics {
 		t.Blockers = blocked[t.Subject]
+	}
+	v.InProcess = []*planner.InProcess{}
+	for _, ip := range p.InProcess {
+		if ip != nil {
+			v.InProcess = append(v.InProcess, ip)
+		}
 	}
 	v.Scores = scoreRows(p.Scores)
 	v.Layout = layout(v)

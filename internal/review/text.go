@@ -119,6 +119,16 @@ func WriteText(w io.Writer, v *View, o TextOptions) error {
 		p.table(rows, map[int]bool{1: true, 2: true, 3: true, 4: true})
 	}
 
+	// Calls between services that stay direct calls.
+	if len(v.InProcess) > 0 {
+		p.heading("In-process calls")
+		rows = nil
+		for _, ip := range v.InProcess {
+			rows = append(rows, []cell{{"  " + ip.Function, ""}, {ip.Reason, sDim}, {"→ " + ip.Consumer, ""}, {plural(len(ip.Sites), "site"), sDim}})
+		}
+		p.table(rows, nil)
+	}
+
 	// Blockers.
 	p.heading("Blockers")
 	if len(v.Blockers) == 0 {
