@@ -189,3 +189,22 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTextInProcess checks that calls kept in-process are listed with
+// their reason, callee service and site count.
+func TestWriteTextInProcess(t *testing.T) {
+	p := fixturePlan(t)
+	p.InProcess = []*planner.InProcess{{Function: "example.com/m/orders.NewService", Consumer: "orders", Reason: planner.ReasonStartup, Sites: []string{"cmd/m/main.go:9:2", "cmd/m/main.go:12:2"}}}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, Build(p, nil), TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "IN-PROCESS CALLS") {
+		t.Fatalf("WriteText: no in-process section in\n%s", out)
+	}
+	line := "example.com/m/orders.NewService  startup  → orders  2 sites"
+	if !strings.Contains(out, line) {
+		t.Errorf("WriteText: no line %q in\n%s", line, out)
+	}
+}
