@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,9 +62,19 @@ func splitUnderTest(t testing.TB) *split {
 		return s
 	}
 	s = shopSplitAsIs(t)
-	t.Logf("no faithful split: %s\nso this test runs the lite scenario (no repricing, cancellation or dispatch) on the split along truth.yaml as it is", skip)
+	first := false
+	explained.Do(func() { first = true })
+	if first {
+		t.Logf("no faithful split: %s\nso the split tests run the lite scenario (no repricing, cancellation or dispatch) on the split along truth.yaml as it is", skip)
+	} else {
+		t.Logf("no faithful split (see the first split test): running the lite scenario on the split along truth.yaml as it is")
+	}
 	return s
 }
+
+// explained makes the first split test alone print why the split is not
+// faithful.
+var explained sync.Once
 
 var theSplit, theSplitAsIs once[*split]
 
