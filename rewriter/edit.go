@@ -40,6 +40,12 @@ func (r *rewrite) editSites() {
 			if s.link {
 				ref, stub = "", t.localStub()
 			}
+			if s.fan != nil {
+				if s != s.fan.sites[0] {
+					continue // one edit for all the call's topics
+				}
+				ref, stub = "", s.fan.name
+			}
 			f := s.file
 			switch s.shape {
 			case shapeFunc:

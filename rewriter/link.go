@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -81,7 +82,58 @@ func (r *rewrite) generateLinks() error {
 			names[p] = s.file.pkg.Name
 		}
 	}
+	fanPkgs := map[string]bool{}
+	for _, fo := range r.fanouts {
+		if !fo.live() {
+			continue
+		}
+		f := fo.sites[0].file
+		p := f.pkg.PkgPath
+		fanPkgs[p] = true
+		if _, ok := byPkg[p]; !ok {
+			byPkg[p] = nil
+		}
+		dirOf[p] = path.Dir(f.rel)
+		names[p] = f.pkg.Name
+	}
 	if len(byPkg) == 0 {
+		return nil
+	}
+	if err := r.generateLinkPkg(); err != nil {
+		return err
+	}
+	for _, p := range sortedKeys(byPkg) {
+		topics := byPkg[p]
+		sort.Slice(topics, func(i, j int) bool { return topics[i].t.Subject < topics[j].t.Subject })
+		g := newGoFile(names[p], p)
+		for _, t := range topics {
+			r.genLocalStub(t, g)
+		}
+		if fanPkgs[p] {
+			r.genFanouts(p, g)
+		}
+		name := dirOf[p] + "/cleave_stubs.go"
+		if dirOf[p] == "." {
+			name = "cleave_stubs.go"
+		}
+		out, err := g.bytes(name)
+		if err != nil {
+			return err
+		}
+		r.put(name, out)
+	}
+	return nil
+}
+
+// generateLinkPkg writes cleavesvc/link, when a local stub uses it.
+func (r *rewrite) generateLinkPkg() error {
+	need := r.usesLinkServes()
+	for _, t := range r.topics {
+		if t.live() && t.hasLink() {
+			need = true
+		}
+	}
+	if !need {
 		return nil
 	}
 	g := newGoFile("link", r.linkPath())
@@ -110,29 +162,25 @@ func Route(subject string, recv any) (*%[1]s.Bus, uint64, bool) {
 	return r.(Router)(recv)
 }
 `, bus, syncPkg)
+	if r.usesLinkServes() {
+		g.p(`
+// Serves reports whether the router of subject takes recv: a receiver of
+// the type of the service's topic. Without a router, nothing is taken.
+func Serves(subject string, recv any) bool {
+	r, ok := routers.Load(subject)
+	if !ok {
+		return false
+	}
+	b, _, _ := r.(Router)(recv)
+	return b != nil
+}
+`)
+	}
 	out, err := g.bytes(linkDir + "/link.go")
 	if err != nil {
 		return err
 	}
 	r.put(linkDir+"/link.go", out)
-
-	for _, p := range sortedKeys(byPkg) {
-		topics := byPkg[p]
-		sort.Slice(topics, func(i, j int) bool { return topics[i].t.Subject < topics[j].t.Subject })
-		g := newGoFile(names[p], p)
-		for _, t := range topics {
-			r.genLocalStub(t, g)
-		}
-		name := dirOf[p] + "/cleave_stubs.go"
-		if dirOf[p] == "." {
-			name = "cleave_stubs.go"
-		}
-		out, err := g.bytes(name)
-		if err != nil {
-			return err
-		}
-		r.put(name, out)
-	}
 	return nil
 }
 
@@ -207,8 +255,13 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 		args = append(args, a)
 		fields = append(fields, f.goName+": "+v.params[i])
 	}
+	// The instance id the router gives, named apart from the parameters.
+	instVar := "id"
+	for i := 1; v.taken[instVar]; i++ {
+		instVar = "id" + strconv.Itoa(i)
+	}
 	if t.recv != nil {
-		fields = append([]string{"Instance: id"}, fields...)
+		fields = append([]string{"Instance: " + instVar}, fields...)
 	}
 	results := strings.Join(rtypes, ", ")
 	if len(rtypes) > 1 {
@@ -228,7 +281,7 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 	}
 	g.p("// %s calls %s through the %s topic %s, routed by the\n// %s service's package, which imports this one.\n", name, callee, kind, t.t.Subject, t.svc.service)
 	g.p("func %s(%s) %s {\n", name, strings.Join(sig, ", "), results)
-	idVar := "id"
+	idVar := instVar
 	if t.recv == nil {
 		idVar = "_"
 	}

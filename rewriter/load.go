@@ -44,6 +44,7 @@ type rewrite struct {
 	svcOf  map[string]string            // package path → service
 
 	topics   []*topic
+	fanouts  []*fanout          // calls that may reach several topics
 	svcs     map[string]*svcPkg // by service
 	skips    []*Skip
 	bound    []*Skip

@@ -74,6 +74,9 @@ type site struct {
 	// link: the service package imports the caller's package, so the call
 	// goes through a stub generated in the caller's package (see link.go).
 	link bool
+	// fan: the call may reach several topics and goes through a dispatcher
+	// generated in the caller's package (see fanout.go).
+	fan *fanout
 }
 
 // svcPkg is the generated package of one consumer service.
@@ -809,29 +812,57 @@ func (t *topic) anyDone() bool {
 	return false
 }
 
-// sharedSites leaves alone a call that may reach the callees of several
-// topics (an interface method several services implement): one stub
-// cannot route it.
+// sharedSites finds the calls that may reach the callees of several
+// topics (an interface method several services implement): such a call
+// goes through a dispatcher that type-switches on the receiver (see
+// fanout.go), or, when it cannot, is left alone.
 func (r *rewrite) sharedSites() {
-	bySite := map[string][]*topic{}
-	for _, t := range r.topics {
-		for _, s := range t.sites {
-			if !s.done {
-				bySite[s.pos] = append(bySite[s.pos], t)
-			}
-		}
+	type group struct {
+		topics []*topic
+		sites  []*site
 	}
+	bySite := map[string]*group{}
+	var order []string
 	for _, t := range r.topics {
 		for _, s := range t.sites {
-			ts := bySite[s.pos]
-			if len(ts) < 2 || s.skip != "" {
+			if s.done {
 				continue
 			}
-			var subjects []string
-			for _, o := range ts {
-				subjects = append(subjects, o.t.Subject)
+			g := bySite[s.pos]
+			if g == nil {
+				g = &group{}
+				bySite[s.pos] = g
+				order = append(order, s.pos)
 			}
-			s.skip = "the call may reach several topics: " + strings.Join(subjects, ", ")
+			g.topics = append(g.topics, t)
+			g.sites = append(g.sites, s)
+		}
+	}
+	for _, pos := range order {
+		g := bySite[pos]
+		if len(g.topics) < 2 {
+			continue
+		}
+		sortFanout(g.topics, g.sites)
+		var subjects []string
+		for _, o := range g.topics {
+			subjects = append(subjects, o.t.Subject)
+		}
+		if fanoutWhy(g.topics, g.sites) == "" {
+			s0 := g.sites[0]
+			if m, ok := s0.file.pkg.TypesInfo.Selections[s0.sel].Obj().(*types.Func); ok {
+				fo := &fanout{topics: g.topics, sites: g.sites, method: m}
+				for _, s := range g.sites {
+					s.fan = fo
+				}
+				r.fanouts = append(r.fanouts, fo)
+				continue
+			}
+		}
+		for _, s := range g.sites {
+			if s.skip == "" {
+				s.skip = "the call may reach several topics: " + strings.Join(subjects, ", ")
+			}
 		}
 	}
 }

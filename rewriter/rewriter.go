@@ -28,9 +28,14 @@
 //
 // When a service package would import the caller's package (an observer the
 // service implements), the call goes through a stub generated in the caller's
-// package (cleave_stubs.go) and cleavesvc/link. Static calls of a topic's
-// callee from another service that the plan does not list are rewritten too
-// and reported.
+// package (cleave_stubs.go) and cleavesvc/link. A call through an interface
+// whose dynamic callee may be the method of several topics (an observer
+// several services implement) goes through a dispatcher generated in the
+// caller's package (cleave_stubs.go): a receiver of one topic's type goes to
+// that topic's stub (the service package's, or the local one asking
+// cleavesvc/link), a receiver of any other type is called directly. Static
+// calls of a topic's callee from another service that the plan does not list
+// are rewritten too and reported.
 //
 // A pointer parameter of a request is copied in and out: the request carries
 // the value it points to (null for a nil pointer), the handler calls the
@@ -56,7 +61,8 @@
 // unexported fields, types whose JSON does not round-trip),
 // generic callees, calls through func values, methods with value receivers or
 // of data types, callees that start goroutines, calls that may reach several
-// services, and constructors (wiring) are left alone, each with a reason in
+// topics when one of them cannot be served at the call (or from a test
+// file), and constructors (wiring) are left alone, each with a reason in
 // the Result. A callee's results are dropped when it also returns a non-nil
 // error. Background work the monolith's wiring starts runs in every service
 // process.

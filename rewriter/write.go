@@ -44,6 +44,8 @@ func (r *rewrite) generate() error {
 		r.svcs[name].errTypes = r.errorTypes(r.svcs[name])
 	}
 	r.checkLinks()
+	r.fanoutOK()
+	r.nameFanouts()
 	r.editSites()
 	r.bindConstructors()
 	if err := r.applyEdits(); err != nil {
