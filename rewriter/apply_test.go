@@ -135,7 +135,13 @@ func TestDirtyTreeRefused(t *testing.T) {
 }
 
 func TestSecondApplyChangesNothing(t *testing.T) {
-	dir, p := fixture(t, "methods")
+	for _, name := range []string{"methods", "cycle", "fanout"} {
+		t.Run(name, func(t *testing.T) { testSecondApply(t, name) })
+	}
+}
+
+func testSecondApply(t *testing.T, name string) {
+	dir, p := fixture(t, name)
 	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -515,5 +515,40 @@ func (r *rewrite) rewrittenAt(t *topic, f *srcFile, _ token.Pos) bool {
 		}
 		return true
 	})
+	if !found {
+		found, _ = r.rewrittenLocally(t, f)
+	}
 	return found
+}
+
+// rewrittenLocally reports whether f already calls a stub an earlier apply
+// generated in f's own package for t (cleave_stubs.go): t's local stub, or
+// a dispatcher of a call that may reach several topics. link says whether
+// the call reaches t through cleavesvc/link.
+func (r *rewrite) rewrittenLocally(t *topic, f *srcFile) (found, link bool) {
+	local := "cleave" + exportName(t.t.Consumer)
+	fanout := "cleaveFanout" + t.fn.Name()
+	ast.Inspect(f.ast, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn := calleeFunc(f.pkg.TypesInfo, call)
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != f.pkg.PkgPath || !strings.HasSuffix(r.fset.Position(fn.Pos()).Filename, "cleave_stubs.go") {
+			return true
+		}
+		switch name := fn.Name(); {
+		case strings.HasPrefix(name, local) && strings.HasSuffix(name, t.fn.Name()):
+			found, link = true, true
+		case name == fanout || strings.HasPrefix(name, fanout) && strings.Trim(name[len(fanout):], "0123456789") == "":
+			seen := map[string]bool{}
+			r.importClosure(t.pkg.PkgPath, seen)
+			found, link = true, seen[f.pkg.PkgPath]
+		}
+		return true
+	})
+	return found, link
 }

@@ -26,7 +26,7 @@ func (t *topic) localStub() string { return "cleave" + exportName(t.svc.service)
 // hasLink reports whether some site of t goes through a local stub.
 func (t *topic) hasLink() bool {
 	for _, s := range t.sites {
-		if s.link && s.skip == "" {
+		if s.link && (s.skip == "" || s.done) {
 			return true
 		}
 	}
@@ -39,7 +39,7 @@ func (t *topic) hasLink() bool {
 func (r *rewrite) checkLinks() {
 	for _, t := range r.topics {
 		for _, s := range t.sites {
-			if !s.link || s.skip != "" || !t.live() {
+			if !s.link || s.skip != "" || s.done || !t.live() {
 				continue
 			}
 			if t.typedErrors() {
@@ -72,7 +72,7 @@ func (r *rewrite) generateLinks() error {
 		}
 		seen := map[string]bool{}
 		for _, s := range t.sites {
-			if !s.link || s.skip != "" || seen[s.file.pkg.PkgPath] {
+			if !s.link || s.skip != "" || s.done || seen[s.file.pkg.PkgPath] {
 				continue
 			}
 			seen[s.file.pkg.PkgPath] = true

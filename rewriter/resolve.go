@@ -520,6 +520,7 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 		// An earlier apply may have rewritten the call to the stub already.
 		if r.rewrittenAt(t, f, pos) {
 			st.done = true
+			_, st.link = r.rewrittenLocally(t, f)
 			return st, nil
 		}
 		if t.skip != "" {
