@@ -79,6 +79,11 @@ type Service struct {
 
 	mu        sync.RWMutex
 	listeners []Listener
+
+	// dispatching serialises DispatchPending: two rounds at once (the
+	// dispatcher's tick and an admin request) would both take the same
+	// pending shipment and announce it twice.
+	dispatching sync.Mutex
 }
 
 // NewService returns a Service keeping shipments in store.
@@ -145,6 +150,8 @@ func (s *Service) Cancel(ctx context.Context, id string) (Shipment, error) {
 // DispatchPending hands every pending shipment to its carrier, oldest
 // first, and tells the listeners. It returns how many were dispatched.
 func (s *Service) DispatchPending(ctx context.Context) (int, error) {
+	s.dispatching.Lock()
+	defer s.dispatching.Unlock()
 	pending, err := s.store.ByStatus(ctx, StatusPending)
 	if err != nil {
 		return 0, fmt.Errorf("dispatch: %w", err)

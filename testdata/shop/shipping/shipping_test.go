@@ -3,6 +3,7 @@ package shipping_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -129,6 +130,39 @@ func TestDispatchPending(t *testing.T) {
 	}
 	if n, _ := s.DispatchPending(t.Context()); n != 0 {
 		t.Errorf("second DispatchPending = %d; want 0", n)
+	}
+}
+
+// slowListener takes its time over each shipment, as a listener in
+// another process would.
+type slowListener struct{ listener }
+
+func (l *slowListener) ShipmentDispatched(ctx context.Context, s shipping.Shipment) {
+	time.Sleep(time.Millisecond)
+	l.listener.ShipmentDispatched(ctx, s)
+}
+
+// TestDispatchPendingConcurrent checks that rounds running at once announce
+// every shipment exactly once.
+func TestDispatchPendingConcurrent(t *testing.T) {
+	s := shipping.NewService(shipping.NewMemoryStore(), clock.NewManual(start), ids.NewSequence())
+	l := &slowListener{}
+	s.Subscribe(l)
+	for i := range 20 {
+		schedule(t, s, fmt.Sprintf("ord_%d", i), berlin)
+	}
+	var wg sync.WaitGroup
+	total := make([]int, 4)
+	for i := range total {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			total[i], _ = s.DispatchPending(t.Context())
+		}()
+	}
+	wg.Wait()
+	if sum := total[0] + total[1] + total[2] + total[3]; sum != 20 || len(l.got) != 20 {
+		t.Errorf("4 concurrent rounds dispatched %d, announced %d; want 20 and 20", sum, len(l.got))
 	}
 }
 
