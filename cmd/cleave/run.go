@@ -50,7 +50,8 @@ func newRunCmd() *cobra.Command {
 		Long: `run reads DIR/cleavesvc/services.json (written by cleave apply; DIR defaults to .),
 builds each service's main into DIR/.cleave/bin, starts an embedded NATS server with
 JetStream on 127.0.0.1 (or uses --nats), and starts every service (or the ones named)
-as its own process. Arguments after -- go to the edge service, e.g.
+as its own process. Arguments after -- go to every service: each runs the monolith's
+own main and reads its flags, and only the edge service listens. E.g.
 
 	cleave run ./shop -- -addr 127.0.0.1:8080
 
@@ -94,7 +95,7 @@ the in-process transport, for comparison.`,
 	f := cmd.Flags()
 	f.StringVar(&nats, "nats", "", "use these NATS server `URLs` (comma-separated) instead of an embedded server")
 	f.BoolVar(&o.restart, "restart", false, "restart a service that exits instead of stopping")
-	f.BoolVar(&o.argsAll, "args-all", false, "pass the arguments after -- to every service, not only the edge (each runs the monolith's main and reads its flags)")
+	f.BoolVar(&o.argsAll, "args-all", true, "pass the arguments after -- to every service, as each runs the monolith's main and reads its flags (--args-all=false: the edge only)")
 	f.BoolVar(&o.monolith, "monolith", false, "run the original program as one process on the local transport")
 	f.StringVar(&o.main, "main", "", "the monolith's main `package` for --monolith (default: from services.json, or the only ./cmd/*)")
 	f.DurationVar(&o.readyTimeout, "ready-timeout", 60*time.Second, "how long each service may take to print its ready line")
