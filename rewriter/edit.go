@@ -91,15 +91,36 @@ func (r *rewrite) editSites() {
 func (r *rewrite) bindConstructors() {
 	want := map[string]*svcPkg{} // type key → svc
 	names := map[string]string{}
-	for _, s := range r.svcs {
+	type opaqueType struct {
+		n *types.Named
+		s *svcPkg
+	}
+	var opaque []opaqueType // unexported receiver types
+	for _, name := range sortedKeys(r.svcs) {
+		s := r.svcs[name]
 		for _, n := range s.recvTypes() {
 			k := n.Obj().Pkg().Path() + "." + n.Obj().Name()
 			want[k] = s
 			names[k] = n.Obj().Name()
 		}
+		for _, n := range s.opaqueTypes() {
+			opaque = append(opaque, opaqueType{n, s})
+		}
 	}
-	if len(want) == 0 {
+	if len(want) == 0 && len(opaque) == 0 {
 		return
+	}
+	// wrapped reports whether the expression on top of stack is already the
+	// argument of a call into s (an earlier apply's Bind).
+	wrapped := func(info *types.Info, stack []ast.Node, s *svcPkg) bool {
+		if len(stack) >= 2 {
+			if c, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
+				if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == s.path {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	for _, rel := range sortedKeys(r.files) {
 		f := r.files[rel]
@@ -133,6 +154,33 @@ func (r *rewrite) bindConstructors() {
 			if !ok {
 				return true
 			}
+			if isCall && types.IsInterface(tv.Type) {
+				// A constructor of the callee's package returning an
+				// interface an unexported receiver type implements.
+				iface, _ := tv.Type.Underlying().(*types.Interface)
+				fn := calleeFunc(info, e.(*ast.CallExpr))
+				if iface == nil || iface.NumMethods() == 0 || fn == nil || fn.Pkg() == nil {
+					return true
+				}
+				for _, o := range opaque {
+					if fn.Pkg().Path() != o.n.Obj().Pkg().Path() || r.svcOf[f.pkg.PkgPath] == o.s.service {
+						continue
+					}
+					if !types.Implements(o.n, iface) && !types.Implements(types.NewPointer(o.n), iface) {
+						continue
+					}
+					if wrapped(info, stack, o.s) {
+						return false
+					}
+					ref := svcMark + o.s.path + "\x00"
+					f.edits = append(f.edits,
+						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + "Bind" + exportName(o.n.Obj().Name()) + "("},
+						edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
+					r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: o.s.service, Reason: "binds " + o.n.Obj().Pkg().Name() + "." + o.n.Obj().Name() + " in the " + o.s.service + " service"})
+					return false
+				}
+				return true
+			}
 			pt, ok := tv.Type.(*types.Pointer)
 			if !ok {
 				return true
@@ -153,12 +201,8 @@ func (r *rewrite) bindConstructors() {
 				}
 			}
 			// Already wrapped by an earlier apply?
-			if len(stack) >= 2 {
-				if c, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
-					if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == s.path {
-						return false
-					}
-				}
+			if wrapped(info, stack, s) {
+				return false
 			}
 			ref := svcMark + s.path + "\x00"
 			f.edits = append(f.edits,

@@ -49,6 +49,8 @@ func fanoutWhy(ts []*topic, ss []*site) string {
 			return "a test file cannot reach a dispatcher local to the package"
 		case t.recv == nil:
 			return "a topic is not a method"
+		case t.opaque:
+			return "a receiver of an unexported type"
 		}
 		k := t.recv.Obj().Pkg().Path() + "." + t.recv.Obj().Name()
 		if recvs[k] {

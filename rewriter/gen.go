@@ -157,13 +157,30 @@ func (s *svcPkg) recvTypes() []*types.Named {
 	var out []*types.Named
 	seen := map[string]bool{}
 	for _, t := range s.topics {
-		if t.recv != nil && !seen[t.recv.Obj().Id()+t.recv.Obj().Pkg().Path()] {
+		if t.recv != nil && !t.opaque && !seen[t.recv.Obj().Id()+t.recv.Obj().Pkg().Path()] {
 			seen[t.recv.Obj().Id()+t.recv.Obj().Pkg().Path()] = true
 			out = append(out, t.recv)
 		}
 	}
 	return out
 }
+
+// opaqueTypes returns the unexported receiver types of s's method topics.
+func (s *svcPkg) opaqueTypes() []*types.Named {
+	var out []*types.Named
+	seen := map[string]bool{}
+	for _, t := range s.topics {
+		if t.recv != nil && t.opaque && !seen[t.recv.Obj().Id()+t.recv.Obj().Pkg().Path()] {
+			seen[t.recv.Obj().Id()+t.recv.Obj().Pkg().Path()] = true
+			out = append(out, t.recv)
+		}
+	}
+	return out
+}
+
+// ownsFunc names the function generated in n's package (cleave_owns.go)
+// that reports whether a value is of type n or *n.
+func ownsFunc(n *types.Named) string { return "CleaveOwns" + exportName(n.Obj().Name()) }
 
 func (s *svcPkg) instVar(n *types.Named) string {
 	return "inst" + n.Obj().Name()
@@ -240,6 +257,7 @@ func serveHere(b *%[1]s.Bus) {
 
 `, bus, syncName, s.service, ctx)
 	recvs := s.recvTypes()
+	opaque := s.opaqueTypes()
 	if len(recvs) > 0 {
 		atomic := g.im.add("sync/atomic", "atomic")
 		fmtName := g.im.add("fmt", "fmt")
@@ -305,6 +323,80 @@ func (in *instances[T]) bind(p *T) {
 			g.p("var %s instances[%s]\n\n", s.instVar(n), pt)
 			g.p("// Bind%[1]s makes %[2]s serve the %[3]s service's requests that name no\n// receiver, in the %[3]s service's own process. The service's wiring calls it.\n", n.Obj().Name(), "s", s.service)
 			g.p("func Bind%s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", n.Obj().Name(), pt, pt, s.instVar(n))
+		}
+	}
+	if len(opaque) > 0 {
+		fmtName := g.im.add("fmt", "fmt")
+		if len(recvs) == 0 {
+			g.p("var lastID %s.Uint64\n\n", g.im.add("sync/atomic", "atomic"))
+		}
+		g.p(`// anyInstances holds the receivers of a type this package cannot name (an
+// exported interface's unexported implementation). A request made in the
+// monolith's own process names the receiver the caller holds for the length
+// of the call. A service process serves with the instance its wiring bound.
+type anyInstances struct {
+	mu    %[1]s.Mutex
+	objs  map[uint64]any
+	bound any
+}
+
+// put returns the id a request carries for v until drop: 0 outside the
+// monolith's own process, where the service's bound instance serves.
+func (in *anyInstances) put(v any) uint64 {
+	if process() != "" {
+		return 0
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.objs == nil {
+		in.objs = map[uint64]any{}
+	}
+	id := lastID.Add(1)
+	in.objs[id] = v
+	return id
+}
+
+// drop forgets the receiver put returned id for.
+func (in *anyInstances) drop(id uint64) {
+	if id == 0 {
+		return
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	delete(in.objs, id)
+}
+
+// get returns the receiver for id.
+func (in *anyInstances) get(id uint64, what string) (any, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if id == 0 {
+		if in.bound == nil {
+			return nil, %[2]s.Errorf("%%s: no instance bound in service %%s", what, Service)
+		}
+		return in.bound, nil
+	}
+	if v, ok := in.objs[id]; ok {
+		return v, nil
+	}
+	return nil, %[2]s.Errorf("%%s: no instance %%d in this process", what, id)
+}
+
+// bind makes v serve requests that name no instance, if none does yet.
+func (in *anyInstances) bind(v any) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.bound == nil {
+		in.bound = v
+	}
+}
+
+`, syncName, fmtName)
+		for _, n := range opaque {
+			pkg := g.im.add(n.Obj().Pkg().Path(), n.Obj().Pkg().Name())
+			g.p("var %s anyInstances\n\n", s.instVar(n))
+			g.p("// Bind%[1]s makes v, when it is %[2]s's own %[3]s, serve the %[4]s service's\n// requests that name no receiver, in the %[4]s service's own process. The\n// service's wiring calls it.\n", exportName(n.Obj().Name()), pkg, n.Obj().Name(), s.service)
+			g.p("func Bind%s[V any](v V) V {\n\tif process() == Service && %s.%s(v) {\n\t\t%s.bind(v)\n\t}\n\treturn v\n}\n\n", exportName(n.Obj().Name()), pkg, ownsFunc(n), s.instVar(n))
 		}
 	}
 	r.genErrors(s, g)
@@ -472,7 +564,11 @@ func (t *topic) typedErrors() bool { return t.hasErr && !t.event && len(t.svc.er
 // calleeName is how docs name the callee: inventory.Reserve, (*inventory.Service).Reserve.
 func (r *rewrite) calleeName(t *topic) string {
 	if t.recv != nil {
-		return fmt.Sprintf("(*%s.%s).%s", t.pkg.Name, t.recv.Obj().Name(), t.fn.Name())
+		star := "*"
+		if _, ok := t.sig.Recv().Type().(*types.Pointer); !ok {
+			star = ""
+		}
+		return fmt.Sprintf("(%s%s.%s).%s", star, t.pkg.Name, t.recv.Obj().Name(), t.fn.Name())
 	}
 	return t.pkg.Name + "." + t.fn.Name()
 }
@@ -485,7 +581,7 @@ type stubVars struct {
 }
 
 func (r *rewrite) stubNames(t *topic, g *gofile) *stubVars {
-	v := &stubVars{taken: map[string]bool{"b": true, "resp": true, "err": true, "remote": true, "ok": true, "rcv": true, "ctx": true, "req": true, "ev": true}}
+	v := &stubVars{taken: map[string]bool{"b": true, "resp": true, "err": true, "remote": true, "ok": true, "rcv": true, "ctx": true, "req": true, "ev": true, "inst": true}}
 	for _, n := range g.im.byPath {
 		v.taken[n] = true
 	}
@@ -544,12 +640,12 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 		iface = r.ifaceType(t, g)
 	}
 	recvType := ""
-	if t.recv != nil {
+	if t.recv != nil && !t.opaque {
 		recvType = g.typ(t.recv)
 	}
 	v := r.stubNames(t, g)
 	if t.recv != nil {
-		g.p("// %sReceiver is what %s needs of its receiver: (*%s.%s).%s or a stand-in.\n", t.stub, t.stub, t.pkg.Name, t.recv.Obj().Name(), t.fn.Name())
+		g.p("// %sReceiver is what %s needs of its receiver: %s or a stand-in.\n", t.stub, t.stub, r.calleeName(t))
 		g.p("type %sReceiver interface {\n\t%s\n}\n\n", t.stub, r.methodSig(t, g))
 		iface = t.stub + "Receiver"
 	}
@@ -598,7 +694,11 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 	direct := pkg + "." + t.fn.Name()
 	if t.recv != nil {
 		direct = v.recv + "." + t.fn.Name()
-		g.p("\trcv, ok := %s.(*%s)\n", v.recv, recvType)
+		if t.opaque {
+			g.p("\tok := %s.%s(%s)\n", pkg, ownsFunc(t.recv), v.recv)
+		} else {
+			g.p("\trcv, ok := %s.(*%s)\n", v.recv, recvType)
+		}
 		g.p("\tb, remote := route()\n")
 		g.p("\tif !ok || !remote {\n")
 	} else {
@@ -610,7 +710,10 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 		g.p("\t\treturn\n")
 	}
 	g.p("\t}\n")
-	if t.recv != nil {
+	if t.recv != nil && t.opaque {
+		g.p("\tinst := %s.put(%s)\n\tdefer %s.drop(inst)\n", t.svc.instVar(t.recv), v.recv, t.svc.instVar(t.recv))
+		fields = append([]string{"Instance: inst"}, fields...)
+	} else if t.recv != nil {
 		fields = append([]string{"Instance: " + t.svc.instVar(t.recv) + ".id(rcv)"}, fields...)
 	}
 	ctxArg := "ctx"
@@ -700,6 +803,9 @@ func (r *rewrite) genHandler(t *topic, g *gofile) {
 	var call string
 	if t.recv == nil {
 		call = g.im.add(t.pkg.PkgPath, t.pkg.Name) + "." + t.fn.Name()
+	} else if t.opaque {
+		g.p("\trcv, err := %s.get(%s.Instance, %q)\n\tif err != nil {\n\t\treturn %s\n\t}\n", t.svc.instVar(t.recv), in, t.pkg.Name+"."+t.recv.Obj().Name(), fail)
+		call = "rcv.(" + t.stub + "Receiver)." + t.fn.Name()
 	} else {
 		g.p("\trcv, err := %s.get(%s.Instance)\n\tif err != nil {\n\t\treturn %s\n\t}\n", t.svc.instVar(t.recv), in, fail)
 		call = "rcv." + t.fn.Name()

@@ -46,6 +46,10 @@ func (r *rewrite) checkLinks() {
 				s.skip = fmt.Sprintf("import cycle: %ssvc imports %s, and its replies carry error types", t.t.Consumer, s.file.pkg.PkgPath)
 				continue
 			}
+			if t.opaque {
+				s.skip = fmt.Sprintf("import cycle: %ssvc imports %s, and the receiver's type is unexported", t.t.Consumer, s.file.pkg.PkgPath)
+				continue
+			}
 			g := newGoFile(s.file.pkg.Name, s.file.pkg.PkgPath)
 			for _, f := range append(append([]field(nil), t.params...), t.results...) {
 				g.typ(f.typ)
@@ -354,4 +358,75 @@ func (r *rewrite) genRouters(s *svcPkg, g *gofile) {
 		g.p("\t})\n")
 	}
 	g.p("}\n\n")
+}
+
+// generateOwns writes, in the package of each unexported receiver type of a
+// method topic, cleave_owns.go: an exported function saying whether a value
+// is of that type, which the service package, unable to name the type, asks
+// before it routes a call over the bus.
+func (r *rewrite) generateOwns() error {
+	type owned struct {
+		n     *types.Named
+		value bool // every topic of n has a value receiver: n itself has the methods
+	}
+	byPkg := map[string][]*owned{}
+	pkgOf := map[string]*topic{}
+	for _, name := range sortedKeys(r.svcs) {
+		for _, t := range r.svcs[name].topics {
+			if !t.opaque {
+				continue
+			}
+			_, ptr := t.sig.Recv().Type().(*types.Pointer)
+			p := t.pkg.PkgPath
+			pkgOf[p] = t
+			var o *owned
+			for _, x := range byPkg[p] {
+				if x.n.Obj() == t.recv.Obj() {
+					o = x
+				}
+			}
+			if o == nil {
+				o = &owned{n: t.recv, value: true}
+				byPkg[p] = append(byPkg[p], o)
+			}
+			if ptr {
+				o.value = false
+			}
+		}
+	}
+	for _, p := range sortedKeys(byPkg) {
+		dir := ""
+		for _, rel := range sortedKeys(r.files) {
+			if f := r.files[rel]; f.pkg.PkgPath == p && !f.test {
+				dir = path.Dir(rel)
+				break
+			}
+		}
+		if dir == "" {
+			return fmt.Errorf("apply: no source file of %s", p)
+		}
+		list := byPkg[p]
+		sort.Slice(list, func(i, j int) bool { return list[i].n.Obj().Name() < list[j].n.Obj().Name() })
+		g := newGoFile(pkgOf[p].pkg.Name, p)
+		for _, o := range list {
+			name := o.n.Obj().Name()
+			cases := "*" + name
+			if o.value {
+				cases = name + ", *" + name
+			}
+			g.p("// %s reports whether v's dynamic type is %s, of this package.\n", ownsFunc(o.n), strings.ReplaceAll(cases, ", ", " or "))
+			g.p("// The service package cleave generated, which cannot name the type,\n// sends only such receivers over the bus and calls any other directly.\n")
+			g.p("func %s(v any) bool {\n\tswitch v.(type) {\n\tcase %s:\n\t\treturn true\n\t}\n\treturn false\n}\n\n", ownsFunc(o.n), cases)
+		}
+		name := dir + "/cleave_owns.go"
+		if dir == "." {
+			name = "cleave_owns.go"
+		}
+		out, err := g.bytes(name)
+		if err != nil {
+			return err
+		}
+		r.put(name, out)
+	}
+	return nil
 }

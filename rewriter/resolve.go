@@ -17,11 +17,16 @@ import (
 
 // topic is one planned topic, resolved against the code.
 type topic struct {
-	t       *planner.Topic
-	fn      *types.Func
-	pkg     *packages.Package // the callee's package (plain variant)
-	sig     *types.Signature
-	recv    *types.Named // receiver type of a method (pointer receiver), nil for functions
+	t    *planner.Topic
+	fn   *types.Func
+	pkg  *packages.Package // the callee's package (plain variant)
+	sig  *types.Signature
+	recv *types.Named // receiver type of a method (pointer receiver), nil for functions
+	// opaque: the receiver type is unexported (an exported interface's
+	// implementation). The service package cannot name it: the callee's
+	// package gets a generated file (cleave_owns.go) that recognises it,
+	// and the instance is held as an interface value.
+	opaque  bool
 	svc     *svcPkg
 	stub    string // stub name in svc, e.g. "Reserve", "ServiceReserve"
 	event   bool
@@ -141,15 +146,22 @@ func (r *rewrite) classify(t *topic) string {
 		return "callee is in a main package"
 	}
 	if recv := sig.Recv(); recv != nil {
-		if _, ok := recv.Type().(*types.Pointer); !ok {
-			return "method with a value receiver: a value, not a service object"
-		}
 		t.recv = recvNamed(recv.Type())
 		if t.recv == nil {
 			return "method on an unnamed receiver"
 		}
-		if !t.fn.Exported() || !t.recv.Obj().Exported() {
+		_, ptr := recv.Type().(*types.Pointer)
+		if !t.fn.Exported() {
 			return "unexported method"
+		}
+		if !t.recv.Obj().Exported() {
+			t.opaque = true
+			if t.event {
+				return "event topic on an unexported receiver type"
+			}
+		} else if !ptr {
+			t.recv = nil
+			return "method with a value receiver: a value, not a service object"
 		}
 		if _, ok := t.recv.Underlying().(*types.Struct); ok && r.travels(t.recv.Underlying(), false, map[types.Type]bool{}) == "" {
 			return "method of a data type (all its fields travel): it runs where the data is"
@@ -784,7 +796,7 @@ func (r *rewrite) nameStubs() {
 		sort.Slice(s.topics, func(i, j int) bool { return s.topics[i].t.Subject < s.topics[j].t.Subject })
 		base := func(t *topic) string {
 			if t.recv != nil {
-				return t.recv.Obj().Name() + t.fn.Name()
+				return exportName(t.recv.Obj().Name()) + t.fn.Name()
 			}
 			return t.fn.Name()
 		}

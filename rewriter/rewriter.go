@@ -26,6 +26,17 @@
 // directly. Sentinel errors and the service's exported error types come back
 // as themselves, so errors.Is and errors.As keep working.
 //
+// A method of an unexported type (an exported interface's implementation, as
+// in type Service interface{...}; type service struct{...}), with a pointer
+// or a value receiver, is rewritten too: the stub takes the interface value
+// and asks a function generated in the callee's package (cleave_owns.go,
+// CleaveOwns<Type>) whether the value is of that type; other values are
+// called directly. Constructor calls of the callee's package in the wiring
+// that return an interface the type implements are wrapped in the service
+// package's generic Bind<Type>. In the monolith's own process a request names
+// the caller's receiver for the length of the call. Such calls through a stub
+// local to the caller's package or a dispatcher, and events, are left alone.
+//
 // When a service package would import the caller's package (an observer the
 // service implements), the call goes through a stub generated in the caller's
 // package (cleave_stubs.go) and cleavesvc/link. A call through an interface
@@ -59,7 +70,7 @@
 // pointers inside slices or variadic parameters, pointer parameters of
 // events, slices a callee writes into, structs with
 // unexported fields, types whose JSON does not round-trip),
-// generic callees, calls through func values, methods with value receivers or
+// generic callees, calls through func values, methods of exported types with value receivers or
 // of data types, callees that start goroutines, calls that may reach several
 // topics when one of them cannot be served at the call (or from a test
 // file), and constructors (wiring) are left alone, each with a reason in

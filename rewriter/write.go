@@ -62,6 +62,9 @@ func (r *rewrite) generate() error {
 	if err := r.generateLinks(); err != nil {
 		return err
 	}
+	if err := r.generateOwns(); err != nil {
+		return err
+	}
 	if err := r.generateMains(); err != nil {
 		return err
 	}
