@@ -42,7 +42,12 @@ var (
 	errUnexported = errors.New("never registered")
 )
 
-func init() { RegisterError("test.out_of_stock", errOutOfStock) }
+var errNotCancellable = errors.New("not cancellable")
+
+func init() {
+	RegisterError("test.out_of_stock", errOutOfStock)
+	RegisterError("test.not_cancellable", errNotCancellable)
+}
 
 // open returns a Bus of each transport; nats uses an embedded server.
 func open(t testing.TB, transport string, c Config) *Bus {
@@ -80,6 +85,8 @@ func TestCall(t *testing.T) {
 					return nil, errOutOfStock
 				case "wrapped":
 					return nil, fmt.Errorf("sku %d: %w", r.N, errOutOfStock)
+				case "both":
+					return nil, fmt.Errorf("cancel: %w: %w", errNotCancellable, errOutOfStock)
 				case "plain":
 					return nil, errUnexported
 				case "panic":
@@ -103,6 +110,9 @@ func TestCall(t *testing.T) {
 			}
 			if _, err := call("wrapped"); !errors.Is(err, errOutOfStock) || err.Error() != "sku 7: out of stock" {
 				t.Errorf("Call(wrapped) error = %v; want errors.Is out of stock, message kept", err)
+			}
+			if _, err := call("both"); !errors.Is(err, errNotCancellable) || !errors.Is(err, errOutOfStock) {
+				t.Errorf("Call(both) error = %v; want errors.Is both sentinels", err)
 			}
 			if _, err := call("plain"); err == nil || err.Error() != "never registered" {
 				t.Errorf("Call(plain) error = %v; want message kept", err)

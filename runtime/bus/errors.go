@@ -3,6 +3,7 @@ package bus
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -59,21 +60,23 @@ func RegisterError(code string, err error) {
 	registry.byCode[code] = err
 }
 
-// errorCode returns the code of the first registered sentinel err matches,
-// and whether err is that sentinel itself.
+// errorCode returns the codes of the registered sentinels err matches,
+// comma-separated in registration order (an error may wrap several, as
+// fmt.Errorf with two %w does), and whether err is the sentinel itself.
 func errorCode(err error) (code string, exact bool) {
 	registry.RLock()
 	defer registry.RUnlock()
+	var codes []string
 	for _, c := range registry.codes {
 		s := registry.byCode[c]
 		if err == s {
 			return c, true
 		}
 		if errors.Is(err, s) {
-			return c, false
+			codes = append(codes, c)
 		}
 	}
-	return "", false
+	return strings.Join(codes, ","), false
 }
 
 func sentinel(code string) error {
@@ -83,21 +86,30 @@ func sentinel(code string) error {
 }
 
 // A RemoteError is an error a handler returned on the other side of the
-// wire. It unwraps to the registered sentinel named by Code, if any.
+// wire. It unwraps to the registered sentinels it matched there, so
+// errors.Is holds for each of them.
 type RemoteError struct {
-	Subject string // the subject called
-	Code    string // registered code, "" if none matched
-	Message string // the handler's err.Error()
+	Subject string   // the subject called
+	Code    string   // first registered code matched, "" if none
+	Codes   []string // every registered code matched, in registration order
+	Message string   // the handler's err.Error()
 }
 
 func (e *RemoteError) Error() string { return e.Message }
 
-// Unwrap returns the sentinel registered under e.Code, or nil.
-func (e *RemoteError) Unwrap() error {
-	if e.Code == "" {
-		return nil
+// Unwrap returns the sentinels registered under e.Codes.
+func (e *RemoteError) Unwrap() []error {
+	codes := e.Codes
+	if len(codes) == 0 && e.Code != "" {
+		codes = []string{e.Code}
 	}
-	return sentinel(e.Code)
+	var errs []error
+	for _, c := range codes {
+		if s := sentinel(c); s != nil {
+			errs = append(errs, s)
+		}
+	}
+	return errs
 }
 
 // Error header names.
@@ -114,7 +126,12 @@ func decodeError(subject, code string, exact bool, msg string) error {
 			return s
 		}
 	}
-	return &RemoteError{Subject: subject, Code: code, Message: msg}
+	e := &RemoteError{Subject: subject, Message: msg}
+	if code != "" {
+		e.Codes = strings.Split(code, ",")
+		e.Code = e.Codes[0]
+	}
+	return e
 }
 
 func noHandler(subject string) error {
