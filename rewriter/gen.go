@@ -616,25 +616,32 @@ func (r *rewrite) methodSig(t *topic, g *gofile) string {
 	return t.fn.Name() + strings.TrimPrefix(types.TypeString(t.sig, g.im.qualifier), "func")
 }
 
+// stubTypes returns the type strings of t's parameters (the last one
+// "...T" when variadic) and results (error last when the callee returns
+// one), as a stub written in g declares them.
+func stubTypes(t *topic, g *gofile) (params, results []string) {
+	params = make([]string, len(t.params))
+	for i, f := range t.params {
+		params[i] = g.typ(f.typ)
+		if t.sig.Variadic() && i == len(t.params)-1 {
+			params[i] = "..." + g.typ(f.typ.(*types.Slice).Elem())
+		}
+	}
+	for _, f := range t.results {
+		results = append(results, g.typ(f.typ))
+	}
+	if t.hasErr {
+		results = append(results, "error")
+	}
+	return params, results
+}
+
 func (r *rewrite) genClient(t *topic, g *gofile) {
 	bus := g.im.add(busPath, "bus")
 	ctxPkg := g.im.add("context", "context")
 	pkg := g.im.add(t.pkg.PkgPath, t.pkg.Name)
 	// Compute every type string first: it settles the imports, then names.
-	ptypes := make([]string, len(t.params))
-	for i, f := range t.params {
-		ptypes[i] = g.typ(f.typ)
-		if t.sig.Variadic() && i == len(t.params)-1 {
-			ptypes[i] = "..." + g.typ(f.typ.(*types.Slice).Elem())
-		}
-	}
-	var rtypes []string
-	for _, f := range t.results {
-		rtypes = append(rtypes, g.typ(f.typ))
-	}
-	if t.hasErr {
-		rtypes = append(rtypes, "error")
-	}
+	ptypes, rtypes := stubTypes(t, g)
 	var iface string
 	if t.recv != nil {
 		iface = r.ifaceType(t, g)

@@ -218,20 +218,7 @@ func (r *rewrite) genLocalStub(t *topic, g *gofile) {
 		}
 		g.p("}\n\n")
 	}
-	ptypes := make([]string, len(t.params))
-	for i, f := range t.params {
-		ptypes[i] = g.typ(f.typ)
-		if t.sig.Variadic() && i == len(t.params)-1 {
-			ptypes[i] = "..." + g.typ(f.typ.(*types.Slice).Elem())
-		}
-	}
-	var rtypes []string
-	for _, f := range t.results {
-		rtypes = append(rtypes, g.typ(f.typ))
-	}
-	if t.hasErr {
-		rtypes = append(rtypes, "error")
-	}
+	ptypes, rtypes := stubTypes(t, g)
 	var direct string
 	var recvType string
 	if t.recv != nil {
