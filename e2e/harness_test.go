@@ -209,10 +209,18 @@ func watchSubjects(t testing.TB, urls []string) *subjects {
 	return s
 }
 
+// count returns the messages seen on subject, requests on its typed form
+// ("<subject>.fp-<schemas>", see the runtime's doc) included.
 func (s *subjects) count(subject string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.n[subject]
+	n := s.n[subject]
+	for k, v := range s.n {
+		if strings.HasPrefix(k, subject+".fp-") {
+			n += v
+		}
+	}
+	return n
 }
 
 // scenarioResult is one run of the scenario by one client.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 )
 
@@ -58,39 +59,27 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
 	msg := &nats.Msg{Subject: subject, Data: data}
-	dl, hasDeadline := ctx.Deadline()
-	if b.kind == tNATS && !hasDeadline && metaOf(ctx) == (meta{}) {
-		// The same headers for every such call: built once.
-		msg.Header = b.plainCallHeader(Fingerprint[Req](), Fingerprint[Resp]())
-	} else {
-		msg.Header = outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), b.kind == tNATS, "")
-		if hasDeadline && b.kind == tNATS {
-			// Relative, so that clocks need not agree.
-			msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
-		}
-	}
 	var reply *nats.Msg
 	if b.kind == tLoopback {
+		msg.Header = outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), false, "")
 		h := (*b.handlers.Load())[subject]
 		if h == nil {
 			return nil, noHandler(subject)
 		}
 		var rbuf *bytes.Buffer
-		reply, rbuf = h.serve(ctx, msg)
+		reply, rbuf = h.serve(ctx, msg, false)
 		defer release(rbuf)
 	} else {
-		switch {
-		case hasDeadline:
-			reply, err = b.nc.RequestMsgWithContext(ctx, msg)
-		case ctx.Done() == nil: // never cancelled: spare a context and its timer
-			reply, err = b.nc.RequestMsg(msg, b.cfg.RequestTimeout)
-			if errors.Is(err, nats.ErrTimeout) {
-				err = fmt.Errorf("%w after %v (Config.RequestTimeout)", context.DeadlineExceeded, b.cfg.RequestTimeout)
-			}
-		default:
-			tctx, cancel := context.WithTimeout(ctx, b.cfg.RequestTimeout)
-			reply, err = b.nc.RequestMsgWithContext(tctx, msg)
-			cancel()
+		// The typed subject first: its handler needs no schema headers.
+		msg.Subject = typedSubject[Req, Resp](b, subject)
+		msg.Header = outHeader(ctx, b.cfg.Codec, "", "", true, "")
+		reply, err = b.request(ctx, msg)
+		if errors.Is(err, nats.ErrNoResponders) {
+			// No handler of these schemas: the plain subject's handler,
+			// if any, says how they differ.
+			msg.Subject = subject
+			msg.Header = outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), true, "")
+			reply, err = b.request(ctx, msg)
 		}
 		switch {
 		case errors.Is(err, nats.ErrNoResponders):
@@ -116,6 +105,34 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 
 const hdrNil = "Cleave-Nil" // the handler returned a nil reply
 
+// request sends msg under nats and waits for the reply until ctx's
+// deadline, or Config.RequestTimeout if it has none. The deadline travels
+// as Cleave-Timeout.
+func (b *Bus) request(ctx context.Context, msg *nats.Msg) (*nats.Msg, error) {
+	dl, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		// Relative, so that clocks need not agree.
+		if msg.Header == nil {
+			msg.Header = nats.Header{}
+		}
+		msg.Header[HeaderTimeout] = []string{strconv.FormatInt(time.Until(dl).Milliseconds(), 10)}
+	}
+	switch {
+	case hasDeadline:
+		return b.nc.RequestMsgWithContext(ctx, msg)
+	case ctx.Done() == nil: // never cancelled: spare a context and its timer
+		reply, err := b.nc.RequestMsg(msg, b.cfg.RequestTimeout)
+		if errors.Is(err, nats.ErrTimeout) {
+			err = fmt.Errorf("%w after %v (Config.RequestTimeout)", context.DeadlineExceeded, b.cfg.RequestTimeout)
+		}
+		return reply, err
+	default:
+		tctx, cancel := context.WithTimeout(ctx, b.cfg.RequestTimeout)
+		defer cancel()
+		return b.nc.RequestMsgWithContext(tctx, msg)
+	}
+}
+
 // Handle makes h the handler of subject on b. One subject has one handler
 // per Bus; under nats, processes of the same Config.Service share the
 // requests of a subject (a queue group). A nil b means Default().
@@ -128,7 +145,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	}
 	reqFP, respFP := Fingerprint[Req](), Fingerprint[Resp]()
 	codec := b.cfg.Codec
-	serve := func(ctx context.Context, in *nats.Msg) (*nats.Msg, *bytes.Buffer) {
+	serve := func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *bytes.Buffer) {
 		ctx = inContext(ctx, in)
 		if v := in.Header.Get(HeaderTimeout); v != "" {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -137,14 +154,23 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 				defer cancel()
 			}
 		}
-		got, gotReply := schemas(in.Header)
-		if gotReply != "" && gotReply != respFP {
-			return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
-				subject, ErrSchemaMismatch, gotReply, respFP, (*Resp)(nil))), nil
-		}
 		req := new(Req)
-		if err := b.decode(subject, in, got, reqFP, req); err != nil {
-			return errorReply(err), nil
+		if typed {
+			if len(in.Data) > b.cfg.MaxMessageBytes {
+				return errorReply(fmt.Errorf("bus: %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(in.Data), b.cfg.MaxMessageBytes)), nil
+			}
+			if err := codec.Unmarshal(in.Data, req); err != nil {
+				return errorReply(fmt.Errorf("bus: %s: %w as %T: %v", subject, ErrDecode, req, err)), nil
+			}
+		} else {
+			got, gotReply := schemas(in.Header)
+			if gotReply != "" && gotReply != respFP {
+				return errorReply(fmt.Errorf("bus: %s: %w: caller expects a reply of schema %s, handler returns %s (%T; the two sides were built from different versions of the type)",
+					subject, ErrSchemaMismatch, gotReply, respFP, (*Resp)(nil))), nil
+			}
+			if err := b.decode(subject, in, got, reqFP, req); err != nil {
+				return errorReply(err), nil
+			}
 		}
 		resp, err := safeCall(ctx, subject, h, req)
 		if err != nil {
@@ -159,7 +185,8 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 		}
 		return &nats.Msg{Data: data}, buf
 	}
-	return b.register(subject, &handler{fn: h, serve: serve})
+	typed := subject + "." + schemaToken(codec.Name(), reqFP, respFP)
+	return b.register(subject, &handler{fn: h, typed: typed, serve: serve})
 }
 
 // Publish sends the event ev on subject to every subscriber.
@@ -204,8 +231,8 @@ func Publish[E any](ctx context.Context, b *Bus, subject string, ev *E) error {
 		return fmt.Errorf("bus: publish %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
 	if b.kind == tNATS {
-		id := nuid.Next()
-		msg := &nats.Msg{Subject: b.EventSubject(subject), Header: outHeader(ctx, b.cfg.Codec, Fingerprint[E](), "", true, id), Data: data}
+		id := eventID(Fingerprint[E](), nuid.Next())
+		msg := &nats.Msg{Subject: b.EventSubject(subject), Header: outHeader(ctx, b.cfg.Codec, "", "", true, id), Data: data}
 		err := b.publishNATS(ctx, subject, id, msg)
 		if err == nil {
 			// Acked, so sent: the buffer is free. After an error it may
@@ -245,6 +272,9 @@ func Subscribe[E any](b *Bus, subject string, h func(context.Context, *E) error)
 		ctx = inContext(ctx, in)
 		ev := new(E)
 		got, _ := schemas(in.Header)
+		if got == "" {
+			got = eventSchema(in.Header.Get(jetstream.MsgIDHeader))
+		}
 		if err := b.decode(subject, in, got, fp, ev); err != nil {
 			return err
 		}

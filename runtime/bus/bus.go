@@ -45,7 +45,7 @@ type Bus struct {
 	nc        *nats.Conn
 	js        jetstream.JetStream
 	pub       *publisher
-	callHdrs  sync.Map // [2]string{request, reply fingerprint} → nats.Header
+	typed     sync.Map // typedKey → typed subject (typedSubject)
 	stream    string
 	coreSubs  []*nats.Subscription
 	reqs      chan *nats.Msg // requests of all subjects, read by the workers
@@ -59,10 +59,12 @@ type Bus struct {
 
 // handler is a registered request handler.
 type handler struct {
-	fn any // func(context.Context, *Req) (*Resp, error), for local
+	fn    any    // func(context.Context, *Req) (*Resp, error), for local
+	typed string // the subject plus its schemaToken (under nats)
 	// serve handles a request and returns the reply, and the buffer of its
-	// data to release once the reply is sent.
-	serve func(ctx context.Context, in *nats.Msg) (*nats.Msg, *bytes.Buffer)
+	// data to release once the reply is sent. typed says in came on the
+	// typed subject, so its schemas are known to match.
+	serve func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *bytes.Buffer)
 }
 
 // subscriber is a registered event handler.
@@ -278,7 +280,7 @@ func (b *Bus) register(subject string, h *handler) error {
 	m[subject] = h
 	b.handlers.Store(&m) // before subscribing: a request may come at once
 	if b.kind == tNATS {
-		if err := b.serveNATS(subject); err != nil {
+		if err := b.serveNATS(subject, h.typed); err != nil {
 			b.handlers.Store(&old)
 			return fmt.Errorf("bus: handle %s: %w", subject, err)
 		}

@@ -180,6 +180,31 @@ func TestSchemaMismatch(t *testing.T) {
 	}
 }
 
+// Under nats a call whose context adds nothing goes to the typed subject
+// without a header; the plain subject still serves callers that send the
+// schemas in headers (other clients, or other types: TestSchemaMismatch).
+func TestTypedSubject(t *testing.T) {
+	b := open(t, NATS, Config{})
+	must(t, Handle(b, "t.ty.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+		return &echoResp{Text: r.Text}, nil
+	}))
+	seen := make(chan *nats.Msg, 4)
+	snoop, err := b.nc.ChanSubscribe("t.ty.>", seen)
+	must(t, err)
+	defer snoop.Unsubscribe()
+	_, err = Call[echoReq, echoResp](context.Background(), b, "t.ty.Echo", &echoReq{Text: "a"})
+	must(t, err)
+	m := <-seen
+	if !strings.HasPrefix(m.Subject, "t.ty.Echo."+schemaTokenPrefix) || len(m.Header) != 0 {
+		t.Errorf("plain call sent on %q with headers %v; want the typed subject and none", m.Subject, m.Header)
+	}
+	reply, err := b.nc.Request("t.ty.Echo", []byte(`{"text":"raw"}`), 10*time.Second)
+	must(t, err)
+	if string(reply.Data) != `{"text":"raw","corr":"","tp":""}` {
+		t.Errorf("raw request on the plain subject: reply %s", reply.Data)
+	}
+}
+
 func TestEvents(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr, func(t *testing.T) {
@@ -475,7 +500,7 @@ func TestReplySchemaHeaders(t *testing.T) {
 		{nats.Header{HeaderSchema: {req}, HeaderReplySchema: {"0123456789abcdef"}}, true},
 		{nats.Header{HeaderSchema: {"0123456789abcdef " + resp}}, true},
 	} {
-		reply, _ := h.serve(context.Background(), &nats.Msg{Subject: "t.rs.Echo", Header: tc.hdr, Data: []byte(`{}`)})
+		reply, _ := h.serve(context.Background(), &nats.Msg{Subject: "t.rs.Echo", Header: tc.hdr, Data: []byte(`{}`)}, false)
 		if failed := reply.Header.Get(hdrErr) != ""; failed != tc.fail {
 			t.Errorf("headers %v: failed = %v (%s); want %v", tc.hdr, failed, reply.Data, tc.fail)
 		}

@@ -107,7 +107,13 @@
 // own (under nats: an event's Nats-Msg-Id, a request's reply subject) is
 // derived from that id by the receiver, the same on every delivery, and a
 // correlation id equal to the trace id is not sent. A new correlation id
-// is the trace id.
+// is the trace id. The fingerprints travel without headers too: under
+// nats a Call goes to "<subject>.fp-<hash of both schemas and the codec>",
+// which only a handler of the same types serves (a caller of other types
+// finds no responder there and asks the plain subject, whose handler
+// names the mismatch), and an event's Nats-Msg-Id starts with its
+// fingerprint. A plain call or event thus carries no header but the
+// Nats-Msg-Id; other clients may still use the plain subject.
 //
 // Close stops taking new work, lets the handlers in flight finish, drains
 // the connection and shuts an embedded server down last. Serve is the main

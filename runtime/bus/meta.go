@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 
 	"github.com/nats-io/nats.go"
@@ -130,7 +131,8 @@ func parseTraceParent(tp string) (traceID, flags string, ok bool) {
 // that id (see inContext). A correlation id equal to the trace id is
 // implied too.
 //
-// msgID, if not "", is the Nats-Msg-Id of an event.
+// msgID, if not "", is the Nats-Msg-Id of an event. schema "" leaves the
+// fingerprint out (the subject or msgID carries it); nil means no headers.
 func outHeader(ctx context.Context, codec Codec, schema, replySchema string, unique bool, msgID string) nats.Header {
 	m := metaOf(ctx)
 	var tp string
@@ -147,9 +149,15 @@ func outHeader(ctx context.Context, codec Codec, schema, replySchema string, uni
 		// receiver more than its bytes.
 		schema += " " + replySchema
 	}
-	v := [...]string{schema, tp, corr, codec.Name(), msgID}
+	name := codec.Name()
+	if schema == "" && tp == "" && corr == "" && name == "json" && msgID == "" {
+		return nil
+	}
+	v := [...]string{schema, tp, corr, name, msgID}
 	h := make(nats.Header, 4)
-	h[HeaderSchema] = v[0:1:1]
+	if schema != "" {
+		h[HeaderSchema] = v[0:1:1]
+	}
 	if tp != "" {
 		h[HeaderTraceParent] = v[1:2:2]
 	}
@@ -246,15 +254,20 @@ var (
 	textMarshaler = reflectTypeFor[encoding.TextMarshaler]()
 )
 
-// plainCallHeader returns the headers of a call under nats whose context
-// has no deadline, trace or correlation id: always the same for a pair of
-// types, so built once. They must not be modified.
-func (b *Bus) plainCallHeader(reqFP, respFP string) nats.Header {
-	key := [2]string{reqFP, respFP}
-	if h, ok := b.callHdrs.Load(key); ok {
-		return h.(nats.Header)
+// typedSubject returns the subject a Call under nats sends a request of
+// type Req expecting Resp to: subject plus a token naming the pair of
+// schemas and the codec (see Handle). Cached per subject and pair.
+func typedSubject[Req, Resp any](b *Bus, subject string) string {
+	key := typedKey{subject, reflect.TypeFor[Req](), reflect.TypeFor[Resp]()}
+	if s, ok := b.typed.Load(key); ok {
+		return s.(string)
 	}
-	h := outHeader(context.Background(), b.cfg.Codec, reqFP, respFP, true, "")
-	b.callHdrs.Store(key, h)
-	return h
+	s := subject + "." + schemaToken(b.cfg.Codec.Name(), Fingerprint[Req](), Fingerprint[Resp]())
+	b.typed.Store(key, s)
+	return s
+}
+
+type typedKey struct {
+	subject   string
+	req, resp reflect.Type
 }

@@ -197,17 +197,21 @@ func (b *Bus) startEmbedded() error {
 // requests of all subjects go into one channel read by an elastic pool of
 // workers: one always waits, so a request costs no goroutine start and
 // no extra hand-off, and slow handlers never hold up others.
-func (b *Bus) serveNATS(subject string) error {
+//
+// Both subject and its typed form (see schemaToken) are served.
+func (b *Bus) serveNATS(subject, typed string) error {
 	if b.reqs == nil {
 		b.reqs = make(chan *nats.Msg, 1<<16)
 		b.workers.Add(1)
 		go b.worker()
 	}
-	sub, err := b.nc.ChanQueueSubscribe(subject, b.cfg.Service, b.reqs)
-	if err != nil {
-		return err
+	for _, s := range []string{subject, typed} {
+		sub, err := b.nc.ChanQueueSubscribe(s, b.cfg.Service, b.reqs)
+		if err != nil {
+			return err
+		}
+		b.coreSubs = append(b.coreSubs, sub)
 	}
-	b.coreSubs = append(b.coreSubs, sub)
 	return nil
 }
 
@@ -233,11 +237,18 @@ func (b *Bus) serveRequest(m *nats.Msg) {
 	if m.Reply == "" {
 		return
 	}
-	h := (*b.handlers.Load())[m.Subject]
+	handlers := *b.handlers.Load()
+	h, typed := handlers[m.Subject], false
 	if h == nil {
-		return
+		if i := strings.LastIndexByte(m.Subject, '.'); i > 0 {
+			h = handlers[m.Subject[:i]]
+		}
+		if h == nil || h.typed != m.Subject {
+			return
+		}
+		typed = true
 	}
-	reply, buf := h.serve(b.baseCtx, m)
+	reply, buf := h.serve(b.baseCtx, m, typed)
 	if err := m.RespondMsg(reply); err != nil {
 		b.logger().Warn("bus: reply", "subject", m.Subject, "err", err)
 	}

@@ -286,6 +286,7 @@ func TestPoisonDeadLettered(t *testing.T) {
 	}
 	raw(nil, []byte("\x00\x01 not json"))
 	raw(nats.Header{HeaderSchema: {"0123456789abcdef"}}, []byte(`{"id":1}`))
+	raw(nats.Header{jetstream.MsgIDHeader: {eventID("0123456789abcdef", "x1")}}, []byte(`{"id":3}`))
 	raw(nil, []byte(`{"id":2,"pad":"`+strings.Repeat("x", 4096)+`"}`))
 	must(t, Publish(ctx, b, "t.p.Ev", &noted{ID: 666}))
 	must(t, Publish(ctx, b, "t.p.Ev", &noted{ID: 7}))
@@ -306,7 +307,7 @@ func TestPoisonDeadLettered(t *testing.T) {
 		FilterSubjects: []string{b.DeadLetterSubject("t.p.Ev")},
 	})
 	must(t, err)
-	wantReasons := []string{"cannot decode", "schema mismatch", "too large", "handler failed 3 times"}
+	wantReasons := []string{"cannot decode", "schema mismatch", "schema mismatch", "too large", "handler failed 3 times"}
 	var got []string
 	for range wantReasons {
 		m, err := dead.Next(jetstream.FetchMaxWait(30 * time.Second))

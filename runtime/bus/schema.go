@@ -123,3 +123,32 @@ func shape(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
 		fmt.Fprintf(b, "invalid(%s)", t)
 	}
 }
+
+// schemaTokenPrefix starts the last token of a typed request subject; no
+// Go identifier contains '-', so it never clashes with a topic's name.
+const schemaTokenPrefix = "fp-"
+
+// schemaToken names a request schema, its reply schema and the codec in
+// one subject token. A handler serves "<subject>.<token>" for its own
+// types as well as the plain subject: a request on the typed subject
+// reached a handler of the same schemas and needs no schema headers, and
+// one whose types differ finds no responder there and is retried on the
+// plain subject, where the handler names the mismatch.
+func schemaToken(codec, reqFP, respFP string) string {
+	sum := sha256.Sum256([]byte(codec + " " + reqFP + " " + respFP))
+	return schemaTokenPrefix + hex.EncodeToString(sum[:8])
+}
+
+// An event's Nats-Msg-Id is "<fingerprint>:<unique id>": the event needs
+// no schema header, and the id stays unique.
+func eventID(fp, unique string) string { return fp + ":" + unique }
+
+// eventSchema returns the fingerprint an event id made by eventID
+// carries, or "".
+func eventSchema(id string) string {
+	fp, _, ok := strings.Cut(id, ":")
+	if !ok || len(fp) != 16 {
+		return ""
+	}
+	return fp
+}
