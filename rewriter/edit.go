@@ -101,7 +101,7 @@ func (r *rewrite) bindConstructors() {
 		for _, n := range s.recvTypes() {
 			k := n.Obj().Pkg().Path() + "." + n.Obj().Name()
 			want[k] = s
-			names[k] = n.Obj().Name()
+			names[k] = s.bindName(n)
 		}
 		for _, n := range s.opaqueTypes() {
 			opaque = append(opaque, opaqueType{n, s})
@@ -174,7 +174,7 @@ func (r *rewrite) bindConstructors() {
 					}
 					ref := svcMark + o.s.path + "\x00"
 					f.edits = append(f.edits,
-						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + "Bind" + exportName(o.n.Obj().Name()) + "("},
+						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + o.s.bindName(o.n) + "("},
 						edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 					r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: o.s.service, Reason: "binds " + o.n.Obj().Pkg().Name() + "." + o.n.Obj().Name() + " in the " + o.s.service + " service"})
 					return false
@@ -206,7 +206,7 @@ func (r *rewrite) bindConstructors() {
 			}
 			ref := svcMark + s.path + "\x00"
 			f.edits = append(f.edits,
-				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + "Bind" + names[k] + "("},
+				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + names[k] + "("},
 				edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 			r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: s.service, Reason: "binds *" + n2.Obj().Pkg().Name() + "." + n2.Obj().Name() + " in the " + s.service + " service"})
 			return false

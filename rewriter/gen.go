@@ -182,7 +182,65 @@ func (s *svcPkg) opaqueTypes() []*types.Named {
 // that reports whether a value is of type n or *n.
 func ownsFunc(n *types.Named) string { return "CleaveOwns" + exportName(n.Obj().Name()) }
 
+// typeKey identifies a named type across the packages of one load.
+func typeKey(n *types.Named) string { return n.Obj().Pkg().Path() + "." + n.Obj().Name() }
+
+// typeName returns the name, unique in s's package, that the Bind function
+// and the instance table of receiver type n are named after: the type's own
+// name, exported, or, when several receiver types of the service share it
+// (two packages of the service each declaring type Service), qualified by
+// its package's name (AlbumService, AuthService).
+func (s *svcPkg) typeName(n *types.Named) string {
+	if s.typeNames == nil {
+		s.nameTypes()
+	}
+	if name, ok := s.typeNames[typeKey(n)]; ok {
+		return name
+	}
+	return exportName(n.Obj().Name())
+}
+
+// nameTypes names the receiver types of s's method topics (see typeName),
+// the same way whatever order the topics come in.
+func (s *svcPkg) nameTypes() {
+	all := append(s.recvTypes(), s.opaqueTypes()...)
+	sort.Slice(all, func(i, j int) bool { return typeKey(all[i]) < typeKey(all[j]) })
+	count := map[string]int{}
+	for _, n := range all {
+		count[exportName(n.Obj().Name())]++
+	}
+	s.typeNames = map[string]string{}
+	s.qualified = map[string]bool{}
+	used := map[string]bool{}
+	for _, n := range all {
+		if name := exportName(n.Obj().Name()); count[name] == 1 {
+			s.typeNames[typeKey(n)] = name
+			used[name] = true
+		}
+	}
+	for _, n := range all {
+		if count[exportName(n.Obj().Name())] == 1 {
+			continue
+		}
+		base := exportName(n.Obj().Pkg().Name()) + exportName(n.Obj().Name())
+		name := base
+		for i := 2; used[name]; i++ {
+			name = base + strconv.Itoa(i)
+		}
+		used[name] = true
+		s.typeNames[typeKey(n)] = name
+		s.qualified[typeKey(n)] = true
+	}
+}
+
+// bindName is the Bind function of receiver type n.
+func (s *svcPkg) bindName(n *types.Named) string { return "Bind" + s.typeName(n) }
+
+// instVar is the instance table of receiver type n.
 func (s *svcPkg) instVar(n *types.Named) string {
+	if s.typeName(n); s.qualified[typeKey(n)] {
+		return "inst" + s.typeName(n)
+	}
 	return "inst" + n.Obj().Name()
 }
 
@@ -321,8 +379,8 @@ func (in *instances[T]) bind(p *T) {
 		for _, n := range recvs {
 			pt := g.typ(n)
 			g.p("var %s instances[%s]\n\n", s.instVar(n), pt)
-			g.p("// Bind%[1]s makes %[2]s serve the %[3]s service's requests that name no\n// receiver, in the %[3]s service's own process. The service's wiring calls it.\n", n.Obj().Name(), "s", s.service)
-			g.p("func Bind%s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", n.Obj().Name(), pt, pt, s.instVar(n))
+			g.p("// %[1]s makes %[2]s serve the %[3]s service's requests that name no\n// receiver, in the %[3]s service's own process. The service's wiring calls it.\n", s.bindName(n), "s", s.service)
+			g.p("func %s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", s.bindName(n), pt, pt, s.instVar(n))
 		}
 	}
 	if len(opaque) > 0 {
@@ -395,8 +453,8 @@ func (in *anyInstances) bind(v any) {
 		for _, n := range opaque {
 			pkg := g.im.add(n.Obj().Pkg().Path(), n.Obj().Pkg().Name())
 			g.p("var %s anyInstances\n\n", s.instVar(n))
-			g.p("// Bind%[1]s makes v, when it is %[2]s's own %[3]s, serve the %[4]s service's\n// requests that name no receiver, in the %[4]s service's own process. The\n// service's wiring calls it.\n", exportName(n.Obj().Name()), pkg, n.Obj().Name(), s.service)
-			g.p("func Bind%s[V any](v V) V {\n\tif process() == Service && %s.%s(v) {\n\t\t%s.bind(v)\n\t}\n\treturn v\n}\n\n", exportName(n.Obj().Name()), pkg, ownsFunc(n), s.instVar(n))
+			g.p("// %[1]s makes v, when it is %[2]s's own %[3]s, serve the %[4]s service's\n// requests that name no receiver, in the %[4]s service's own process. The\n// service's wiring calls it.\n", s.bindName(n), pkg, n.Obj().Name(), s.service)
+			g.p("func %s[V any](v V) V {\n\tif process() == Service && %s.%s(v) {\n\t\t%s.bind(v)\n\t}\n\treturn v\n}\n\n", s.bindName(n), pkg, ownsFunc(n), s.instVar(n))
 		}
 	}
 	r.genErrors(s, g)

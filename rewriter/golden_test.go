@@ -168,8 +168,15 @@ func render(res *rewriter.Result) []byte {
 	return []byte(out)
 }
 
+// runtimeRoot is the cleave module the generated go.mod points to:
+// CLEAVE_RUNTIME_DIR when set (a stable copy of the runtime), else this
+// source tree.
 func runtimeRoot() string {
-	abs, err := filepath.Abs("..")
+	dir := os.Getenv("CLEAVE_RUNTIME_DIR")
+	if dir == "" {
+		dir = ".."
+	}
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
 	}

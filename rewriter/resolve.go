@@ -93,6 +93,10 @@ type svcPkg struct {
 	topics  []*topic
 	// errTypes are the error types its packages export.
 	errTypes []errType
+	// typeNames and qualified name the receiver types of its method
+	// topics, by typeKey (see typeName).
+	typeNames map[string]string
+	qualified map[string]bool
 }
 
 func (r *rewrite) resolve() error {
