@@ -416,9 +416,12 @@ func (a *analysis) collectDeps() {
 }
 
 // handlers resolves an SSA value passed as an HTTP handler to the module
-// functions it denotes, looking through conversions, closures, interface
-// boxing and wrapping calls (middleware: s.authed(s.me) registers me).
-// For a value boxed with a ServeHTTP method, it returns that method.
+// functions it denotes, looking through conversions, closures (a method
+// value's too), interface boxing, phis and wrapping calls (middleware:
+// s.authed(s.me) registers me). For a value boxed with a ServeHTTP
+// method, it returns that method. A call of a module function none of
+// whose arguments is a handler is a handler factory (list(store) returning
+// a func literal): the literal folds into the factory, which it returns.
 func (a *analysis) handlers(v ssa.Value, depth int) []string {
 	if depth > 4 {
 		return nil
@@ -439,10 +442,27 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		if id, _ := a.funcID(x); id != "" {
 			return []string{id}
 		}
+	case *ssa.Phi:
+		var ids []string
+		for _, e := range x.Edges {
+			for _, id := range a.handlers(e, depth+1) {
+				if !contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+		}
+		return ids
 	case *ssa.Call:
 		var ids []string
 		for _, arg := range x.Call.Args {
 			ids = append(ids, a.handlers(arg, depth+1)...)
+		}
+		if len(ids) == 0 {
+			if callee := x.Call.StaticCallee(); callee != nil && a.funcs[callee] {
+				if id, _ := a.funcID(callee); id != "" {
+					return []string{id}
+				}
+			}
 		}
 		return ids
 	}
@@ -469,14 +489,19 @@ func (a *analysis) collectEntries() {
 		kind, fn string
 		pos      Pos
 	}
-	seen := make(map[key]bool)
-	add := func(kind, fn string, pos Pos) {
+	seen := make(map[key]*Entry)
+	add := func(kind, fn string, pos Pos) *Entry {
 		k := key{kind, fn, pos}
-		if fn == "" || seen[k] {
-			return
+		if fn == "" {
+			return nil
 		}
-		seen[k] = true
-		a.g.Entries = append(a.g.Entries, &Entry{Kind: kind, Func: fn, Pos: pos})
+		if e := seen[k]; e != nil {
+			return e
+		}
+		e := &Entry{Kind: kind, Func: fn, Pos: pos}
+		seen[k] = e
+		a.g.Entries = append(a.g.Entries, e)
+		return e
 	}
 	for _, p := range a.pkgs {
 		if p.TypesInfo == nil {
@@ -509,8 +534,12 @@ func (a *analysis) collectEntries() {
 					continue
 				}
 				_, isGo := ci.(*ssa.Go)
-				if !isGo && !isHandlerRegistration(ci.Common()) {
-					continue
+				var r route
+				if !isGo {
+					var ok bool
+					if r, ok = a.registration(ci); !ok {
+						continue
+					}
 				}
 				expr := a.siteOf(ci)
 				if expr == nil {
@@ -527,33 +556,14 @@ func (a *analysis) collectEntries() {
 					}
 					continue
 				}
-				for _, arg := range ci.Common().Args {
-					for _, id := range a.handlers(arg, 0) {
-						add(EntryHTTP, id, a.pos(expr.Pos()))
+				for _, id := range r.handlers {
+					if e := add(EntryHTTP, id, a.pos(expr.Pos())); e != nil {
+						e.Method, e.Route = r.method, r.path
 					}
 				}
 			}
 		}
 	}
-}
-
-// isHandlerRegistration reports whether a call registers an HTTP handler:
-// net/http's Handle and HandleFunc, and any router's methods of those
-// names.
-func isHandlerRegistration(cc *ssa.CallCommon) bool {
-	var name string
-	switch {
-	case cc.IsInvoke():
-		name = cc.Method.Name()
-	case cc.StaticCallee() != nil:
-		name = cc.StaticCallee().Name()
-		if o := cc.StaticCallee().Origin(); o != nil {
-			name = o.Name()
-		}
-	default:
-		return false
-	}
-	return name == "Handle" || name == "HandleFunc"
 }
 
 // isWrapper reports whether fn is a synthetic wrapper (bound method,

@@ -35,6 +35,25 @@
 // other, the iterator call of a range-over-func loop) are not recorded:
 // there is no source to point at.
 //
+// # Entry points
+//
+// main and init functions, functions started with go, and HTTP handlers.
+// A handler is found where it is registered: net/http's Handle and
+// HandleFunc (and any router's methods of those names), and the routing
+// methods of gin, echo, chi, gorilla/mux and ozzo-routing, recognised by
+// the router package's import path (any major version) and the method's
+// name (r.GET, e.POST, r.Get, r.HandleFunc(...).Methods, rg.Put, ...). The
+// handler argument is resolved to the function it denotes: a function, a
+// method value, a func literal (which folds into its enclosing function),
+// a type with ServeHTTP, a handler wrapped by middleware, or the module
+// function that returned a func literal (a handler factory). The entry
+// records the HTTP method and the path when they are constants; the path
+// includes the prefixes of the groups the router was made from (gin's and
+// echo's Group, chi's Route and Group scopes, gorilla's
+// PathPrefix(...).Subrouter(), ozzo's Group), followed through the
+// function's callers when all of them pass the same group. A sub-router
+// mounted with chi's Mount keeps the paths it was given.
+//
 // # Hazards
 //
 // Hazards are reported only about crossings: calls and uses from one

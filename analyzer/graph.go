@@ -138,6 +138,13 @@ type Entry struct {
 	Kind string `json:"kind"`
 	Func string `json:"func"` // Func.ID
 	Pos  Pos    `json:"pos"`
+	// Method and Route are an http entry's HTTP method ("GET", "GET,POST";
+	// empty for any) and path as registered, when they are constants. The
+	// path includes the prefixes of the groups the router was made from
+	// when the analysis can follow them; otherwise it is the path written
+	// at the registration.
+	Method string `json:"method,omitempty"`
+	Route  string `json:"route,omitempty"`
 }
 
 // Hazard kinds: what makes a crossing unsafe.
@@ -149,6 +156,9 @@ const (
 	HazardUnexported     = "unexported"      // struct with unexported fields crosses
 	HazardTx             = "tx"              // call inside a *sql.Tx scope
 	HazardSentinel       = "sentinel"        // caller compares the callee's error with errors.Is
+	HazardDroppedField   = "dropped-field"   // a field tagged json:"-" crosses: its value is lost
+	HazardProto          = "proto"           // a protobuf message crosses: it needs a proto codec
+	HazardReceiver       = "receiver"        // the method's receiver holds request-scoped state
 )
 
 // Hazard is a positioned finding that makes a crossing unsafe to cut.

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -101,7 +102,11 @@ func TestFixtures(t *testing.T) {
 			if want["entry"] != nil {
 				got = nil
 				for _, e := range g.Entries {
-					got = append(got, fmt.Sprintf("%s %s %s", e.Kind, e.Func, e.Pos))
+					line := fmt.Sprintf("%s %s %s", e.Kind, e.Func, e.Pos)
+					if e.Method != "" || e.Route != "" {
+						line += " " + cmp.Or(e.Method, "*") + " " + cmp.Or(e.Route, "?")
+					}
+					got = append(got, line)
 				}
 				compare(t, "entries", got, want["entry"])
 			}

@@ -1,0 +1,488 @@
+package analyzer
+
+import (
+	"go/constant"
+	"go/types"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// HTTP routes. A call registers a route when it is one of the
+// registration methods of a known router package (net/http, gin, echo,
+// chi, gorilla/mux, ozzo-routing), recognised by the package's import path
+// (without its major version suffix) and the method's name; any other
+// method named Handle or HandleFunc counts too. The handler arguments are
+// resolved to the module functions they denote (see handlers), the path
+// to a constant when it is one, prefixed by the groups the router value
+// was made from (r.Group("/api"), chi's r.Route("/x", func(r chi.Router)
+// {...}), gorilla's PathPrefix(...).Subrouter()), across calls when every
+// caller passes the same group.
+
+// regKind says what a router method does.
+type regKind int
+
+const (
+	regRoute  regKind = iota + 1 // registers handlers for a path
+	regPrefix                    // returns a router under a path prefix
+	regScope                     // calls a function with a router under a prefix (chi Route, Group)
+)
+
+// regSpec describes a router method's arguments (receiver excluded).
+type regSpec struct {
+	pkg    string // the router package, set by routerMethod
+	kind   regKind
+	path   int    // index of the path argument, -1 if none
+	method int    // index of the HTTP method argument, -1 if none
+	verb   string // the HTTP method the name implies ("" for any)
+	// handlers are the arguments [first, last) (last -1: to the end).
+	first, last int
+}
+
+var verbs = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
+
+// routers maps a router package (import path without /vN) to its
+// registration methods.
+var routers = map[string]map[string]regSpec{
+	"net/http": {
+		"Handle":     {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"HandleFunc": {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+	},
+	"github.com/gin-gonic/gin": withVerbs(strings.ToUpper, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: -1}, map[string]regSpec{
+		"Any":    {kind: regRoute, path: 0, method: -1, first: 1, last: -1},
+		"Handle": {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
+		"Match":  {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
+		"Group":  {kind: regPrefix, path: 0, method: -1},
+	}),
+	"github.com/labstack/echo": withVerbs(strings.ToUpper, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: 2}, map[string]regSpec{
+		"Any":   {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"Add":   {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
+		"Match": {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
+		"Group": {kind: regPrefix, path: 0, method: -1},
+	}),
+	"github.com/go-chi/chi": withVerbs(title, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: 2}, map[string]regSpec{
+		"Handle":     {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"HandleFunc": {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"Method":     {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
+		"MethodFunc": {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
+		"With":       {kind: regPrefix, path: -1, method: -1},
+		"Route":      {kind: regScope, path: 0, method: -1, first: 1, last: 2},
+		"Group":      {kind: regScope, path: -1, method: -1, first: 0, last: 1},
+	}),
+	"github.com/gorilla/mux": {
+		"Handle":      {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"HandleFunc":  {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
+		"Handler":     {kind: regRoute, path: -1, method: -1, first: 0, last: 1},
+		"HandlerFunc": {kind: regRoute, path: -1, method: -1, first: 0, last: 1},
+		"Path":        {kind: regPrefix, path: 0, method: -1},
+		"PathPrefix":  {kind: regPrefix, path: 0, method: -1},
+		"Subrouter":   {kind: regPrefix, path: -1, method: -1},
+		"NewRoute":    {kind: regPrefix, path: -1, method: -1},
+		"Methods":     {kind: regPrefix, path: -1, method: -1},
+		"Name":        {kind: regPrefix, path: -1, method: -1},
+	},
+	"github.com/go-ozzo/ozzo-routing": withVerbs(title, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: -1}, map[string]regSpec{
+		"Any":   {kind: regRoute, path: 0, method: -1, first: 1, last: -1},
+		"To":    {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
+		"Group": {kind: regPrefix, path: 0, method: -1},
+	}),
+}
+
+// withVerbs adds one method per HTTP verb, named by name(verb), to m.
+func withVerbs(name func(string) string, spec regSpec, m map[string]regSpec) map[string]regSpec {
+	for _, v := range verbs {
+		s := spec
+		s.verb = v
+		m[name(v)] = s
+	}
+	return m
+}
+
+// title turns "GET" into "Get".
+func title(s string) string { return s[:1] + strings.ToLower(s[1:]) }
+
+var majorSuffix = regexp.MustCompile(`/v[0-9]+$`)
+
+// routerMethod returns what a call of a router method does, with its
+// receiver (nil for a function) and its other arguments.
+func routerMethod(cc *ssa.CallCommon) (spec regSpec, recv ssa.Value, args []ssa.Value, ok bool) {
+	var fn *types.Func
+	switch {
+	case cc.IsInvoke():
+		fn = cc.Method
+		recv, args = cc.Value, cc.Args
+	case cc.StaticCallee() != nil:
+		callee := cc.StaticCallee()
+		if o := callee.Origin(); o != nil {
+			callee = o
+		}
+		fn, _ = callee.Object().(*types.Func)
+		args = cc.Args
+		if fn != nil && fn.Signature().Recv() != nil && len(args) > 0 {
+			recv, args = args[0], args[1:]
+		}
+	}
+	if fn == nil || fn.Pkg() == nil {
+		return regSpec{}, nil, nil, false
+	}
+	if m := routers[majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")]; m != nil {
+		spec, ok = m[fn.Name()]
+		spec.pkg = majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")
+		if ok && fn.Pkg().Path() == "net/http" && fn.Signature().Recv() != nil && !isNamed(fn.Signature().Recv().Type(), "net/http", "ServeMux") {
+			ok = false
+		}
+		return spec, recv, args, ok
+	}
+	if fn.Name() == "Handle" || fn.Name() == "HandleFunc" {
+		// Another router: its path first, its handler second, if they
+		// look like that.
+		spec = regSpec{kind: regRoute, path: -1, method: -1, first: 0, last: -1}
+		if len(args) == 2 && isString(args[0].Type()) {
+			spec.path, spec.first = 0, 1
+		}
+		return spec, recv, args, true
+	}
+	return regSpec{}, nil, nil, false
+}
+
+// isNamed reports whether t is, or points to, the named type pkg.name.
+func isNamed(t types.Type, pkg, name string) bool {
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// constString returns v's value if it is a string constant.
+func constString(v ssa.Value) (string, bool) {
+	c, ok := v.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(c.Value), true
+}
+
+// constStrings returns the string constants v holds: a constant, or a
+// slice literal of constants.
+func constStrings(v ssa.Value) []string {
+	if s, ok := constString(v); ok {
+		return []string{s}
+	}
+	var out []string
+	for _, e := range sliceElems(v) {
+		s, ok := constString(e)
+		if !ok {
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// sliceElems returns the values stored into a slice literal (what SSA
+// makes of a variadic call's arguments), in order.
+func sliceElems(v ssa.Value) []ssa.Value {
+	sl, ok := v.(*ssa.Slice)
+	if !ok {
+		return nil
+	}
+	alloc, ok := sl.X.(*ssa.Alloc)
+	if !ok || alloc.Referrers() == nil {
+		return nil
+	}
+	var out []ssa.Value
+	for _, ref := range *alloc.Referrers() {
+		ia, ok := ref.(*ssa.IndexAddr)
+		if !ok || ia.Referrers() == nil {
+			continue
+		}
+		for _, r := range *ia.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == ia {
+				out = append(out, st.Val)
+			}
+		}
+	}
+	return out
+}
+
+// route is what one registration says.
+type route struct {
+	method   string
+	path     string
+	handlers []string // Func IDs
+}
+
+// registration returns the route a call registers, if it registers one.
+func (a *analysis) registration(ci ssa.CallInstruction) (route, bool) {
+	spec, recv, args, ok := routerMethod(ci.Common())
+	if !ok || spec.kind != regRoute {
+		return route{}, false
+	}
+	r := route{method: spec.verb}
+	if spec.method >= 0 && spec.method < len(args) {
+		r.method = strings.Join(constStrings(args[spec.method]), ",")
+	}
+	prefix, known := "", true
+	if recv != nil {
+		prefix, known = a.prefix(recv, 0)
+		if spec.path < 0 && known {
+			// gorilla's Route.Handler: the path is the route's own.
+			r.path = prefix
+		}
+	}
+	if spec.path >= 0 && spec.path < len(args) {
+		if p, ok := constString(args[spec.path]); ok {
+			if known {
+				p = joinRoute(spec.pkg, prefix, p)
+			}
+			r.path = p
+		}
+	}
+	if r.method == "" {
+		r.method = a.chainedMethods(ci, recv)
+	}
+	if r.method == "" && !strings.HasPrefix(r.path, "/") {
+		// net/http's "GET /items/{id}".
+		if m, p, ok := strings.Cut(r.path, " "); ok && m != "" && strings.ToUpper(m) == m {
+			r.method, r.path = m, strings.TrimSpace(p)
+		}
+	}
+	last := spec.last
+	if last < 0 || last > len(args) {
+		last = len(args)
+	}
+	for i := spec.first; i < last; i++ {
+		if elems := sliceElems(args[i]); elems != nil {
+			for _, e := range elems {
+				r.handlers = append(r.handlers, a.handlers(e, 0)...)
+			}
+			continue
+		}
+		r.handlers = append(r.handlers, a.handlers(args[i], 0)...)
+	}
+	return r, true
+}
+
+// chainedMethods finds gorilla's Methods("GET", ...) before or after a
+// registration: r.Methods("GET").HandlerFunc(h), r.HandleFunc(p, h).Methods("GET").
+func (a *analysis) chainedMethods(ci ssa.CallInstruction, recv ssa.Value) string {
+	methods := func(v ssa.Value) string {
+		c, ok := v.(*ssa.Call)
+		if !ok {
+			return ""
+		}
+		spec, _, args, ok := routerMethod(&c.Call)
+		if !ok || spec.kind != regPrefix || calleeName(&c.Call) != "Methods" || len(args) != 1 {
+			return ""
+		}
+		return strings.Join(constStrings(args[0]), ",")
+	}
+	if call, ok := ci.(*ssa.Call); ok && call.Referrers() != nil {
+		for _, ref := range *call.Referrers() {
+			if c, ok := ref.(*ssa.Call); ok && c.Call.Value != nil {
+				if _, r, _, ok := routerMethod(&c.Call); ok && r == call {
+					if m := methods(c); m != "" {
+						return m
+					}
+				}
+			}
+		}
+	}
+	for v, i := recv, 0; v != nil && i < 8; i++ {
+		if m := methods(v); m != "" {
+			return m
+		}
+		c, ok := v.(*ssa.Call)
+		if !ok {
+			break
+		}
+		_, v, _, _ = routerMethod(&c.Call)
+	}
+	return ""
+}
+
+func calleeName(cc *ssa.CallCommon) string {
+	if cc.IsInvoke() {
+		return cc.Method.Name()
+	}
+	if f := cc.StaticCallee(); f != nil {
+		return f.Name()
+	}
+	return ""
+}
+
+// prefix returns the path prefix of a router value: "" for a router made
+// by a dependency (gin.New(), chi.NewRouter()), the groups it was made
+// from, and known=false when it cannot tell.
+func (a *analysis) prefix(v ssa.Value, depth int) (p string, known bool) {
+	if depth > 8 {
+		return "", false
+	}
+	switch x := v.(type) {
+	case *ssa.MakeInterface:
+		return a.prefix(x.X, depth+1)
+	case *ssa.ChangeInterface:
+		return a.prefix(x.X, depth+1)
+	case *ssa.ChangeType:
+		return a.prefix(x.X, depth+1)
+	case *ssa.TypeAssert:
+		return a.prefix(x.X, depth+1)
+	case *ssa.FieldAddr:
+		// &engine.RouterGroup: a router embedded in another.
+		if embeddedField(x.X.Type(), x.Field) {
+			return a.prefix(x.X, depth+1)
+		}
+	case *ssa.Field:
+		if embeddedField(x.X.Type(), x.Field) {
+			return a.prefix(x.X, depth+1)
+		}
+	case *ssa.Call:
+		spec, recv, args, ok := routerMethod(&x.Call)
+		if !ok {
+			if callee := x.Call.StaticCallee(); callee != nil && !a.funcs[callee] {
+				return "", true // a router's constructor
+			}
+			return "", false
+		}
+		if spec.kind != regPrefix {
+			return "", false
+		}
+		base, known := "", true
+		if recv != nil {
+			base, known = a.prefix(recv, depth+1)
+		}
+		if !known {
+			return "", false
+		}
+		if spec.path < 0 {
+			return base, true
+		}
+		if s, ok := constString(args[spec.path]); ok {
+			return joinRoute(spec.pkg, base, s), true
+		}
+		return "", false
+	case *ssa.Phi:
+		first := true
+		for _, e := range x.Edges {
+			q, ok := a.prefix(e, depth+1)
+			if !ok || !first && q != p {
+				return "", false
+			}
+			p, first = q, false
+		}
+		return p, !first
+	case *ssa.Parameter:
+		return a.paramPrefix(x, depth)
+	}
+	return "", false
+}
+
+// paramPrefix returns the prefix of a router parameter: what every
+// caller passes, or, for a function literal given to chi's Route or Group,
+// the prefix of that call.
+func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
+	fn := param.Parent()
+	idx := -1
+	for i, p := range fn.Params {
+		if p == param {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return "", false
+	}
+	if parent := fn.Parent(); parent != nil {
+		// A function literal: passed to a scope method?
+		for _, b := range parent.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				spec, recv, args, ok := routerMethod(ci.Common())
+				if !ok || spec.kind != regScope || spec.first >= len(args) || !denotes(args[spec.first], fn) {
+					continue
+				}
+				base, known := "", true
+				if recv != nil {
+					base, known = a.prefix(recv, depth+1)
+				}
+				if !known {
+					return "", false
+				}
+				if spec.path < 0 {
+					return base, true
+				}
+				if s, ok := constString(args[spec.path]); ok {
+					return joinRoute(spec.pkg, base, s), true
+				}
+				return "", false
+			}
+		}
+	}
+	node := a.cg.Nodes[fn]
+	if node == nil || len(node.In) == 0 {
+		return "", false
+	}
+	p, first := "", true
+	for _, e := range node.In {
+		if e.Site == nil {
+			return "", false
+		}
+		cc := e.Site.Common()
+		args := cc.Args
+		shift := 0
+		if cc.IsInvoke() {
+			shift = 1 // the receiver is Params[0]
+		}
+		i := idx - shift
+		if i < 0 || i >= len(args) || len(args)+shift != len(fn.Params) {
+			return "", false
+		}
+		q, ok := a.prefix(args[i], depth+1)
+		if !ok || !first && q != p {
+			return "", false
+		}
+		p, first = q, false
+	}
+	return p, !first
+}
+
+// denotes reports whether v is fn or a closure of it.
+func denotes(v ssa.Value, fn *ssa.Function) bool {
+	switch x := v.(type) {
+	case *ssa.Function:
+		return x == fn
+	case *ssa.MakeClosure:
+		return x.Fn == fn
+	case *ssa.ChangeType:
+		return denotes(x.X, fn)
+	}
+	return false
+}
+
+// embeddedField reports whether field i of the struct t (or *t) is
+// embedded.
+func embeddedField(t types.Type, i int) bool {
+	s, ok := deref(t).Underlying().(*types.Struct)
+	return ok && i < s.NumFields() && s.Field(i).Embedded()
+}
+
+// joinRoute appends a path to a group's prefix as the router does: chi
+// serves "/" inside r.Route("/orders", ...) as "/orders".
+func joinRoute(pkg, prefix, p string) string {
+	if prefix == "" {
+		return p
+	}
+	if p == "/" && pkg == "github.com/go-chi/chi" {
+		return prefix
+	}
+	if strings.HasSuffix(prefix, "/") && strings.HasPrefix(p, "/") {
+		return prefix + p[1:]
+	}
+	return prefix + p
+}
