@@ -117,7 +117,9 @@ func addScript(src string) chromedp.Action[chromedp.Void] {
 // probes make the page record policy violations and dialogs.
 const probes = `window.__csp = []; window.__alerts = [];
 document.addEventListener("securitypolicyviolation", function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });
-window.alert = window.confirm = window.prompt = function (m) { window.__alerts.push(String(m)); };`
+window.alert = window.confirm = window.prompt = function (m) { window.__alerts.push(String(m)); };
+window.__fetches = 0;
+(function (f) { if (f) window.fetch = function () { window.__fetches++; return f.apply(this, arguments); }; })(window.fetch);`
 
 func navigate(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
@@ -239,6 +241,30 @@ func subjectsOf(p *planner.Plan) []string {
 	return s
 }
 
+// pageInProcess lists the in-process rows the page shows, one per
+// function and calling service: "caller → consumer | function | reason |
+// sites", sorted.
+const pageInProcess = `Array.from(document.querySelectorAll("#inprocess-table tr[data-in]")).map(function (r) {
+	return [r.dataset.in, r.dataset.function, r.querySelector(".reason").textContent,
+		Array.from(r.querySelectorAll(".sites li")).map(function (li) { return li.textContent; }).join(" ")].join(" | ");
+}).sort()`
+
+// wantInProcess is what pageInProcess should read for v.
+func wantInProcess(v *View) []string {
+	var rows []string
+	for _, ip := range v.InProcess {
+		for _, c := range ip.Callers {
+			var sites []string
+			for _, s := range c.Sites {
+				sites = append(sites, s[:strings.LastIndex(s, ":")]) // file:line
+			}
+			rows = append(rows, strings.Join([]string{c.Service + " → " + ip.Consumer, ip.Function, ip.Reason, strings.Join(sites, " ")}, " | "))
+		}
+	}
+	slices.Sort(rows)
+	return rows
+}
+
 const pageSubjects = `Array.from(document.querySelectorAll("#topic-table tr[data-subject]")).map(function (r) { return r.dataset.subject; }).sort()`
 
 func TestBrowserServedEditor(t *testing.T) {
@@ -281,6 +307,32 @@ func TestBrowserServedEditor(t *testing.T) {
 	if want := subjectsOf(start); !slices.Equal(topics0, want) {
 		t.Fatalf("the page shows topics %v; want %v", topics0, want)
 	}
+	inproc0 := eval[[]string](t, ctx, pageInProcess)
+	if want := wantInProcess(Build(start, g)); len(want) == 0 || !slices.Equal(inproc0, want) {
+		t.Fatalf("the page shows in-process calls\n%s\nwant (not none)\n%s", strings.Join(inproc0, "\n"), strings.Join(want, "\n"))
+	}
+
+	// Dropping a package back on its own service asks nothing of the
+	// server (it used to answer "already in service" in red).
+	var home string
+	for _, s := range start.Services {
+		if slices.Contains(s.Packages, pkg) {
+			home = s.Name
+		}
+	}
+	fetches := eval[int](t, ctx, `window.__fetches`)
+	within(t, ctx, 20*time.Second, "drop "+pkg+" on its own service", chromedp.Evaluate[chromedp.Void](`(function () {
+		var li = document.querySelector(`+jsString(`li.pkg[data-package=`+jsString(pkg)+`]`)+`);
+		var card = document.querySelector(`+jsString(`.svc[data-service=`+jsString(home)+`]`)+`);
+		var dt = new DataTransfer();
+		li.dispatchEvent(new DragEvent("dragstart", { dataTransfer: dt, bubbles: true }));
+		card.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+		card.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+		li.dispatchEvent(new DragEvent("dragend", { dataTransfer: dt, bubbles: true }));
+	})()`))
+	if n := eval[int](t, ctx, `window.__fetches`); n != fetches {
+		t.Errorf("dropping %s back on %s sent %d requests; want none", pkg, home, n-fetches)
+	}
 
 	// Drag the package onto the other service's card.
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -304,6 +356,9 @@ func TestBrowserServedEditor(t *testing.T) {
 	}
 	if delta := eval[string](t, ctx, `(document.querySelector("#score-icp .delta") || {}).textContent || ""`); delta == "" {
 		t.Errorf("after the drag, ICP shows no change from the start")
+	}
+	if got, want := eval[[]string](t, ctx, pageInProcess), wantInProcess(Build(srv.Plan(), g)); !slices.Equal(got, want) {
+		t.Errorf("after the drag, the page shows in-process calls\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	// Undo, then make the same move with the select.
@@ -341,6 +396,26 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Errorf("after flipping %s it is still a %s", first[0], flipped)
 	}
 	act(t, ctx, "undo the flip", chromedp.Click(chromedp.CSS("#undo")))
+
+	// Renaming the service a call in-process goes to renames it in the
+	// in-process list too, and the service keeps its colour.
+	callee := Build(srv.Plan(), g).InProcess[0].Consumer
+	class := func(name string) string {
+		return eval[string](t, ctx, `document.querySelector(`+jsString(`.svc[data-service=`+q(name)+`]`)+`).getAttribute("class")`)
+	}
+	class0 := class(callee)
+	within(t, ctx, 20*time.Second, "open rename of "+callee, chromedp.Click(chromedp.CSS(`.svc[data-service=`+q(callee)+`] footer .btn`)))
+	act(t, ctx, "rename "+callee, chromedp.Steps(
+		chromedp.SetValue(chromedp.CSS(`.svc[data-service=`+q(callee)+`] .rename input`), callee+"x"),
+		chromedp.Click(chromedp.CSS(`.svc[data-service=`+q(callee)+`] .rename button`))))
+	renamed := eval[[]string](t, ctx, pageInProcess)
+	if want := wantInProcess(Build(srv.Plan(), g)); !slices.Equal(renamed, want) || !strings.Contains(strings.Join(renamed, "\n"), "→ "+callee+"x |") {
+		t.Errorf("after renaming %s to %sx, the page shows in-process calls\n%s\nwant\n%s", callee, callee, strings.Join(renamed, "\n"), strings.Join(want, "\n"))
+	}
+	if got := class(callee + "x"); got != class0 {
+		t.Errorf("renaming %s changed its card's classes from %q to %q", callee, class0, got)
+	}
+	act(t, ctx, "undo the rename", chromedp.Click(chromedp.CSS("#undo")))
 
 	// A refused edit shows its reason and changes nothing.
 	within(t, ctx, 30*time.Second, "create a bad service", chromedp.Steps(
@@ -446,6 +521,39 @@ func TestBrowserStaticPage(t *testing.T) {
 		t.Errorf("the static page shows\n%+v\nwant\n%+v", got, want)
 	}
 	screenshot(t, ctx, "review-static.png")
+
+	// The calls that stay in-process: one row per function and calling
+	// service, under its service pair, with its sites as file:line; a
+	// dotted line per pair in the drawing.
+	if len(v.InProcess) == 0 {
+		t.Fatal("the shop's plan has no in-process calls (its main wires constructors across services)")
+	}
+	if got, want := eval[[]string](t, ctx, pageInProcess), wantInProcess(v); !slices.Equal(got, want) {
+		t.Errorf("the static page shows in-process calls\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, want := eval[int](t, ctx, `document.querySelectorAll("#graph path.local").length`), len(v.Layout.Local); got != want || want == 0 {
+		t.Errorf("the drawing has %d in-process lines; want %d (not 0)", got, want)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("#stats").textContent`); !strings.Contains(got, fmt.Sprintf("%d in-process", len(v.InProcess))) {
+		t.Errorf("the top bar reads %q; want %d in-process", got, len(v.InProcess))
+	}
+	within(t, ctx, 20*time.Second, "filter in-process calls", chromedp.SendKeys(chromedp.CSS("#inprocess-filter input"), "value"))
+	type ipShown struct {
+		Rows, Value, Groups, GroupsWithRows int
+	}
+	ips := eval[ipShown](t, ctx, `(function () {
+		var rows = Array.from(document.querySelectorAll("#inprocess-table tr[data-in]:not([hidden])"));
+		var groups = Array.from(document.querySelectorAll("#inprocess-table tr[data-group]:not([hidden])"));
+		return {
+			Rows: rows.length,
+			Value: rows.filter(function (r) { return r.querySelector(".reason").textContent === "value"; }).length,
+			Groups: groups.length,
+			GroupsWithRows: groups.filter(function (g) { return rows.some(function (r) { return r.dataset.in === g.dataset.group; }); }).length,
+		};
+	})()`)
+	if ips.Rows == 0 || ips.Value != ips.Rows || ips.Groups != ips.GroupsWithRows {
+		t.Errorf("filtering in-process calls by \"value\" shows %+v; want only value rows (some) and only their pairs", ips)
+	}
 
 	// The topics filter keeps the rows that mention what is typed.
 	svc := v.Services[len(v.Services)-1].Name

@@ -3,6 +3,7 @@ package review
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -18,6 +19,9 @@ type Layout struct {
 	Height float64 `json:"height"`
 	Nodes  []Node  `json:"nodes"`
 	Links  []Link  `json:"links"`
+	// Local are the calls that stay in-process, one straight line per
+	// calling service and callee service; Topics holds the functions.
+	Local []Link `json:"local"`
 }
 
 // Node is a service's box.
@@ -55,7 +59,7 @@ const (
 // between a pair never overlap.
 func layout(v *View) *Layout {
 	n := len(v.Services)
-	l := &Layout{Width: 820, Height: 480, Nodes: []Node{}, Links: []Link{}}
+	l := &Layout{Width: 820, Height: 480, Nodes: []Node{}, Links: []Link{}, Local: []Link{}}
 	if n == 0 {
 		return l
 	}
@@ -170,8 +174,55 @@ func layout(v *View) *Layout {
 		slices.Sort(lk.Topics)
 		l.Links = append(l.Links, *lk)
 	}
+	l.local(v, pos)
 	l.fit()
 	return l
+}
+
+// local draws the in-process calls between services as straight lines
+// from the calling service to the callee's, one per pair.
+func (l *Layout) local(v *View, pos map[string][2]float64) {
+	type key struct{ from, to string }
+	agg := map[key]*Link{}
+	for _, ip := range v.InProcess {
+		for _, c := range ip.Callers {
+			if c.Service == "" || c.Service == ip.Consumer {
+				continue
+			}
+			k := key{c.Service, ip.Consumer}
+			lk := agg[k]
+			if lk == nil {
+				lk = &Link{From: c.Service, To: ip.Consumer, Kind: "in-process"}
+				agg[k] = lk
+			}
+			if !slices.Contains(lk.Topics, ip.Short) {
+				lk.Topics = append(lk.Topics, ip.Short)
+			}
+			lk.Sites += len(c.Sites)
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(agg), func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to))
+	})
+	for _, k := range keys {
+		lk := agg[k]
+		p0, ok0 := pos[lk.From]
+		p2, ok2 := pos[lk.To]
+		if !ok0 || !ok2 {
+			continue
+		}
+		s, e := boxExit(p0, p2, 3), boxExit(p2, p0, 5)
+		lk.Path = fmt.Sprintf("M%.1f,%.1f L%.1f,%.1f", s[0], s[1], e[0], e[1])
+		lk.LX, lk.LY = round1((s[0]+e[0])/2), round1((s[1]+e[1])/2)
+		lk.Width = 2
+		slices.Sort(lk.Topics)
+		for _, n := range l.Nodes {
+			if n.Service == lk.To {
+				lk.Color = n.Color
+			}
+		}
+		l.Local = append(l.Local, *lk)
+	}
 }
 
 // covered reports whether a label centred at q would overlap a node box
@@ -247,17 +298,37 @@ func ringOrder(v *View, weight map[[2]string]int) []string {
 		first, rest = rest[0], rest[1:]
 	}
 	slices.Sort(rest)
-	order := append([]string{first}, rest...)
-	n := len(order)
-	cost := func(o []string) int {
+	names := append([]string{first}, rest...)
+	n := len(names)
+	// The search works on indices into names with the weights in a
+	// matrix: a plan of fifty services is laid out after every edit.
+	wm := make([]int, n*n)
+	for i := range names {
+		for j := range names {
+			wm[i*n+j] = w(names[i], names[j])
+		}
+	}
+	cost := func(o []int) int {
 		c := 0
 		for i := range o {
+			row := wm[o[i]*n:]
 			for j := i + 1; j < len(o); j++ {
 				d := min(j-i, n-(j-i))
-				c += w(o[i], o[j]) * d
+				c += row[o[j]] * d
 			}
 		}
 		return c
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	named := func(o []int) []string {
+		out := make([]string, len(o))
+		for i, k := range o {
+			out[i] = names[k]
+		}
+		return out
 	}
 	best, bestCost := slices.Clone(order), cost(order)
 	if n <= 9 {
@@ -284,7 +355,7 @@ func ringOrder(v *View, weight map[[2]string]int) []string {
 		if n > 2 {
 			permute(n - 1)
 		}
-		return best
+		return named(best)
 	}
 	for improved := true; improved; {
 		improved = false
@@ -299,7 +370,7 @@ func ringOrder(v *View, weight map[[2]string]int) []string {
 			}
 		}
 	}
-	return best
+	return named(best)
 }
 
 // boxExit is where the segment from the centre c of a node box towards

@@ -15,6 +15,7 @@ package review
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"path"
 	"slices"
@@ -38,7 +39,7 @@ type View struct {
 	Blockers []BlockerView  `json:"blockers"`
 	// InProcess are the calls between services that stay direct calls
 	// (start-up wiring, constructors, methods of values), with the reason.
-	InProcess []*planner.InProcess `json:"in_process"`
+	InProcess []*InProcessView `json:"in_process"`
 	Scores    []ScoreRow           `json:"scores"`
 	Layout    *Layout              `json:"layout"`
 	// Lines is the module's lines of code in services and shared packages;
@@ -89,6 +90,23 @@ type TopicView struct {
 	BySite map[string]int `json:"by_site,omitempty"`
 }
 
+// InProcessView is a function called across services that stays a direct
+// call, with the services its call sites are in.
+type InProcessView struct {
+	planner.InProcess
+	Short string `json:"short"` // Function relative to the module
+	// Callers are the services whose code makes the calls, each with its
+	// sites, sorted by service; a site in no known service's directory is
+	// under the service "".
+	Callers []CallerSites `json:"callers"`
+}
+
+// CallerSites are the sites of a call in one service.
+type CallerSites struct {
+	Service string   `json:"service"`
+	Sites   []string `json:"sites"`
+}
+
 // BlockerView is a blocker with the service whose crossing it blocks.
 type BlockerView struct {
 	planner.Blocker
@@ -118,7 +136,12 @@ type ScoreRow struct {
 }
 
 // Build makes the View of p. g may be nil; then lines of code are unknown.
-func Build(p *planner.Plan, g *analyzer.Graph) *View {
+// Services take the colours of the page's palette in their order.
+func Build(p *planner.Plan, g *analyzer.Graph) *View { return build(p, g, nil) }
+
+// build is Build with the services' colours taken from colors where it
+// has them (the editor keeps a service's colour across edits).
+func build(p *planner.Plan, g *analyzer.Graph, colors map[string]int) *View {
 	pkgs := map[string]*analyzer.Package{}
 	if g != nil {
 		for _, pkg := range g.Packages {
@@ -147,6 +170,9 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 	}
 	for i, s := range p.Services {
 		sv := &ServiceView{Name: s.Name, Edge: s.Edge, Color: i, Packages: []PackageView{}}
+		if c, ok := colors[s.Name]; ok {
+			sv.Color = c
+		}
 		for _, path := range s.Packages {
 			pk := pv(path)
 			sv.Packages = append(sv.Packages, pk)
@@ -206,15 +232,52 @@ func Build(p *planner.Plan, g *analyzer.Graph) *View {
 	for _, t := range v.Topics {
 		t.Blockers = blocked[t.Subject]
 	}
-	v.InProcess = []*planner.InProcess{}
+	v.InProcess = []*InProcessView{}
+	siteService := inProcessDirs(p, pkgs)
 	for _, ip := range p.InProcess {
-		if ip != nil {
-			v.InProcess = append(v.InProcess, ip)
+		if ip == nil {
+			continue
 		}
+		iv := &InProcessView{InProcess: *ip, Short: shortFunc(p.Module, ip.Function), Callers: []CallerSites{}}
+		iv.Sites = nonNil(iv.Sites)
+		by := map[string][]string{}
+		for _, site := range iv.Sites {
+			svc := siteService[siteDir(site)]
+			by[svc] = append(by[svc], site)
+		}
+		for _, svc := range slices.Sorted(maps.Keys(by)) {
+			iv.Callers = append(iv.Callers, CallerSites{Service: svc, Sites: by[svc]})
+		}
+		v.InProcess = append(v.InProcess, iv)
 	}
 	v.Scores = scoreRows(p.Scores)
 	v.Layout = layout(v)
 	return v
+}
+
+// inProcessDirs maps the directory of each package in a service, relative
+// to the module root, to the service: from the graph where it has the
+// package, else from the import path (a module's packages sit in the
+// directories their paths name).
+func inProcessDirs(p *planner.Plan, pkgs map[string]*analyzer.Package) map[string]string {
+	dirs := map[string]string{}
+	for _, s := range p.Services {
+		for _, path := range s.Packages {
+			var dir string
+			switch pkg := pkgs[path]; {
+			case pkg != nil:
+				dir = strings.TrimPrefix(pkg.Dir, ".")
+			case path == p.Module:
+				dir = ""
+			case p.Module != "" && strings.HasPrefix(path, p.Module+"/"):
+				dir = strings.TrimPrefix(path, p.Module+"/")
+			default:
+				continue
+			}
+			dirs[dir] = s.Name
+		}
+	}
+	return dirs
 }
 
 // siteDir is the directory of a file:line:col position.

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -62,6 +64,9 @@ type Server struct {
 	saved   string
 	onDisk  []byte          // Path as read at the start or written by the last save; nil if absent
 	hosts   map[string]bool // Host headers accepted; empty accepts any (tests)
+	// colors keeps each service's colour across edits: a merge or a
+	// delete must not repaint the services after it.
+	colors map[string]int
 }
 
 type state struct {
@@ -121,6 +126,8 @@ func NewServer(c Config) (*Server, error) {
 	}
 	s.cur = state{id: 0, plan: p}
 	s.next = 1
+	s.colors = map[string]int{}
+	s.paint(p)
 	s.initial = map[string]*float64{}
 	for _, r := range scoreRows(p.Scores) {
 		s.initial[r.Key] = r.Split
@@ -299,7 +306,7 @@ func (s *Server) view() *View {
 }
 
 func (s *Server) viewLocked() *View {
-	v := Build(s.cur.plan, s.cfg.Graph)
+	v := build(s.cur.plan, s.cfg.Graph, s.colors)
 	v.Live = true
 	v.Dirty = s.cur.id != s.savedID
 	v.Undo = len(s.undo)
@@ -327,6 +334,11 @@ func (s *Server) Edit(e Edit) (int, reply) {
 		return http.StatusBadRequest, reply{Error: err.Error(), View: s.viewLocked()}
 	}
 	moveEdge(next, s.main)
+	if sameEdits(next, s.cur.plan) {
+		// Nothing changed (a rename to the same name): no undo step, and
+		// the plan does not become unsaved.
+		return http.StatusOK, reply{View: s.viewLocked()}
+	}
 	if s.cfg.Refresh != nil {
 		if err := s.cfg.Refresh(next); err != nil {
 			return http.StatusUnprocessableEntity, reply{Error: "re-plan: " + err.Error(), View: s.viewLocked()}
@@ -338,7 +350,52 @@ func (s *Server) Edit(e Edit) (int, reply) {
 	}
 	s.cur = state{id: s.next, plan: next}
 	s.next++
+	if e.Op == OpRename {
+		if c, ok := s.colors[e.Service]; ok {
+			s.colors[e.To] = c
+		}
+	}
+	s.paint(next)
 	return http.StatusOK, reply{View: s.viewLocked()}
+}
+
+// paint gives every service of p that has no colour yet the colour of the
+// palette fewest of p's services have (the lowest such). s.mu must be held
+// or s not yet shared.
+func (s *Server) paint(p *planner.Plan) {
+	used := make([]int, paletteSize)
+	for _, sv := range p.Services {
+		if c, ok := s.colors[sv.Name]; ok {
+			used[c%paletteSize]++
+		}
+	}
+	first := len(s.colors) == 0 // the plan as read: colours in order
+	for i, sv := range p.Services {
+		if _, ok := s.colors[sv.Name]; ok {
+			continue
+		}
+		c := i % paletteSize
+		if !first {
+			c = 0
+			for k := range used {
+				if used[k] < used[c] {
+					c = k
+				}
+			}
+		}
+		s.colors[sv.Name] = c
+		used[c]++
+	}
+}
+
+// paletteSize is the number of service colours the page's style has.
+const paletteSize = 10
+
+// sameEdits reports whether a and b have the same services, shared
+// packages and constraints: the parts of a plan an edit changes.
+func sameEdits(a, b *planner.Plan) bool {
+	return reflect.DeepEqual(a.Services, b.Services) && slices.Equal(a.Shared, b.Shared) &&
+		reflect.DeepEqual(a.Constraints, b.Constraints)
 }
 
 // Undo goes back to the state before the last edit.

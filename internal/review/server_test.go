@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -389,5 +390,64 @@ func TestSaveRefusesChangedFile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != string(theirs) {
 		t.Errorf("a refused save overwrote plan.yaml")
+	}
+}
+
+// TestColorsStayAcrossEdits: merging or deleting a service must not
+// repaint the services after it; a renamed service keeps its colour and a
+// new one takes a colour no other service has.
+func TestColorsStayAcrossEdits(t *testing.T) {
+	_, ts, _ := newTestServer(t)
+	colors := func(v *View) map[string]int {
+		m := map[string]int{}
+		for _, s := range v.Services {
+			m[s.Name] = s.Color
+		}
+		for _, n := range v.Layout.Nodes {
+			if n.Color != m[n.Service] {
+				t.Errorf("the drawing paints %s %d; the service card %d", n.Service, n.Color, m[n.Service])
+			}
+		}
+		return m
+	}
+	code, r := post(t, ts, "/api/edit", `{"op":"create","service":"storefront"}`, nil)
+	if code != 200 {
+		t.Fatalf("create: %d %s", code, r.Error)
+	}
+	start := colors(r.View)
+	for name, c := range start {
+		if name != "storefront" && c == start["storefront"] {
+			t.Errorf("new service storefront has the colour of %s (%d)", name, c)
+		}
+	}
+	first := r.View.Services[0].Name
+	for _, e := range []string{
+		`{"op":"merge","service":"` + first + `","to":"orders"}`,
+		`{"op":"rename","service":"storefront","to":"shopfront"}`,
+	} {
+		if code, r = post(t, ts, "/api/edit", e, nil); code != 200 {
+			t.Fatalf("edit %s: %d %s", e, code, r.Error)
+		}
+	}
+	got := colors(r.View)
+	want := maps.Clone(start)
+	delete(want, first)
+	want["shopfront"] = want["storefront"]
+	delete(want, "storefront")
+	if !maps.Equal(got, want) {
+		t.Errorf("after a merge and a rename, colours = %v; want %v", got, want)
+	}
+}
+
+// TestNoOpEdit: an edit that changes nothing (a rename to the same name)
+// leaves no undo step and does not make the plan unsaved.
+func TestNoOpEdit(t *testing.T) {
+	_, ts, _ := newTestServer(t)
+	code, r := post(t, ts, "/api/edit", `{"op":"rename","service":"orders","to":"orders"}`, nil)
+	if code != 200 || r.Error != "" {
+		t.Fatalf("rename to the same name: %d %q", code, r.Error)
+	}
+	if r.View.Dirty || r.View.Undo != 0 {
+		t.Errorf("after a rename to the same name: dirty %v, undo %d; want clean, 0", r.View.Dirty, r.View.Undo)
 	}
 }

@@ -124,7 +124,17 @@ func WriteText(w io.Writer, v *View, o TextOptions) error {
 		p.heading("In-process calls")
 		rows = nil
 		for _, ip := range v.InProcess {
-			rows = append(rows, []cell{{"  " + ip.Function, ""}, {ip.Reason, sDim}, {"→ " + ip.Consumer, ""}, {plural(len(ip.Sites), "site"), sDim}})
+			var callers []string
+			for _, c := range ip.Callers {
+				if c.Service != "" {
+					callers = append(callers, c.Service)
+				}
+			}
+			flow := "→ " + ip.Consumer
+			if len(callers) > 0 {
+				flow = strings.Join(callers, ", ") + " " + flow
+			}
+			rows = append(rows, []cell{{"  " + ip.Short, ""}, {ip.Reason, sDim}, {flow, ""}, {plural(len(ip.Sites), "site"), sDim}})
 		}
 		p.table(rows, nil)
 	}

@@ -92,6 +92,8 @@
     var bl = view.blockers.length;
     s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.services.length }), " services"));
     s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.topics.length }), " topics"));
+    var ip = (view.in_process || []).length;
+    if (ip) s.appendChild(el("span", { "class": "stat", title: "functions called across services that stay direct calls" }, el("b", { text: ip }), " in-process"));
     s.appendChild(el("span", { "class": "stat" + (bl ? " bad" : "") }, el("b", { text: bl }), bl === 1 ? " blocker" : " blockers"));
     if (view.lines) s.appendChild(el("span", { "class": "stat" }, el("b", { text: view.lines.toLocaleString("en-US") }), " LOC"));
   }
@@ -123,17 +125,27 @@
 
   // ---- graph ----
   var dragPkg = null;
+  // home is the service a package is in, SHARED, or null.
+  function home(p) {
+    for (var i = 0; i < view.services.length; i++) {
+      if (view.services[i].packages.some(function (q) { return q.path === p; })) return view.services[i].name;
+    }
+    return view.shared.some(function (q) { return q.path === p; }) ? SHARED : null;
+  }
   function dropTarget(node, service) {
     if (!view.live) return;
     var op = function (p) { return service === SHARED ? { op: "share", package: p } : { op: "move", package: p, to: service }; };
-    node.addEventListener("dragover", function (ev) { if (dragPkg !== null) { ev.preventDefault(); node.classList.add("drop"); } });
+    node.addEventListener("dragover", function (ev) {
+      if (dragPkg !== null && home(dragPkg) !== service) { ev.preventDefault(); node.classList.add("drop"); }
+    });
     node.addEventListener("dragleave", function () { node.classList.remove("drop"); });
     node.addEventListener("drop", function (ev) {
       ev.preventDefault();
       node.classList.remove("drop");
       var p = dragPkg || ev.dataTransfer.getData("text/plain");
       dragPkg = null;
-      if (p) edit(op(p));
+      // Dropped back where it was: the person changed their mind.
+      if (p && home(p) !== service) edit(op(p));
     });
   }
   function renderGraph() {
@@ -148,29 +160,41 @@
         sv("path", { d: "M0,0 L10,5 L0,10 z" })));
     }
     svg.appendChild(defs);
+    var port = sv("g", { "class": "viewport" });
+    svg.appendChild(port);
+    var local = sv("g", { "class": "locals" });
+    (L.local || []).forEach(function (lk) {
+      local.appendChild(sv("path", { "class": "local", d: lk.path, "data-from": lk.from, "data-to": lk.to, "stroke-width": lk.width,
+        "data-text": [lk.from, lk.to].concat(lk.topics).join(" ").toLowerCase() },
+        sv("title", { text: lk.from + " → " + lk.to + " in-process (" + plural(lk.sites, "site") + ")\n" + lk.topics.join("\n") })));
+    });
+    port.appendChild(local);
     var links = sv("g");
     var labels = sv("g");
     var crowded = L.nodes.length > 6;
     L.links.forEach(function (lk) {
       var c = lk.color % 10;
-      var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "data-from": lk.from, "data-to": lk.to, "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
+      var text = [lk.from, lk.to].concat(lk.topics).join(" ").toLowerCase();
+      var path = sv("path", { "class": "link c" + c + " " + lk.kind, d: lk.path, "data-from": lk.from, "data-to": lk.to, "data-text": text,
+        "stroke-width": lk.width, "marker-end": "url(#arrow" + c + ")" },
         sv("title", { text: lk.from + " → " + lk.to + " (" + lk.kind + ", " + plural(lk.sites, "site") + ")\n" + lk.topics.join("\n") }));
       links.appendChild(path);
       if (crowded && lk.sites < 2) return; // the stroke says it; keep the drawing readable
       var txt = String(lk.sites);
       var w = 10 + 7 * txt.length;
-      labels.appendChild(sv("g", { "class": "lbl c" + c, "data-from": lk.from, "data-to": lk.to },
+      labels.appendChild(sv("g", { "class": "lbl c" + c, "data-from": lk.from, "data-to": lk.to, "data-text": text },
         sv("rect", { x: lk.lx - w / 2, y: lk.ly - 9, width: w, height: 18, rx: 9 }),
         sv("text", { x: lk.lx, y: lk.ly + 4, "text-anchor": "middle", text: txt }),
         sv("title", { text: lk.topics.join("\n") })));
     });
-    svg.appendChild(links);
+    port.appendChild(links);
     var byName = {};
     view.services.forEach(function (s) { byName[s.name] = s; });
     L.nodes.forEach(function (n) {
       var s = byName[n.service] || { packages: [], lines: 0 };
       var name = n.service.length > 20 ? n.service.slice(0, 19) + "…" : n.service;
-      var grp = sv("g", { "class": "node c" + (n.color % 10) + (s.edge ? " edge" : ""), "data-service": n.service },
+      var grp = sv("g", { "class": "node c" + (n.color % 10) + (s.edge ? " edge" : ""), "data-service": n.service,
+        "data-text": [n.service].concat(s.packages.map(function (p) { return p.path; })).join(" ").toLowerCase() },
         sv("rect", { x: n.x, y: n.y, width: n.w, height: n.h, rx: 10 }),
         sv("circle", { "class": "dot", cx: n.x + 16, cy: n.y + 21, r: 4.5 }),
         sv("text", { "class": "name", x: n.x + 27, y: n.y + 26, text: name }),
@@ -181,21 +205,160 @@
       dropTarget(grp, n.service);
       grp.addEventListener("mouseenter", function () {
         svg.classList.add("focus");
-        svg.querySelectorAll(".link, .lbl").forEach(function (e) {
+        svg.querySelectorAll(".link, .lbl, .local").forEach(function (e) {
           e.classList.toggle("hi", e.getAttribute("data-from") === n.service || e.getAttribute("data-to") === n.service);
         });
       });
       grp.addEventListener("mouseleave", function () { svg.classList.remove("focus"); });
       grp.addEventListener("click", function () {
+        if (panned) return;
         filters.topics = filters.topics === n.service ? "" : n.service;
+        filters.inprocess = filters.topics;
         renderTopics();
+        renderInProcess();
         document.getElementById("topics-section").scrollIntoView({ behavior: "smooth", block: "start" });
       });
-      svg.appendChild(grp);
+      port.appendChild(grp);
     });
-    svg.appendChild(labels);
+    port.appendChild(labels);
     g.appendChild(svg);
+    applyZoom();
+    applyGraphFilter();
   }
+
+  // ---- zoom, pan and the drawing's filter ----
+  // zoom is the viewport's transform in the drawing's own units; it
+  // outlives re-renders, so an edit does not lose the person's place.
+  var zoom = { k: 1, x: 0, y: 0 };
+  var panned = false; // the last pointer gesture moved the drawing
+  function graphSVG() { return document.querySelector("#graph svg"); }
+  function applyZoom() {
+    var svg = graphSVG();
+    if (!svg) return;
+    svg.querySelector(".viewport").setAttribute("transform",
+      "translate(" + zoom.x.toFixed(2) + " " + zoom.y.toFixed(2) + ") scale(" + zoom.k.toFixed(4) + ")");
+    svg.classList.toggle("nolocal", !document.getElementById("show-local").checked);
+  }
+  // toUser turns a point on the screen into the drawing's units.
+  function toUser(svg, cx, cy) {
+    var m = svg.getScreenCTM();
+    if (!m) return null;
+    var p = svg.createSVGPoint();
+    p.x = cx; p.y = cy;
+    return p.matrixTransform(m.inverse());
+  }
+  function centre() {
+    var L = view.layout;
+    return { x: L.x + L.width / 2, y: L.y + L.height / 2 };
+  }
+  // zoomBy scales the drawing by f around the point at (x, y).
+  function zoomBy(f, at) {
+    at = at || centre();
+    var k = Math.min(12, Math.max(0.5, zoom.k * f));
+    f = k / zoom.k;
+    zoom.x = at.x - (at.x - zoom.x) * f;
+    zoom.y = at.y - (at.y - zoom.y) * f;
+    zoom.k = k;
+    applyZoom();
+  }
+  function panBy(dx, dy) { zoom.x += dx; zoom.y += dy; applyZoom(); }
+  function resetZoom() { zoom = { k: 1, x: 0, y: 0 }; applyZoom(); }
+  // zoomTo fits the boxes of the named services into the drawing.
+  function zoomTo(names) {
+    var L = view.layout;
+    var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+    L.nodes.forEach(function (n) {
+      if (names.indexOf(n.service) < 0) return;
+      lo = [Math.min(lo[0], n.x), Math.min(lo[1], n.y)];
+      hi = [Math.max(hi[0], n.x + n.w), Math.max(hi[1], n.y + n.h)];
+    });
+    if (lo[0] === Infinity) return;
+    var pad = 60;
+    var k = Math.min(4, Math.max(1, Math.min(L.width / (hi[0] - lo[0] + 2 * pad), L.height / (hi[1] - lo[1] + 2 * pad))));
+    var c = centre();
+    zoom = { k: k, x: c.x - k * (lo[0] + hi[0]) / 2, y: c.y - k * (lo[1] + hi[1]) / 2 };
+    applyZoom();
+  }
+  // applyGraphFilter highlights the services whose name or packages, and
+  // the arrows whose services or topics, hold what is typed in the box,
+  // and dims the rest; the services at both ends of a highlighted arrow
+  // stay undimmed.
+  function applyGraphFilter() {
+    var svg = graphSVG();
+    var count = document.getElementById("graph-count");
+    var q = document.getElementById("graph-filter").value.trim().toLowerCase();
+    if (!svg) { count.textContent = ""; return []; }
+    svg.classList.toggle("filtering", q !== "");
+    var near = {}, hit = [], arrows = 0;
+    svg.querySelectorAll(".link, .lbl, .local").forEach(function (e) {
+      var m = q !== "" && e.getAttribute("data-text").indexOf(q) >= 0;
+      e.classList.toggle("match", m);
+      e.classList.toggle("dim", q !== "" && !m);
+      if (m) {
+        near[e.getAttribute("data-from")] = near[e.getAttribute("data-to")] = true;
+        if (e.classList.contains("link")) arrows++;
+      }
+    });
+    svg.querySelectorAll(".node").forEach(function (e) {
+      var name = e.getAttribute("data-service");
+      var m = q !== "" && e.getAttribute("data-text").indexOf(q) >= 0;
+      if (m) hit.push(name);
+      e.classList.toggle("match", m);
+      e.classList.toggle("dim", q !== "" && !m && !near[name]);
+    });
+    count.textContent = q === "" ? "" : plural(hit.length, "service") + " · " + plural(arrows, "arrow");
+    return hit.length ? hit : Object.keys(near);
+  }
+  (function () {
+    var g = document.getElementById("graph");
+    var input = document.getElementById("graph-filter");
+    input.addEventListener("input", applyGraphFilter);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); var names = applyGraphFilter(); if (input.value.trim()) zoomTo(names); else resetZoom(); }
+      if (ev.key === "Escape") { input.value = ""; applyGraphFilter(); }
+    });
+    document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.4); });
+    document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.4); });
+    document.getElementById("zoom-reset").addEventListener("click", resetZoom);
+    document.getElementById("show-local").addEventListener("change", applyZoom);
+    g.addEventListener("wheel", function (ev) {
+      var svg = graphSVG();
+      if (!svg || !ev.deltaY) return;
+      ev.preventDefault();
+      var at = toUser(svg, ev.clientX, ev.clientY);
+      zoomBy(Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015)), at);
+    }, { passive: false });
+    g.addEventListener("keydown", function (ev) {
+      if (ev.target !== g || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var step = view.layout.width / 12;
+      var keys = {
+        "+": function () { zoomBy(1.4); }, "=": function () { zoomBy(1.4); }, "-": function () { zoomBy(1 / 1.4); },
+        "0": resetZoom, ArrowLeft: function () { panBy(step, 0); }, ArrowRight: function () { panBy(-step, 0); },
+        ArrowUp: function () { panBy(0, step); }, ArrowDown: function () { panBy(0, -step); }
+      };
+      if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
+    });
+    var drag = null;
+    g.addEventListener("pointerdown", function (ev) {
+      var svg = graphSVG();
+      if (!svg || ev.button !== 0 || ev.target.closest(".node")) return;
+      drag = { id: ev.pointerId, x: ev.clientX, y: ev.clientY, moved: false };
+      panned = false;
+    });
+    g.addEventListener("pointermove", function (ev) {
+      if (!drag || ev.pointerId !== drag.id) return;
+      var svg = graphSVG();
+      var a = toUser(svg, drag.x, drag.y), b = toUser(svg, ev.clientX, ev.clientY);
+      if (!a || !b) return;
+      if (!drag.moved && Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) < 4) return;
+      if (!drag.moved) { drag.moved = panned = true; g.setPointerCapture(drag.id); g.classList.add("panning"); }
+      panBy(b.x - a.x, b.y - a.y);
+      drag.x = ev.clientX; drag.y = ev.clientY;
+    });
+    function end() { if (drag) { g.classList.remove("panning"); drag = null; setTimeout(function () { panned = false; }, 0); } }
+    g.addEventListener("pointerup", end);
+    g.addEventListener("pointercancel", end);
+  })();
 
   // ---- scores ----
   function splitCell(r) {
@@ -326,7 +489,8 @@
   }
 
   // ---- filters ----
-  var filters = { topics: "", blockers: "" };
+  var filters = { topics: "", inprocess: "", blockers: "" };
+  var nouns = { topics: "topic", inprocess: "in-process call", blockers: "blocker" };
   function filterBox(which, placeholder) {
     var input = el("input", { type: "search", "class": "filter", placeholder: placeholder, "aria-label": placeholder, value: filters[which], spellcheck: "false" });
     input.addEventListener("input", function () { filters[which] = input.value; applyFilter(which); });
@@ -335,14 +499,18 @@
   function applyFilter(which) {
     var f = filters[which].trim().toLowerCase();
     var rows = document.querySelectorAll("#" + which + " tr[data-text]");
-    var shown = 0;
+    var shown = 0, groups = {};
     rows.forEach(function (r) {
       var hit = !f || r.getAttribute("data-text").indexOf(f) >= 0;
       r.hidden = !hit;
-      if (hit) shown++;
+      if (hit) { shown++; groups[r.getAttribute("data-in")] = true; }
+    });
+    // Group rows (a service pair) show while one of their rows does.
+    document.querySelectorAll("#" + which + " tr[data-group]").forEach(function (r) {
+      r.hidden = !groups[r.getAttribute("data-group")];
     });
     var c = document.getElementById(which + "-count");
-    if (c) c.textContent = f ? shown + " of " + rows.length : plural(rows.length, which === "topics" ? "topic" : "blocker");
+    if (c) c.textContent = f ? shown + " of " + rows.length : plural(rows.length, nouns[which]);
   }
   function placeFilter(which, placeholder) {
     var slot = clear(which + "-filter");
@@ -392,6 +560,56 @@
     applyFilter("topics");
   }
 
+  // ---- in-process calls ----
+  var reasons = {
+    startup: "start-up wiring: every service process runs it on its own objects (constructors, options, Start and Stop), so it stays a direct call",
+    value: "a method of a value the caller already holds: it computes on the caller's copy, so it stays a direct call"
+  };
+  // site drops the column: file:line is what a person looks up.
+  function site(s) { var m = /^(.*:\d+):\d+$/.exec(s); return m ? m[1] : s; }
+  function renderInProcess() {
+    placeFilter("inprocess", "filter by service, function or file");
+    var box = clear("inprocess");
+    var all = view.in_process || [];
+    if (!all.length) { box.appendChild(el("div", { "class": "none", text: "None: every call between services crosses as a topic." })); return; }
+    // One group per calling service and callee service.
+    var pairs = {}, keys = [];
+    all.forEach(function (ip) {
+      var callers = ip.callers && ip.callers.length ? ip.callers : [{ service: "", sites: ip.sites }];
+      callers.forEach(function (c) {
+        var k = c.service + " → " + ip.consumer;
+        if (!pairs[k]) { pairs[k] = { from: c.service, to: ip.consumer, rows: [] }; keys.push(k); }
+        pairs[k].rows.push({ ip: ip, sites: c.sites });
+      });
+    });
+    keys.sort(function (a, b) {
+      var x = pairs[a], y = pairs[b];
+      return x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0;
+    });
+    var t = el("table", { id: "inprocess-table" }, el("tr", null,
+      el("th", { text: "function" }), el("th", { text: "why it stays a direct call" }), el("th", { text: "call sites" })));
+    keys.forEach(function (k) {
+      var pr = pairs[k];
+      var from = pr.from ? chip(pr.from) : el("span", { "class": "chip nosvc", text: "outside the services", title: "the call sites are in no service's package directory" });
+      t.appendChild(el("tr", { "class": "pair", "data-group": k, "data-from": pr.from, "data-to": pr.to },
+        el("td", { colspan: 3 }, el("div", { "class": "flow" }, from, el("span", { "class": "arrowtxt", text: "→" }), chip(pr.to),
+          el("span", { "class": "count", text: plural(pr.rows.length, "function") })))));
+      pr.rows.forEach(function (r) {
+        var ip = r.ip;
+        var list = r.sites.map(function (s) { return el("li", { text: site(s), title: s }); });
+        var sites = list.length <= 3 ? el("ul", { "class": "sites" }, list)
+          : el("details", null, el("summary", { text: plural(list.length, "site") }), el("ul", { "class": "sites" }, list));
+        var text = [pr.from, pr.to, ip.function, ip.reason].concat(r.sites).join(" ").toLowerCase();
+        t.appendChild(el("tr", { "data-text": text, "data-in": k, "data-function": ip.function },
+          el("td", { "class": "fn", text: ip.short || ip.function, title: ip.function }),
+          el("td", null, el("span", { "class": "reason " + ip.reason, text: ip.reason, title: reasons[ip.reason] || "" })),
+          el("td", null, sites)));
+      });
+    });
+    box.appendChild(t);
+    applyFilter("inprocess");
+  }
+
   // ---- blockers ----
   function renderBlockers() {
     placeFilter("blockers", "filter by file, hazard or topic");
@@ -428,6 +646,7 @@
     renderScores();
     renderServices();
     renderTopics();
+    renderInProcess();
     renderBlockers();
     document.body.setAttribute("data-rendered", String((+document.body.getAttribute("data-rendered") || 0) + 1));
   }
