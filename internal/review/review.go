@@ -40,8 +40,8 @@ type View struct {
 	// InProcess are the calls between services that stay direct calls
 	// (start-up wiring, constructors, methods of values), with the reason.
 	InProcess []*InProcessView `json:"in_process"`
-	Scores    []ScoreRow           `json:"scores"`
-	Layout    *Layout              `json:"layout"`
+	Scores    []ScoreRow       `json:"scores"`
+	Layout    *Layout          `json:"layout"`
 	// Lines is the module's lines of code in services and shared packages;
 	// 0 when no graph was at hand.
 	Lines int `json:"lines"`
