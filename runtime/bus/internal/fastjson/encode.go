@@ -1,0 +1,510 @@
+package fastjson
+
+import (
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+)
+
+// An encodeFunc appends the encoding of v to b. It returns false when it
+// cannot produce json.Marshal's bytes (json.Marshal would fail, or the value
+// is too deep); the caller then falls back.
+type encodeFunc func(b []byte, v reflect.Value, depth int) ([]byte, bool)
+
+// An encNode holds the encodeFunc of one type; recursive types refer to
+// their node before its function is built.
+type encNode struct {
+	fn encodeFunc
+}
+
+var encoders sync.Map // reflect.Type → *encNode
+
+func encoderFor(t reflect.Type) *encNode {
+	if n, ok := encoders.Load(t); ok {
+		return n.(*encNode)
+	}
+	c := encCompiler{nodes: map[reflect.Type]*encNode{}}
+	n, _ := encoders.LoadOrStore(t, c.compile(t))
+	return n.(*encNode)
+}
+
+type encCompiler struct {
+	nodes map[reflect.Type]*encNode
+}
+
+func (c *encCompiler) compile(t reflect.Type) *encNode {
+	if n, ok := c.nodes[t]; ok {
+		return n
+	}
+	n := &encNode{}
+	c.nodes[t] = n
+	n.fn = c.build(t)
+	return n
+}
+
+// build follows encoding/json's choice of encoder: methods on *T (used
+// only when the value is addressable), then methods on T, then the kind.
+func (c *encCompiler) build(t reflect.Type) encodeFunc {
+	if t.Kind() != reflect.Pointer && implementsAny(reflect.PointerTo(t), marshalerType, textMarshalerType) {
+		return condAddr(c.buildNoAddr(t))
+	}
+	return c.buildNoAddr(t)
+}
+
+// buildNoAddr is build for values that are not addressable.
+func (c *encCompiler) buildNoAddr(t reflect.Type) encodeFunc {
+	if implementsAny(t, marshalerType, textMarshalerType) {
+		return methodEncoder(t)
+	}
+	return c.kind(t)
+}
+
+// methodEncoder encodes a type with MarshalJSON or MarshalText.
+func methodEncoder(t reflect.Type) encodeFunc {
+	if t.Kind() == reflect.Interface {
+		return func(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+			if v.IsNil() {
+				return append(b, "null"...), true
+			}
+			return b, false // encoding/json calls the method of any value
+		}
+	}
+	return encodeDelegate
+}
+
+// condAddr uses json.Marshal on addressable values, whose pointer methods
+// encoding/json calls, and plain for the others.
+func condAddr(plain encodeFunc) encodeFunc {
+	return func(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+		if v.CanAddr() {
+			return encodeDelegate(b, v, depth)
+		}
+		return plain(b, v, depth)
+	}
+}
+
+// encodeDelegate appends what json.Marshal makes of v. An addressable
+// value is passed by pointer so that json.Marshal sees the same methods.
+func encodeDelegate(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	var x any
+	if v.CanAddr() && v.Kind() != reflect.Pointer {
+		x = v.Addr().Interface()
+	} else {
+		x = v.Interface()
+	}
+	out, err := json.Marshal(x)
+	if err != nil {
+		return b, false
+	}
+	return append(b, out...), true
+}
+
+func encodeFail(b []byte, _ reflect.Value, _ int) ([]byte, bool) { return b, false }
+
+func (c *encCompiler) kind(t reflect.Type) encodeFunc {
+	switch t.Kind() {
+	case reflect.Bool:
+		return encodeBool
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return encodeInt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return encodeUint
+	case reflect.Float32:
+		return encodeFloat32
+	case reflect.Float64:
+		return encodeFloat64
+	case reflect.String:
+		if t == numberType {
+			return encodeDelegate
+		}
+		return encodeString
+	case reflect.Interface:
+		return encodeInterface
+	case reflect.Struct:
+		fields, ok := structFields(t)
+		if !ok {
+			return encodeDelegate
+		}
+		s := &structEncoder{fields: make([]encField, len(fields))}
+		for i, f := range fields {
+			s.fields[i] = encField{
+				index:  f.index,
+				prefix: `"` + string(appendHTMLEscaped(nil, f.name)) + `":`,
+				empty:  omitFunc(f),
+				enc:    c.compile(f.typ),
+			}
+		}
+		return s.encode
+	case reflect.Map:
+		kt := t.Key()
+		switch kt.Kind() {
+		case reflect.String:
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			if kt.Implements(textMarshalerType) {
+				return encodeDelegate
+			}
+		default:
+			if kt.Implements(textMarshalerType) {
+				return encodeDelegate
+			}
+			return encodeFail
+		}
+		m := &mapEncoder{elem: c.compile(t.Elem())}
+		return m.encode
+	case reflect.Slice:
+		et := t.Elem()
+		if et.Kind() == reflect.Uint8 && !implementsAny(reflect.PointerTo(et), marshalerType, textMarshalerType) {
+			return encodeBytes
+		}
+		s := &arrayEncoder{elem: c.compile(et), slice: true}
+		return s.encode
+	case reflect.Array:
+		a := &arrayEncoder{elem: c.compile(t.Elem())}
+		return a.encode
+	case reflect.Pointer:
+		p := &ptrEncoder{elem: c.compile(t.Elem())}
+		return p.encode
+	}
+	// Channels, functions, complex numbers: json.Marshal fails.
+	return encodeFail
+}
+
+func encodeBool(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return strconv.AppendBool(b, v.Bool()), true
+}
+
+func encodeInt(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return strconv.AppendInt(b, v.Int(), 10), true
+}
+
+func encodeUint(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return strconv.AppendUint(b, v.Uint(), 10), true
+}
+
+func encodeFloat32(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return appendFloat(b, v.Float(), 32)
+}
+
+func encodeFloat64(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return appendFloat(b, v.Float(), 64)
+}
+
+// appendFloat formats f like ES6 number-to-string, as encoding/json does:
+// shortest representation, exponent form below 1e-6 and from 1e21 on, and
+// exponents without leading zeros.
+func appendFloat(b []byte, f float64, bits int) ([]byte, bool) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, false
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) ||
+			bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	b = strconv.AppendFloat(b, f, format, -1, bits)
+	if format == 'e' {
+		// e-09 → e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, true
+}
+
+func encodeString(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	return appendString(b, v.String()), true
+}
+
+const hexDigits = "0123456789abcdef"
+
+// safeASCII marks the ASCII bytes json.Marshal writes unescaped.
+var safeASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
+// appendString appends s quoted as json.Marshal does: HTML characters,
+// U+2028 and U+2029 escaped, invalid UTF-8 replaced by \ufffd.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if safeASCII[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendHTMLEscaped appends a field name with <, >, & and U+2028/U+2029
+// escaped, as encoding/json writes names.
+func appendHTMLEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '<' || c == '>' || c == '&':
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8:
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func encodeBytes(b []byte, v reflect.Value, _ int) ([]byte, bool) {
+	if v.IsNil() {
+		return append(b, "null"...), true
+	}
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, v.Bytes())
+	return append(b, '"'), true
+}
+
+func encodeInterface(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	if v.IsNil() {
+		return append(b, "null"...), true
+	}
+	if depth++; depth > maxDepth {
+		return b, false
+	}
+	e := v.Elem()
+	return encoderFor(e.Type()).fn(b, e, depth)
+}
+
+type encField struct {
+	index  int
+	prefix string                   // `"name":`
+	empty  func(reflect.Value) bool // omitempty/omitzero test, or nil
+	enc    *encNode
+}
+
+type structEncoder struct {
+	fields []encField
+}
+
+func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	b = append(b, '{')
+	first := true
+	for i := range s.fields {
+		f := &s.fields[i]
+		fv := v.Field(f.index)
+		if f.empty != nil && f.empty(fv) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, f.prefix...)
+		var ok bool
+		if b, ok = f.enc.fn(b, fv, depth); !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
+}
+
+// omitFunc returns the test that omits the field, following omitempty and
+// omitzero (with the IsZero method where the type has one), or nil.
+func omitFunc(f field) func(reflect.Value) bool {
+	var empty, zero func(reflect.Value) bool
+	if f.omitEmpty {
+		empty = isEmpty
+	}
+	if f.omitZero {
+		zero = isZeroFunc(f.typ)
+	}
+	switch {
+	case empty == nil:
+		return zero
+	case zero == nil:
+		return empty
+	}
+	return func(v reflect.Value) bool { return empty(v) || zero(v) }
+}
+
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64,
+		reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}
+
+type isZeroer = interface{ IsZero() bool }
+
+func isZeroFunc(t reflect.Type) func(reflect.Value) bool {
+	switch {
+	case t.Kind() == reflect.Interface && t.Implements(isZeroerType):
+		return func(v reflect.Value) bool {
+			return v.IsNil() ||
+				v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil() ||
+				v.Interface().(isZeroer).IsZero()
+		}
+	case t.Kind() == reflect.Pointer && t.Implements(isZeroerType):
+		return func(v reflect.Value) bool {
+			return v.IsNil() || v.Interface().(isZeroer).IsZero()
+		}
+	case t.Implements(isZeroerType):
+		return func(v reflect.Value) bool { return v.Interface().(isZeroer).IsZero() }
+	case reflect.PointerTo(t).Implements(isZeroerType):
+		return func(v reflect.Value) bool {
+			if !v.CanAddr() {
+				c := reflect.New(v.Type()).Elem()
+				c.Set(v)
+				v = c
+			}
+			return v.Addr().Interface().(isZeroer).IsZero()
+		}
+	}
+	return reflect.Value.IsZero
+}
+
+type mapEncoder struct {
+	elem *encNode
+}
+
+type mapEntry struct {
+	key string
+	val reflect.Value
+}
+
+func (m *mapEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	if v.IsNil() {
+		return append(b, "null"...), true
+	}
+	if depth++; depth > maxDepth {
+		return b, false
+	}
+	entries := make([]mapEntry, 0, v.Len())
+	for it := v.MapRange(); it.Next(); {
+		k := it.Key()
+		var ks string
+		switch k.Kind() {
+		case reflect.String:
+			ks = k.String()
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			ks = strconv.FormatInt(k.Int(), 10)
+		default:
+			ks = strconv.FormatUint(k.Uint(), 10)
+		}
+		entries = append(entries, mapEntry{ks, it.Value()})
+	}
+	slices.SortFunc(entries, func(a, b mapEntry) int { return cmp.Compare(a.key, b.key) })
+	b = append(b, '{')
+	for i, e := range entries {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, e.key)
+		b = append(b, ':')
+		var ok bool
+		if b, ok = m.elem.fn(b, e.val, depth); !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
+}
+
+type arrayEncoder struct {
+	elem  *encNode
+	slice bool // nil encodes as null
+}
+
+func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	if a.slice {
+		if v.IsNil() {
+			return append(b, "null"...), true
+		}
+		if depth++; depth > maxDepth {
+			return b, false
+		}
+	}
+	b = append(b, '[')
+	for i := range v.Len() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = a.elem.fn(b, v.Index(i), depth); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+type ptrEncoder struct {
+	elem *encNode
+}
+
+func (p *ptrEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	if v.IsNil() {
+		return append(b, "null"...), true
+	}
+	if depth++; depth > maxDepth {
+		return b, false
+	}
+	return p.elem.fn(b, v.Elem(), depth)
+}

@@ -1,0 +1,75 @@
+// Package fastjson is a faster drop-in for encoding/json's Unmarshal and
+// Marshal on the message types the bus carries.
+//
+// It produces exactly what encoding/json produces: Append appends the bytes
+// json.Marshal returns, and Unmarshal leaves the same value and returns the
+// same error as json.Unmarshal. Speed comes from a codec compiled once per
+// type and a single pass over the input; exactness comes from falling back
+// to encoding/json whenever anything is out of the ordinary:
+//
+//   - Unmarshal decodes structs (json tags, exact then case-insensitive
+//     ASCII name matching), booleans, numbers, strings, slices, arrays,
+//     []byte (base64), maps with string or integer keys and pointers.
+//     Values of types with UnmarshalJSON or UnmarshalText, interfaces,
+//     json.Number and structs with embedded fields or ",string" options are
+//     handed to json.Unmarshal on their own. Any error, duplicate field or
+//     unusual input (including numbers that overflow) makes Unmarshal zero
+//     the value and run json.Unmarshal on the whole input, so errors and
+//     partial results are encoding/json's own.
+//   - Append encodes the same kinds. Values whose types have MarshalJSON or
+//     MarshalText, json.Number and structs with embedded fields or
+//     ",string" options are encoded by json.Marshal on their own; any error
+//     (NaN, infinities, unsupported types, very deep or cyclic values)
+//     makes Append run json.Marshal on the whole value.
+package fastjson
+
+import (
+	"encoding/json"
+	"reflect"
+	"sync"
+)
+
+// Unmarshal parses the JSON-encoded data and stores the result in the
+// value pointed to by v, like json.Unmarshal.
+//
+// v must point to a zero value (as from new(T)): a result equal to
+// json.Unmarshal's is guaranteed only then, because on any error or unusual
+// input Unmarshal sets *v to the zero value and calls json.Unmarshal.
+func Unmarshal(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return json.Unmarshal(data, v)
+	}
+	if fn := topDecoder(rv.Type()); fn != nil {
+		d := statePool.Get().(*decodeState)
+		d.data, d.off, d.depth = data, 0, 0
+		ok := d.top(fn, rv.Elem())
+		d.data = nil
+		statePool.Put(d)
+		if ok {
+			return nil
+		}
+		rv.Elem().SetZero()
+	}
+	return json.Unmarshal(data, v)
+}
+
+// Append appends the JSON encoding of v to dst and returns the extended
+// buffer. The bytes are exactly those json.Marshal(v) returns; on error dst
+// is returned unchanged with json.Marshal's error.
+func Append(dst []byte, v any) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() {
+		return append(dst, "null"...), nil
+	}
+	if b, ok := encoderFor(rv.Type()).fn(dst, rv, 0); ok {
+		return b, nil
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, out...), nil
+}
+
+var statePool = sync.Pool{New: func() any { return new(decodeState) }}

@@ -1,0 +1,147 @@
+package fastjson
+
+import (
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Types the tests and fuzz targets run through both packages.
+
+type small struct {
+	Text string `json:"text"`
+	N    int    `json:"n"`
+}
+
+type line struct {
+	SKU   string
+	Qty   int
+	Price int64
+}
+
+type order struct {
+	ID       string
+	Customer string
+	Lines    []line
+	Total    int64
+	Meta     map[string]string `json:",omitempty"`
+	Note     *string           `json:",omitempty"`
+}
+
+type node struct {
+	Val  int     `json:"val"`
+	Kids []node  `json:"kids,omitempty"`
+	Next *node   `json:"next"`
+	Tags [2]byte `json:"tags"`
+}
+
+// ptrMarshal has MarshalJSON on the pointer only: encoding/json calls it
+// for addressable values only.
+type ptrMarshal struct{ X int }
+
+func (p *ptrMarshal) MarshalJSON() ([]byte, error) {
+	return []byte(`{"ptr" : <` + strings.Repeat("&", p.X%3) + `>}`), nil
+}
+
+// valText has MarshalText and UnmarshalText.
+type valText struct{ S string }
+
+func (v valText) MarshalText() ([]byte, error) { return []byte("<" + v.S + ">"), nil }
+func (v *valText) UnmarshalText(b []byte) error {
+	if len(b) > 0 && b[0] == '!' {
+		return errors.New("bang")
+	}
+	v.S = string(b)
+	return nil
+}
+
+type zeroer struct{ A, B int }
+
+func (z zeroer) IsZero() bool { return z.A == 0 }
+
+type ptrZeroer struct{ A int }
+
+func (z *ptrZeroer) IsZero() bool { return z.A == 1 }
+
+type embedded struct {
+	small
+	Extra int
+}
+
+type quoted struct {
+	N int    `json:",string"`
+	S string `json:"s,string"`
+}
+
+type myString string
+type myInt int16
+type myBytes []byte
+
+type kitchen struct {
+	B        bool
+	I        int
+	I8       int8
+	I16      int16
+	I32      int32
+	I64      int64
+	U        uint
+	U8       uint8
+	U16      uint16
+	U32      uint32
+	U64      uint64
+	UP       uintptr
+	F32      float32
+	F64      float64
+	S        string
+	MS       myString `json:"ms"`
+	MI       myInt    `json:"mi,omitempty"`
+	Bytes    []byte
+	MB       myBytes
+	Arr      [3]int
+	BArr     [2]byte
+	Ints     []int
+	Smalls   []small
+	PSmalls  []*small
+	M        map[string]int
+	MInt     map[int]string
+	MU8      map[uint8]bool
+	MMy      map[myString]*small
+	P        *int
+	PP       **string
+	Any      any
+	Anys     []any
+	Raw      json.RawMessage
+	Num      json.Number
+	Time     time.Time
+	PTime    *time.Time
+	Addr     netip.Addr
+	PM       ptrMarshal
+	PPM      *ptrMarshal
+	VT       valText
+	VTs      []valText
+	MVT      map[string]valText
+	Z        zeroer    `json:",omitzero"`
+	PZ       ptrZeroer `json:",omitzero"`
+	TZ       time.Time `json:",omitzero"`
+	OZ       []int     `json:",omitzero"`
+	OE       []int     `json:",omitempty"`
+	OEs      string    `json:",omitempty"`
+	OEp      *int      `json:",omitempty"`
+	OEa      [0]int    `json:",omitempty"`
+	OEst     small     `json:",omitempty"`
+	Emb      embedded  `json:"emb"`
+	Q        quoted    `json:"q"`
+	Node     *node     `json:"node"`
+	Punct    int       `json:"a-b.c<d>&e"`
+	Skip     int       `json:"-"`
+	Dash     int       `json:"-,"`
+	Dom      int       `json:"Dominant"`
+	Dominant int
+	Fold     int `json:"fOLD"`
+	FOld     int
+	unexp    int
+	Ch       chan int   `json:",omitempty"`
+	C128     complex128 `json:",omitempty"`
+}
