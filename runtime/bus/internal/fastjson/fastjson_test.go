@@ -47,7 +47,6 @@ var dupFields = reflect.StructOf([]reflect.StructField{
 	{Name: "F", Type: reflect.TypeFor[bool](), Tag: `json:"E"`},
 })
 
-
 // decodeInputs exercise field matching, every kind, nulls, escapes,
 // numbers at the limits and malformed input.
 var decodeInputs = []string{
@@ -145,17 +144,17 @@ func kitchenValue() *kitchen {
 		F32: 0.1, F64: 1e21, S: "a<b>&c\u2028\u2029\x00\x1f\x7f\"\\/\b\f\n\r\t\xff\xc3(é😀",
 		MS: "my", MI: -3, Bytes: []byte("hello"), MB: myBytes{}, Arr: [3]int{1, 2, 3}, BArr: [2]byte{1, 2},
 		Smalls: []small{{"x", 1}}, PSmalls: []*small{nil, {"y", 2}},
-		M:   map[string]int{"b": 2, "a": 1, "<": 0, "é": 3},
+		M:    map[string]int{"b": 2, "a": 1, "<": 0, "é": 3},
 		MInt: map[int]string{10: "ten", 9: "nine", -1: "m"}, MU8: map[uint8]bool{2: true, 10: false},
 		MMy: map[myString]*small{"k": nil}, P: ptr(5), PP: &pps,
-		Any: map[string]any{"x": []any{1.5, "s", nil, true, map[string]any{}}, "t": tm, "pm": &ptrMarshal{1}, "vpm": ptrMarshal{2}},
+		Any:  map[string]any{"x": []any{1.5, "s", nil, true, map[string]any{}}, "t": tm, "pm": &ptrMarshal{1}, "vpm": ptrMarshal{2}},
 		Anys: []any{valText{"v"}, &valText{"p"}, json.Number("12"), float32(1e-7), myInt(4)},
-		Raw: json.RawMessage(` { "a" : [ 1 , "<" ] } `), Num: "1e5",
+		Raw:  json.RawMessage(` { "a" : [ 1 , "<" ] } `), Num: "1e5",
 		Time: tm, PTime: &tm, Addr: netip.MustParseAddr("::1"),
 		PM: ptrMarshal{4}, PPM: &ptrMarshal{5}, VT: valText{"vt"}, VTs: []valText{{"a"}}, MVT: map[string]valText{"k": {"v"}},
 		Z: zeroer{0, 5}, PZ: ptrZeroer{1}, OZ: []int{}, OE: []int{}, OEst: small{},
 		Emb: embedded{small{"e", 1}, 2}, Q: quoted{5, "q"},
-		Node: &node{Val: 1, Kids: []node{{Val: 2}}, Next: &node{Val: 3}},
+		Node:  &node{Val: 1, Kids: []node{{Val: 2}}, Next: &node{Val: 3}},
 		Punct: 1, Skip: 2, Dash: 3, Dom: 4, Dominant: 5, Fold: 6, FOld: 7, unexp: 8,
 	}
 }
