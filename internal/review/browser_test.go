@@ -138,13 +138,23 @@ func navigate(t *testing.T, ctx context.Context, url string) {
 // $CLEAVE_ARTIFACTS when set. It returns the path of the first screen.
 func screenshot(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
+	return shoot(t, ctx, name, true)
+}
+
+// shoot is screenshot, without the whole page unless full is set (a long
+// page takes seconds).
+func shoot(t *testing.T, ctx context.Context, name string, full bool) string {
+	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	full, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+	var whole []byte
+	if full {
+		var err error
+		if whole, err = chromedp.Run(tctx, chromedp.FullScreenshot(100)); err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
 	}
-	err = chromedp.Do(tctx, chromedp.EmulateViewport(1440, 1000),
+	err := chromedp.Do(tctx, chromedp.EmulateViewport(1440, 1000),
 		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -160,12 +170,19 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 		t.Fatal(err)
 	}
 	base := filepath.Join(dir, strings.TrimSuffix(name, ".png"))
-	for file, png := range map[string][]byte{base + ".png": full, base + "-top.png": top} {
+	for file, png := range map[string][]byte{base + ".png": whole, base + "-top.png": top} {
+		if png == nil {
+			continue
+		}
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("screenshots: %s.png, %s-top.png", base, base)
+	if full {
+		t.Logf("screenshots: %s.png, %s-top.png", base, base)
+	} else {
+		t.Logf("screenshot: %s-top.png", base)
+	}
 	if err := chromedp.Do(tctx, chromedp.EmulateViewport(1440, windowHeight)); err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}

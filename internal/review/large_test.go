@@ -2,8 +2,18 @@ package review
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cleave-go/cleave/planner"
 )
@@ -53,3 +63,174 @@ func BenchmarkBuildLarge(b *testing.B) {
 		Build(p, nil)
 	}
 }
+
+func TestBrowserLargePlan(t *testing.T) {
+	ctx := browser(t)
+	v := Build(largePlan(48, 1000), nil)
+	file := filepath.Join(t.TempDir(), "large.html")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(f, v); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	navigate(t, ctx, "file://"+file)
+	if got := eval[int](t, ctx, `document.querySelectorAll("#graph g.node").length`); got != 48 {
+		t.Fatalf("the drawing has %d services; want 48", got)
+	}
+
+	// The filter: what matches is highlighted, the services at the ends of
+	// a matching arrow stay as they are, the rest is dimmed.
+	checkFilter := func(q string, wantMatch []string) {
+		t.Helper()
+		got := eval[drawn](t, ctx, drawnJS)
+		var want drawn
+		ends := map[string]bool{}
+		for _, lk := range append(slices.Clone(v.Layout.Links), v.Layout.Local...) {
+			text := strings.ToLower(strings.Join(append([]string{lk.From, lk.To}, lk.Topics...), " "))
+			if strings.Contains(text, q) {
+				ends[lk.From], ends[lk.To] = true, true
+				if lk.Kind == "in-process" {
+					want.LocalMatch++
+				} else {
+					want.LinkMatch++
+				}
+			} else if lk.Kind != "in-process" {
+				want.LinkDim++
+			}
+		}
+		want.Match = wantMatch
+		for _, n := range v.Layout.Nodes {
+			if !ends[n.Service] && !slices.Contains(wantMatch, n.Service) {
+				want.NodeDim++
+			}
+		}
+		want.DimOpacity, want.MatchOpacity = got.DimOpacity, got.MatchOpacity
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("filtering the drawing by %q shows\n%+v\nwant\n%+v", q, got, want)
+		}
+		if got.NodeDim+got.LinkDim == 0 || got.DimOpacity > 0.3 || got.MatchOpacity < 1 {
+			t.Errorf("filtering the drawing by %q: %d services and %d arrows dimmed, to opacity %v (matches %v); want some, faint, matches opaque",
+				q, got.NodeDim, got.LinkDim, got.DimOpacity, got.MatchOpacity)
+		}
+	}
+	within(t, ctx, 20*time.Second, "type in the drawing's filter", chromedp.SendKeys(chromedp.CSS("#graph-filter"), "svc07"))
+	checkFilter("svc07", []string{"svc07"})
+	if got := eval[string](t, ctx, `document.querySelector("#graph-count").textContent`); !strings.HasPrefix(got, "1 service · ") {
+		t.Errorf("the drawing's filter counts %q; want 1 service · N arrows", got)
+	}
+	setFilter := func(q string) {
+		t.Helper()
+		within(t, ctx, 20*time.Second, "filter by "+q, chromedp.Evaluate[chromedp.Void](`(function () {
+			var i = document.querySelector("#graph-filter");
+			i.value = `+jsString(q)+`;
+			i.dispatchEvent(new Event("input"));
+		})()`))
+	}
+	setFilter("svc12/part2") // a package
+	checkFilter("svc12/part2", []string{"svc12"})
+	topic := v.Topics[500]
+	setFilter(topic.Subject) // a topic: its arrow and the two services
+	checkFilter(strings.ToLower(topic.Subject), nil)
+	setFilter("")
+	if n := eval[int](t, ctx, `document.querySelectorAll("#graph .dim").length`); n != 0 {
+		t.Errorf("with the filter empty, %d elements are dimmed", n)
+	}
+
+	// Zoom and pan: buttons, wheel, keys and dragging change the
+	// viewport's transform; 0 and fit bring it back.
+	type tf struct{ K, X, Y float64 }
+	transform := func() tf {
+		return eval[tf](t, ctx, `(function () {
+			var m = document.querySelector("#graph .viewport").transform.baseVal.consolidate();
+			m = m ? m.matrix : { a: 1, e: 0, f: 0 };
+			return { K: m.a, X: m.e, Y: m.f };
+		})()`)
+	}
+	if got := transform(); got != (tf{1, 0, 0}) {
+		t.Fatalf("the drawing starts at %+v; want no zoom", got)
+	}
+	within(t, ctx, 20*time.Second, "zoom in", chromedp.Click(chromedp.CSS("#zoom-in")))
+	z1 := transform()
+	if math.Abs(z1.K-1.4) > 1e-3 {
+		t.Errorf("after the zoom-in button the scale is %v; want 1.4", z1.K)
+	}
+	box := eval[[]float64](t, ctx, `(function () { var r = document.querySelector("#graph svg").getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+	within(t, ctx, 20*time.Second, "wheel", chromedp.MouseEvent(chromedp.MouseWheel, box[0], box[1], func(p *input.DispatchMouseEventParams) {
+		p.DeltaY = -200
+		p.DeltaX = 1e-6 // the protocol wants both; a zero is left out of the message
+	}))
+	within(t, ctx, 20*time.Second, "wait for the wheel", chromedp.Poll[chromedp.Void](
+		`document.querySelector("#graph .viewport").transform.baseVal.consolidate().matrix.a > 1.41`, chromedp.WithPollingTimeout(10*time.Second)))
+	z2 := transform()
+	within(t, ctx, 20*time.Second, "zoom out with a key", chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("graph").focus()`),
+		chromedp.KeyEvent("-")))
+	if z3 := transform(); math.Abs(z3.K-z2.K/1.4) > 1e-3 {
+		t.Errorf("after the - key the scale is %v; want %v", z3.K, z2.K/1.4)
+	}
+	z3 := transform()
+	within(t, ctx, 20*time.Second, "pan with a key", chromedp.KeyEvent(kb.ArrowLeft))
+	if z4 := transform(); z4.K != z3.K || z4.X <= z3.X || z4.Y != z3.Y {
+		t.Errorf("after ArrowLeft the transform is %+v; want %+v moved right", z4, z3)
+	}
+	z4 := transform()
+	within(t, ctx, 20*time.Second, "pan by dragging", chromedp.Steps(
+		chromedp.MouseEvent(chromedp.MousePressed, box[0], box[1], chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MouseMoved, box[0]+40, box[1]+20, chromedp.ButtonLeft, func(p *input.DispatchMouseEventParams) { p.Buttons = 1 }),
+		chromedp.MouseEvent(chromedp.MouseMoved, box[0]+80, box[1]+40, chromedp.ButtonLeft, func(p *input.DispatchMouseEventParams) { p.Buttons = 1 }),
+		chromedp.MouseEvent(chromedp.MouseReleased, box[0]+80, box[1]+40, chromedp.ButtonLeft, chromedp.ClickCount(1))))
+	if z5 := transform(); z5.K != z4.K || z5.X <= z4.X || z5.Y <= z4.Y {
+		t.Errorf("after dragging right and down the transform is %+v; want %+v moved right and down", z5, z4)
+	}
+	within(t, ctx, 20*time.Second, "fit with 0", chromedp.KeyEvent("0"))
+	if got := transform(); got != (tf{1, 0, 0}) {
+		t.Errorf("after 0 the transform is %+v; want none", got)
+	}
+
+	// Enter in the filter zooms to what it finds.
+	setFilter("svc07")
+	within(t, ctx, 20*time.Second, "Enter in the filter", chromedp.Steps(
+		chromedp.Focus(chromedp.CSS("#graph-filter")),
+		chromedp.KeyEvent("\r")))
+	centre := eval[[]float64](t, ctx, `(function () {
+		var svg = document.querySelector("#graph svg").getBoundingClientRect();
+		var n = document.querySelector('#graph g.node[data-service="svc07"] rect').getBoundingClientRect();
+		return [(n.left + n.width / 2 - svg.left) / svg.width, (n.top + n.height / 2 - svg.top) / svg.height];
+	})()`)
+	if z := transform(); z.K <= 1 || math.Abs(centre[0]-0.5) > 0.05 || math.Abs(centre[1]-0.5) > 0.05 {
+		t.Errorf("after Enter in the filter the scale is %v and svc07 is at %v of the drawing; want zoomed in, in the middle", z.K, centre)
+	}
+	shoot(t, ctx, "review-large.png", false)
+
+	// The in-process lines can be hidden.
+	within(t, ctx, 20*time.Second, "hide in-process lines", chromedp.Click(chromedp.CSS("#show-local")))
+	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector("#graph path.local")).display`); got != "none" {
+		t.Errorf("with in-process unticked, its lines have display %q", got)
+	}
+}
+
+// drawn is what the drawing's filter did.
+type drawn struct {
+	Match                       []string
+	NodeDim, LinkMatch, LinkDim int
+	LocalMatch                  int
+	DimOpacity, MatchOpacity    float64
+}
+
+const drawnJS = `(function () {
+	var q = function (s) { return Array.from(document.querySelectorAll("#graph " + s)); };
+	var dim = q(".node.dim")[0] || q(".link.dim")[0];
+	var match = q(".node.match")[0] || q(".link.match")[0];
+	return {
+		Match: q(".node.match").map(function (e) { return e.dataset.service; }).sort(),
+		NodeDim: q(".node.dim").length,
+		LinkMatch: q("path.link.match").length,
+		LinkDim: q("path.link.dim").length,
+		LocalMatch: q("path.local.match").length,
+		DimOpacity: dim ? +getComputedStyle(dim).opacity : 1,
+		MatchOpacity: match ? +getComputedStyle(match).opacity : 0,
+	};
+})()`

@@ -639,6 +639,7 @@
   function render() {
     document.body.classList.toggle("live", !!view.live);
     document.getElementById("overview").classList.toggle("wide", view.services.length > 5);
+    document.getElementById("overview").classList.toggle("big", view.services.length > 20);
     renderStats();
     renderActions();
     renderNotices();
