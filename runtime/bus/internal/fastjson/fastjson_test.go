@@ -33,6 +33,7 @@ var testTypes = []reflect.Type{
 	reflect.TypeFor[time.Time](),
 	reflect.TypeFor[valText](),
 	reflect.TypeFor[struct{ time.Time }](),
+	reflect.TypeFor[unsupported](),
 }
 
 // dupFields has two fields named "dup" (built with reflect.StructOf
@@ -177,7 +178,7 @@ func encodeValues() []any {
 		nil, true, 1, "s", small{"hello", 3}, &small{"<&>", -1}, order{}, &order{ID: "1", Lines: []line{{"a", 1, 2}}, Meta: map[string]string{}, Note: ptr("n")},
 		k, *k, []any{k}, map[string]any{"k": *k}, floats,
 		math.NaN(), math.Inf(1), float32(math.Inf(-1)), []any{1, math.NaN()}, map[string]float64{"x": math.Inf(1)},
-		cyc, deep, make(chan int), func() {}, complex(1, 2), []any{make(chan int)}, map[bool]int{true: 1},
+		cyc, deep, make(chan int), func() {}, complex(1, 2), []any{make(chan int)}, map[bool]int{true: 1}, unsupported{}, unsupported{C128: 1},
 		ptrMarshal{1}, &ptrMarshal{2}, []ptrMarshal{{3}}, [1]ptrMarshal{{4}}, map[string]ptrMarshal{"k": {5}}, struct{ P ptrMarshal }{ptrMarshal{6}},
 		valText{"t"}, map[valText]int{{"a"}: 1}, map[myInt]int{3: 1, 20: 2}, []byte(nil), []byte{}, myBytes("x"), [2]byte{},
 		json.Number("bad"), json.RawMessage(`{bad`), (*ptrMarshal)(nil), (*time.Time)(nil), any(nil),
@@ -208,5 +209,17 @@ func checkAppend(t testing.TB, name string, v any) {
 	}
 	if !bytes.HasPrefix(got, prefix) || !bytes.Equal(got[len(prefix):], want) {
 		t.Fatalf("Append(%s) =\n%s\nwant\n%s", name, got, want)
+	}
+}
+
+// TestAppendFastPath makes sure encoding the test values does not fall
+// back to json.Marshal as a whole.
+func TestAppendFastPath(t *testing.T) {
+	k := kitchenValue()
+	for _, v := range []any{k, *k, order{Lines: []line{{}}}, small{}} {
+		rv := reflect.ValueOf(v)
+		if _, ok := encoderFor(rv.Type()).fn(nil, rv, 0); !ok {
+			t.Errorf("Append(%T) fell back", v)
+		}
 	}
 }

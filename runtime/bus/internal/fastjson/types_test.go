@@ -42,7 +42,7 @@ type node struct {
 type ptrMarshal struct{ X int }
 
 func (p *ptrMarshal) MarshalJSON() ([]byte, error) {
-	return []byte(`{"ptr" : <` + strings.Repeat("&", p.X%3) + `>}`), nil
+	return []byte(`{"ptr" : "<` + strings.Repeat("&", p.X%3) + `>\u2028` + "\u2028" + `"}`), nil
 }
 
 // valText has MarshalText and UnmarshalText.
@@ -142,6 +142,10 @@ type kitchen struct {
 	Fold     int `json:"fOLD"`
 	FOld     int
 	unexp    int
-	Ch       chan int   `json:",omitempty"`
-	C128     complex128 `json:",omitempty"`
+}
+
+type unsupported struct {
+	Ch   chan int   `json:",omitempty"`
+	C128 complex128 `json:",omitempty"`
+	F    func()     `json:"-"`
 }
