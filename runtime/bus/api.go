@@ -1,7 +1,6 @@
 package bus
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +65,7 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		if h == nil {
 			return nil, noHandler(subject)
 		}
-		var rbuf *bytes.Buffer
+		var rbuf *buffer
 		reply, rbuf = h.serve(ctx, msg, false)
 		defer release(rbuf)
 	} else {
@@ -97,7 +96,7 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	// The handler checked the codec and Cleave-Reply-Schema before it ran;
 	// a successful reply carries no headers, to spare their parsing.
 	resp := new(Resp)
-	if err := b.cfg.Codec.Unmarshal(reply.Data, resp); err != nil {
+	if err := unmarshal(b.cfg.Codec, reply.Data, resp); err != nil {
 		return nil, fmt.Errorf("bus: call %s: reply: %w as %T: %v", subject, ErrDecode, resp, err)
 	}
 	return resp, nil
@@ -145,7 +144,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 	}
 	reqFP, respFP := Fingerprint[Req](), Fingerprint[Resp]()
 	codec := b.cfg.Codec
-	serve := func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *bytes.Buffer) {
+	serve := func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *buffer) {
 		ctx = inContext(ctx, in)
 		if v := in.Header.Get(HeaderTimeout); v != "" {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -159,7 +158,7 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 			if len(in.Data) > b.cfg.MaxMessageBytes {
 				return errorReply(fmt.Errorf("bus: %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(in.Data), b.cfg.MaxMessageBytes)), nil
 			}
-			if err := codec.Unmarshal(in.Data, req); err != nil {
+			if err := unmarshal(codec, in.Data, req); err != nil {
 				return errorReply(fmt.Errorf("bus: %s: %w as %T: %v", subject, ErrDecode, req, err)), nil
 			}
 		} else {
@@ -311,7 +310,7 @@ func (b *Bus) decode(subject string, in *nats.Msg, got, fp string, v any) error 
 		return fmt.Errorf("bus: %s: %w: message has schema %s, %T expects %s (the two sides were built from different versions of the type)",
 			subject, ErrSchemaMismatch, got, v, fp)
 	}
-	if err := b.cfg.Codec.Unmarshal(in.Data, v); err != nil {
+	if err := unmarshal(b.cfg.Codec, in.Data, v); err != nil {
 		return fmt.Errorf("bus: %s: %w as %T: %v", subject, ErrDecode, v, err)
 	}
 	return nil

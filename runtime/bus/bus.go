@@ -1,7 +1,6 @@
 package bus
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +63,7 @@ type handler struct {
 	// serve handles a request and returns the reply, and the buffer of its
 	// data to release once the reply is sent. typed says in came on the
 	// typed subject, so its schemas are known to match.
-	serve func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *bytes.Buffer)
+	serve func(ctx context.Context, in *nats.Msg, typed bool) (*nats.Msg, *buffer)
 }
 
 // subscriber is a registered event handler.

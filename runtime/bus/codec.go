@@ -1,9 +1,10 @@
 package bus
 
 import (
-	"bytes"
 	"encoding/json"
 	"sync"
+
+	"github.com/cleave-go/cleave/runtime/bus/internal/fastjson"
 )
 
 // A Codec turns messages into bytes and back. It must be safe for
@@ -15,37 +16,51 @@ type Codec interface {
 	Unmarshal(data []byte, v any) error
 }
 
-// JSON is the default codec, encoding/json.
+// JSON is the default codec: the bytes and values of encoding/json. The
+// bus itself encodes and decodes its messages with a compiled codec that
+// gives exactly encoding/json's bytes, values and errors in a fraction of
+// the time (falling back to encoding/json for what it does not cover).
 var JSON Codec = jsonCodec{}
 
 type jsonCodec struct{}
 
 func (jsonCodec) Name() string                       { return "json" }
-func (jsonCodec) Marshal(v any) ([]byte, error)      { return json.Marshal(v) }
+func (jsonCodec) Marshal(v any) ([]byte, error)      { return fastjson.Append(nil, v) }
 func (jsonCodec) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// buffer is a pooled encoding buffer.
+type buffer struct{ b []byte }
+
+var bufPool = sync.Pool{New: func() any { return new(buffer) }}
 
 // marshal encodes v with c. The JSON codec encodes into a pooled buffer,
 // returned too: release it once the data is no longer used.
-func marshal(c Codec, v any) ([]byte, *bytes.Buffer, error) {
+func marshal(c Codec, v any) ([]byte, *buffer, error) {
 	if _, ok := c.(jsonCodec); !ok {
 		data, err := c.Marshal(v)
 		return data, nil, err
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	buf := bufPool.Get().(*buffer)
+	data, err := fastjson.Append(buf.b[:0], v)
+	if err != nil {
 		bufPool.Put(buf)
 		return nil, nil, err
 	}
-	data := buf.Bytes()
-	return data[: len(data)-1 : len(data)-1], buf, nil // without Encode's newline
+	buf.b = data
+	return data[:len(data):len(data)], buf, nil
+}
+
+// unmarshal decodes data into v, which points to a zero value.
+func unmarshal(c Codec, data []byte, v any) error {
+	if _, ok := c.(jsonCodec); ok {
+		return fastjson.Unmarshal(data, v)
+	}
+	return c.Unmarshal(data, v)
 }
 
 // release gives a buffer from marshal back to the pool; nil is ignored.
-func release(buf *bytes.Buffer) {
-	if buf != nil && buf.Cap() <= 64<<10 {
+func release(buf *buffer) {
+	if buf != nil && cap(buf.b) <= 64<<10 {
 		bufPool.Put(buf)
 	}
 }
