@@ -61,13 +61,27 @@
 //
 //	shared-var       a package variable used from another package (at the use)
 //	pointer-write    the callee stores through a pointer or slice parameter (*p = v, p.f = v, p[i] = v)
-//	unserializable   a parameter or result is, or holds, a chan, a func or an unsafe.Pointer
+//	unserializable   a parameter or result is, or holds in a field the codec encodes, a chan, a func or an unsafe.Pointer
 //	interface-param  an interface parameter (not error, context.Context) gets a value of no known concrete type
-//	unexported       a parameter or result is a struct with unexported fields the JSON codec would drop
-//	                 (types with MarshalJSON or MarshalText, and fields tagged json:"-", are fine)
+//	unexported       a parameter or result is or holds a struct with unexported fields the JSON codec would drop,
+//	                 or an object (a named type with methods whose unexported fields hold references or locks)
+//	                 (types with MarshalJSON or MarshalText are fine)
+//	dropped-field    a parameter or result holds fields tagged json:"-": the other side gets zero values
+//	proto            a parameter or result is or holds a protobuf message: it needs a proto codec (protojson),
+//	                 not encoding/json; its unexported fields are the protobuf runtime's and are not reported
+//	receiver         the method's receiver holds the caller's request (a context.Context, *http.Request,
+//	                 http.ResponseWriter, a web framework's request context) or transaction; a receiver
+//	                 holding the callee's own resources (*sql.DB, mutexes, channels, funcs) is fine, since a
+//	                 method runs on the callee's instance after the split
 //	tx               the call is made by a function that receives or holds a transaction
 //	                 (*database/sql.Tx, or a pointer to any type named Tx with Commit and Rollback)
 //	sentinel         an error variable of another package compared with errors.Is, == or != or a switch
+//
+// Messages about parameters and results name the parameter, its type and
+// the callee, then the path to what does not travel:
+// "param u *url.URL of fetch.Get: field User *url.Userinfo has unexported
+// fields (username, password, passwordSet) the JSON codec drops" (slice
+// elements are written [], map values [key]).
 //
 // Call hazards are positioned at the call expression, use hazards at the
 // use. Error variables are reported as sentinel, never as shared-var.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // collectHazards records what would make each crossing between packages
@@ -29,7 +30,7 @@ func (a *analysis) collectHazards() {
 	}
 	wf := &writeFinder{funcs: a.funcs, memo: make(map[*ssa.Function][]bool), busy: make(map[*ssa.Function]bool)}
 	txs := make(map[*ssa.Function]txScope)
-	unexported := make(map[types.Type]types.Type) // a cache of unexportedStruct
+	var found typeutil.Map // types.Type → []finding, a cache of findings
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
 		// callee is the function whose body runs; sig the signature the
@@ -69,52 +70,41 @@ func (a *analysis) collectHazards() {
 		}
 		check := func(v *types.Var, named *types.Var, what string, arg ssa.Value) {
 			name := named.Name()
+			t := v.Type()
+			subject := what + " " + types.TypeString(t, shortQualifier) + " of " + short
 			if name == "" || name == "_" {
 				name = what
 			} else {
-				what += " " + name
+				subject = what + " " + name + " " + types.TypeString(t, shortQualifier) + " of " + short
 			}
-			t := v.Type()
 			if _, ok := t.(*types.TypeParam); ok {
-				return
-			}
-			if bad := unserializable(t); bad != "" {
-				hz(HazardUnserializable, name,
-					fmt.Sprintf("%s of %s is %s, which cannot cross a service boundary", what, short, bad),
-					fmt.Sprintf("pass data instead of %s, or keep %s in the caller's service", bad, short))
 				return
 			}
 			if isInterface(t) && !isErrorOrContext(t) && arg != nil {
 				if _, boxed := arg.(*ssa.MakeInterface); !boxed {
 					if c, ok := arg.(*ssa.Const); !ok || !c.IsNil() {
 						hz(HazardInterfaceParam, name,
-							fmt.Sprintf("%s of %s is the interface %s and no concrete type is known here", what, short, types.TypeString(t, shortQualifier)),
+							fmt.Sprintf("%s: no concrete type is known here for the interface", subject),
 							fmt.Sprintf("pass a concrete type to %s, or register the implementations with the codec", short))
 						return
 					}
 				}
 			}
-			off, ok := unexported[t]
+			fs, ok := found.At(t).([]finding)
 			if !ok {
-				off = unexportedStruct(t)
-				unexported[t] = off
+				fs = findings(t)
+				found.Set(t, fs)
 			}
-			if off != nil {
-				named := types.TypeString(off, shortQualifier)
-				is := "is"
-				if !types.Identical(deref(t), off) {
-					is = "holds"
+			for _, f := range fs {
+				if f.path == "" && f.kind == HazardUnserializable {
+					// The value itself cannot travel: nothing else matters.
+					fs = []finding{f}
+					break
 				}
-				if stateful(off) {
-					// A service object, a store: state, not data.
-					hz(HazardUnexported, name,
-						fmt.Sprintf("%s of %s %s %s, an object with methods and unexported state; it cannot be copied into a message", what, short, is, named),
-						fmt.Sprintf("keep %s inside one service and pass an ID, or depend on an interface the other service implements", named))
-				} else {
-					hz(HazardUnexported, name,
-						fmt.Sprintf("%s of %s %s %s, which has unexported fields the codec drops", what, short, is, named),
-						fmt.Sprintf("export the fields of %s, give it MarshalJSON/UnmarshalJSON, or pass a message type", named))
-				}
+			}
+			for _, f := range fs {
+				msg, fix := f.message(subject, short)
+				hz(f.kind, name, msg, fix)
 			}
 		}
 		for i := 0; i < sig.Params().Len(); i++ {
@@ -122,10 +112,28 @@ func (a *analysis) collectHazards() {
 			if i < len(args) {
 				arg = args[i]
 			}
-			check(sig.Params().At(i), nameOf(names.Params(), sig.Params(), i), "parameter", arg)
+			check(sig.Params().At(i), nameOf(names.Params(), sig.Params(), i), "param", arg)
 		}
 		for i := 0; i < sig.Results().Len(); i++ {
 			check(sig.Results().At(i), nameOf(names.Results(), sig.Results(), i), "result", nil)
+		}
+
+		// The receiver carries the caller's request.
+		if recv := sig.Recv(); recv != nil {
+			if path, typ := receiverState(recv.Type(), a.modPkgs); typ != nil {
+				name := names.Recv().Name()
+				if name == "" || name == "_" {
+					name = "receiver"
+				}
+				rt := types.TypeString(recv.Type(), shortQualifier)
+				why := "is request-scoped; the callee's service cannot hold the caller's request"
+				if isTx(typ) {
+					why = "is the caller's transaction; the callee's service cannot join it"
+				}
+				hz(HazardReceiver, name,
+					fmt.Sprintf("receiver %s %s of %s: field %s %s %s", name, rt, short, path, types.TypeString(typ, shortQualifier), why),
+					fmt.Sprintf("pass what %s needs from the request as parameters, or keep %s in the caller's service", short, short))
+			}
 		}
 
 		// The call is made while a transaction is open.
@@ -419,98 +427,6 @@ func isErrorOrContext(t types.Type) bool {
 		return n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 	}
 	return false
-}
-
-// unserializable names what in t cannot be encoded: a chan, a func or an
-// unsafe.Pointer at the top level or under pointers, slices, arrays and
-// maps.
-func unserializable(t types.Type) string {
-	for i := 0; i < 16; i++ {
-		switch u := t.Underlying().(type) {
-		case *types.Chan:
-			return "a channel"
-		case *types.Signature:
-			return "a func"
-		case *types.Basic:
-			if u.Kind() == types.UnsafePointer {
-				return "an unsafe.Pointer"
-			}
-			return ""
-		case *types.Pointer:
-			t = u.Elem()
-		case *types.Slice:
-			t = u.Elem()
-		case *types.Array:
-			t = u.Elem()
-		case *types.Map:
-			t = u.Elem()
-		default:
-			return ""
-		}
-	}
-	return ""
-}
-
-// unexportedStruct returns the struct type in t (under pointers, slices,
-// arrays, maps and exported fields) that has unexported fields the JSON
-// codec would drop, or nil. Types with their own MarshalJSON or
-// MarshalText are fine.
-func unexportedStruct(t types.Type) types.Type {
-	seen := make(map[types.Type]bool)
-	var visit func(t types.Type) types.Type
-	visit = func(t types.Type) types.Type {
-		for i := 0; i < 16; i++ {
-			if seen[t] {
-				return nil
-			}
-			seen[t] = true
-			if hasMarshaler(t) {
-				return nil
-			}
-			switch u := t.Underlying().(type) {
-			case *types.Pointer:
-				t = u.Elem()
-				continue
-			case *types.Slice:
-				t = u.Elem()
-				continue
-			case *types.Array:
-				t = u.Elem()
-				continue
-			case *types.Map:
-				t = u.Elem()
-				continue
-			case *types.Struct:
-				for j := 0; j < u.NumFields(); j++ {
-					f := u.Field(j)
-					if f.Name() == "_" {
-						continue
-					}
-					if tag := reflectTag(u.Tag(j)); tag == "-" {
-						continue
-					}
-					if !f.Exported() && !f.Embedded() {
-						return t
-					}
-					if s := visit(f.Type()); s != nil {
-						return s
-					}
-				}
-			}
-			return nil
-		}
-		return nil
-	}
-	return visit(t)
-}
-
-// stateful reports whether t is a named type with methods: an object,
-// not a value.
-func stateful(t types.Type) bool {
-	if _, ok := types.Unalias(t).(*types.Named); !ok {
-		return false
-	}
-	return types.NewMethodSet(types.NewPointer(t)).Len() > 0
 }
 
 func deref(t types.Type) types.Type {

@@ -44,7 +44,7 @@ func wantLines(comment string) map[string][]string {
 	for _, line := range strings.Split(comment, "\n") {
 		kw, rest, ok := strings.Cut(strings.TrimSpace(line), " ")
 		switch kw {
-		case "hazard", "call", "entry", "error", "patterns":
+		case "hazard", "call", "entry", "error", "patterns", "message":
 			if ok {
 				want[kw] = append(want[kw], rest)
 			}
@@ -92,6 +92,21 @@ func TestFixtures(t *testing.T) {
 				got = append(got, h.Kind+" "+h.Pos.String())
 			}
 			compare(t, "hazards", got, want["hazard"])
+			// "message KIND POS: TEXT" lines: a hazard with that message.
+			msgs := map[string]bool{}
+			for _, h := range g.Hazards {
+				msgs[h.Kind+" "+h.Pos.String()+": "+h.Message] = true
+			}
+			for _, m := range want["message"] {
+				if !msgs[m] {
+					var all []string
+					for m := range msgs {
+						all = append(all, m)
+					}
+					slices.Sort(all)
+					t.Errorf("no hazard %s\nhazards:\n\t%s", m, strings.Join(all, "\n\t"))
+				}
+			}
 			if want["call"] != nil {
 				got = nil
 				for _, c := range g.Calls {
