@@ -135,7 +135,7 @@ func TestDirtyTreeRefused(t *testing.T) {
 }
 
 func TestSecondApplyChangesNothing(t *testing.T) {
-	for _, name := range []string{"methods", "cycle", "fanout"} {
+	for _, name := range []string{"methods", "cycle", "fanout", "services"} {
 		t.Run(name, func(t *testing.T) { testSecondApply(t, name) })
 	}
 }

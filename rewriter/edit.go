@@ -90,7 +90,6 @@ func (r *rewrite) editSites() {
 // wiring made.
 func (r *rewrite) bindConstructors() {
 	want := map[string]*svcPkg{} // type key → svc
-	names := map[string]string{}
 	type opaqueType struct {
 		n *types.Named
 		s *svcPkg
@@ -101,7 +100,6 @@ func (r *rewrite) bindConstructors() {
 		for _, n := range s.recvTypes() {
 			k := n.Obj().Pkg().Path() + "." + n.Obj().Name()
 			want[k] = s
-			names[k] = s.bindName(n)
 		}
 		for _, n := range s.opaqueTypes() {
 			opaque = append(opaque, opaqueType{n, s})
@@ -154,10 +152,23 @@ func (r *rewrite) bindConstructors() {
 			if !ok {
 				return true
 			}
-			if isCall && types.IsInterface(tv.Type) {
+			// A constructor returning (T, error) is bound through
+			// Bind<T>Err, which binds only when the error is nil.
+			typ, withErr := tv.Type, false
+			if tup, ok := typ.(*types.Tuple); ok && isCall && tup.Len() == 2 && isError(tup.At(1).Type()) {
+				typ, withErr = tup.At(0).Type(), true
+			}
+			bindFunc := func(s *svcPkg, n *types.Named) string {
+				if withErr {
+					s.needBindErr(n)
+					return s.bindName(n) + "Err"
+				}
+				return s.bindName(n)
+			}
+			if isCall && types.IsInterface(typ) {
 				// A constructor of the callee's package returning an
 				// interface an unexported receiver type implements.
-				iface, _ := tv.Type.Underlying().(*types.Interface)
+				iface, _ := typ.Underlying().(*types.Interface)
 				fn := calleeFunc(info, e.(*ast.CallExpr))
 				if iface == nil || iface.NumMethods() == 0 || fn == nil || fn.Pkg() == nil {
 					return true
@@ -169,19 +180,20 @@ func (r *rewrite) bindConstructors() {
 					if !types.Implements(o.n, iface) && !types.Implements(types.NewPointer(o.n), iface) {
 						continue
 					}
+					bind := bindFunc(o.s, o.n)
 					if wrapped(info, stack, o.s) {
 						return false
 					}
 					ref := svcMark + o.s.path + "\x00"
 					f.edits = append(f.edits,
-						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + o.s.bindName(o.n) + "("},
+						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},
 						edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 					r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: o.s.service, Reason: "binds " + o.n.Obj().Pkg().Name() + "." + o.n.Obj().Name() + " in the " + o.s.service + " service"})
 					return false
 				}
 				return true
 			}
-			pt, ok := tv.Type.(*types.Pointer)
+			pt, ok := typ.(*types.Pointer)
 			if !ok {
 				return true
 			}
@@ -200,13 +212,14 @@ func (r *rewrite) bindConstructors() {
 					return true
 				}
 			}
+			bind := bindFunc(s, n2)
 			// Already wrapped by an earlier apply?
 			if wrapped(info, stack, s) {
 				return false
 			}
 			ref := svcMark + s.path + "\x00"
 			f.edits = append(f.edits,
-				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + names[k] + "("},
+				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},
 				edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 			r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: s.service, Reason: "binds *" + n2.Obj().Pkg().Name() + "." + n2.Obj().Name() + " in the " + s.service + " service"})
 			return false

@@ -236,6 +236,24 @@ func (s *svcPkg) nameTypes() {
 // bindName is the Bind function of receiver type n.
 func (s *svcPkg) bindName(n *types.Named) string { return "Bind" + s.typeName(n) }
 
+// needBindErr asks for Bind<T>Err, the Bind of receiver type n for a
+// constructor that also returns an error.
+func (s *svcPkg) needBindErr(n *types.Named) {
+	if s.bindErr == nil {
+		s.bindErr = map[string]bool{}
+	}
+	s.bindErr[typeKey(n)] = true
+}
+
+// genBindErr writes Bind<T>Err when a constructor of n returns (T, error).
+func (s *svcPkg) genBindErr(g *gofile, n *types.Named, typ, tparams string) {
+	if !s.bindErr[typeKey(n)] {
+		return
+	}
+	g.p("// %[1]sErr is %[1]s for a constructor that also returns an error: it\n// binds v when err is nil and returns both unchanged.\n", s.bindName(n))
+	g.p("func %sErr%s(v %s, err error) (%s, error) {\n\tif err == nil {\n\t\t%s(v)\n\t}\n\treturn v, err\n}\n\n", s.bindName(n), tparams, typ, typ, s.bindName(n))
+}
+
 // instVar is the instance table of receiver type n.
 func (s *svcPkg) instVar(n *types.Named) string {
 	if s.typeName(n); s.qualified[typeKey(n)] {
@@ -381,6 +399,7 @@ func (in *instances[T]) bind(p *T) {
 			g.p("var %s instances[%s]\n\n", s.instVar(n), pt)
 			g.p("// %[1]s makes %[2]s serve the %[3]s service's requests that name no\n// receiver, in the %[3]s service's own process. The service's wiring calls it.\n", s.bindName(n), "s", s.service)
 			g.p("func %s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", s.bindName(n), pt, pt, s.instVar(n))
+			s.genBindErr(g, n, "*"+pt, "")
 		}
 	}
 	if len(opaque) > 0 {
@@ -455,6 +474,7 @@ func (in *anyInstances) bind(v any) {
 			g.p("var %s anyInstances\n\n", s.instVar(n))
 			g.p("// %[1]s makes v, when it is %[2]s's own %[3]s, serve the %[4]s service's\n// requests that name no receiver, in the %[4]s service's own process. The\n// service's wiring calls it.\n", s.bindName(n), pkg, n.Obj().Name(), s.service)
 			g.p("func %s[V any](v V) V {\n\tif process() == Service && %s.%s(v) {\n\t\t%s.bind(v)\n\t}\n\treturn v\n}\n\n", s.bindName(n), pkg, ownsFunc(n), s.instVar(n))
+			s.genBindErr(g, n, "V", "[V any]")
 		}
 	}
 	r.genErrors(s, g)

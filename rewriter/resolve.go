@@ -97,6 +97,9 @@ type svcPkg struct {
 	// topics, by typeKey (see typeName).
 	typeNames map[string]string
 	qualified map[string]bool
+	// bindErr holds, by typeKey, the receiver types a constructor of
+	// which returns (T, error): they get a Bind<T>Err too.
+	bindErr map[string]bool
 }
 
 func (r *rewrite) resolve() error {

@@ -33,7 +33,10 @@
 // CleaveOwns<Type>) whether the value is of that type; other values are
 // called directly. Constructor calls of the callee's package in the wiring
 // that return an interface the type implements are wrapped in the service
-// package's generic Bind<Type>. In the monolith's own process a request names
+// package's generic Bind<Type> (Bind<Type>Err when they return it with an
+// error; it binds only when the error is nil). Receiver types of one service
+// that share a name (two packages each with type Service) are told apart by
+// their package's name (BindAlbumService, BindAuthService). In the monolith's own process a request names
 // the caller's receiver for the length of the call. Such calls through a stub
 // local to the caller's package or a dispatcher, and events, are left alone.
 //
