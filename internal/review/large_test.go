@@ -205,12 +205,29 @@ func TestBrowserLargePlan(t *testing.T) {
 	}
 	shoot(t, ctx, "review-large.png", false)
 
+	// A long in-process list starts folded to its service pairs; a pair
+	// unfolds, and its filter finds rows in folded pairs.
+	if n := eval[int](t, ctx, visibleInProcess); n != 0 {
+		t.Errorf("%d in-process rows of 47 are shown before unfolding; want the list folded", n)
+	}
+	within(t, ctx, 20*time.Second, "unfold a pair", chromedp.Click(chromedp.CSS("#inprocess-table tr.pair .fold")))
+	if n := eval[int](t, ctx, visibleInProcess); n != 1 {
+		t.Errorf("after unfolding the first pair, %d in-process rows are shown; want its 1", n)
+	}
+	within(t, ctx, 20*time.Second, "filter in-process", chromedp.SendKeys(chromedp.CSS("#inprocess-filter input"), "svc2"))
+	if n := eval[int](t, ctx, visibleInProcess); n != 10 { // svc20…svc29
+		t.Errorf("filtering in-process calls by svc2 shows %d rows; want 10", n)
+	}
+
 	// The in-process lines can be hidden.
 	within(t, ctx, 20*time.Second, "hide in-process lines", chromedp.Click(chromedp.CSS("#show-local")))
 	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector("#graph path.local")).display`); got != "none" {
 		t.Errorf("with in-process unticked, its lines have display %q", got)
 	}
 }
+
+// visibleInProcess counts the in-process rows on screen.
+const visibleInProcess = `Array.from(document.querySelectorAll("#inprocess-table tr[data-in]")).filter(function (r) { return r.getClientRects().length > 0; }).length`
 
 // drawn is what the drawing's filter did.
 type drawn struct {

@@ -148,6 +148,8 @@ func hostilePlan() *planner.Plan {
 		Topics: []*planner.Topic{{Subject: "evil.b." + hostile, Kind: "event", Function: "example.com/evil/b." + hostile,
 			Consumer: "b", Producers: []string{"a" + hostile}, Sites: []string{hostile + ":1:1"}}},
 		Blockers: []*planner.Blocker{{Topic: "evil.b." + hostile, Kind: hostile, Pos: hostile + ":1:1", Message: hostile, Fix: hostile}},
+		InProcess: []*planner.InProcess{{Function: "example.com/evil/b.New" + hostile, Consumer: "b", Reason: hostile,
+			Sites: []string{hostile + "/x.go:1:1", "b/x.go:2:1"}}},
 	}
 }
 

@@ -509,6 +509,8 @@
     document.querySelectorAll("#" + which + " tr[data-group]").forEach(function (r) {
       r.hidden = !groups[r.getAttribute("data-group")];
     });
+    var table = document.querySelector("#" + which + " table");
+    if (table) table.classList.toggle("filtering", !!f); // a filter shows folded rows too
     var c = document.getElementById(which + "-count");
     if (c) c.textContent = f ? shown + " of " + rows.length : plural(rows.length, nouns[which]);
   }
@@ -565,6 +567,7 @@
     startup: "start-up wiring: every service process runs it on its own objects (constructors, options, Start and Stop), so it stays a direct call",
     value: "a method of a value the caller already holds: it computes on the caller's copy, so it stays a direct call"
   };
+  var folded = {}, foldAll = null; // service pairs the person folded or unfolded; the default
   // site drops the column: file:line is what a person looks up.
   function site(s) { var m = /^(.*:\d+):\d+$/.exec(s); return m ? m[1] : s; }
   function renderInProcess() {
@@ -586,13 +589,18 @@
       var x = pairs[a], y = pairs[b];
       return x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0;
     });
+    // A long list starts folded to its service pairs.
+    if (foldAll === null) foldAll = all.length > 40;
     var t = el("table", { id: "inprocess-table" }, el("tr", null,
       el("th", { text: "function" }), el("th", { text: "why it stays a direct call" }), el("th", { text: "call sites" })));
     keys.forEach(function (k) {
       var pr = pairs[k];
+      var open = Object.prototype.hasOwnProperty.call(folded, k) ? !folded[k] : !foldAll;
       var from = pr.from ? chip(pr.from) : el("span", { "class": "chip nosvc", text: "outside the services", title: "the call sites are in no service's package directory" });
+      var toggle = el("button", { type: "button", "class": "fold", "aria-expanded": String(open), title: open ? "fold" : "unfold",
+        onclick: function () { folded[k] = open; renderInProcess(); } }, open ? "▾" : "▸");
       t.appendChild(el("tr", { "class": "pair", "data-group": k, "data-from": pr.from, "data-to": pr.to },
-        el("td", { colspan: 3 }, el("div", { "class": "flow" }, from, el("span", { "class": "arrowtxt", text: "→" }), chip(pr.to),
+        el("td", { colspan: 3 }, el("div", { "class": "flow" }, toggle, from, el("span", { "class": "arrowtxt", text: "→" }), chip(pr.to),
           el("span", { "class": "count", text: plural(pr.rows.length, "function") })))));
       pr.rows.forEach(function (r) {
         var ip = r.ip;
@@ -600,9 +608,10 @@
         var sites = list.length <= 3 ? el("ul", { "class": "sites" }, list)
           : el("details", null, el("summary", { text: plural(list.length, "site") }), el("ul", { "class": "sites" }, list));
         var text = [pr.from, pr.to, ip.function, ip.reason].concat(r.sites).join(" ").toLowerCase();
-        t.appendChild(el("tr", { "data-text": text, "data-in": k, "data-function": ip.function },
+        t.appendChild(el("tr", { "data-text": text, "data-in": k, "data-function": ip.function, "class": open ? null : "folded" },
           el("td", { "class": "fn", text: ip.short || ip.function, title: ip.function }),
-          el("td", null, el("span", { "class": "reason " + ip.reason, text: ip.reason, title: reasons[ip.reason] || "" })),
+          el("td", null, el("span", { "class": "reason " + ip.reason, text: ip.reason,
+            title: Object.prototype.hasOwnProperty.call(reasons, ip.reason) ? reasons[ip.reason] : "" })),
           el("td", null, sites)));
       });
     });
