@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -20,7 +21,8 @@ type encodeFunc func(b []byte, v reflect.Value, depth int) ([]byte, bool)
 // An encNode holds the encodeFunc of one type; recursive types refer to
 // their node before its function is built.
 type encNode struct {
-	fn encodeFunc
+	fn       encodeFunc
+	sizeHint atomic.Int32 // size of the last value encoded by Append
 }
 
 var encoders sync.Map // reflect.Type → *encNode

@@ -26,6 +26,7 @@ package fastjson
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sync"
 )
 
@@ -62,7 +63,14 @@ func Append(dst []byte, v any) ([]byte, error) {
 	if !rv.IsValid() {
 		return append(dst, "null"...), nil
 	}
-	if b, ok := encoderFor(rv.Type()).fn(dst, rv, 0); ok {
+	n := encoderFor(rv.Type())
+	if hint := int(n.sizeHint.Load()); cap(dst)-len(dst) < hint {
+		dst = slices.Grow(dst, hint)
+	}
+	if b, ok := n.fn(dst, rv, 0); ok {
+		if size := len(b) - len(dst); size <= maxSizeHint {
+			n.sizeHint.Store(int32(size))
+		}
 		return b, nil
 	}
 	out, err := json.Marshal(v)
@@ -71,5 +79,9 @@ func Append(dst []byte, v any) ([]byte, error) {
 	}
 	return append(dst, out...), nil
 }
+
+// maxSizeHint bounds the room Append makes for a value before encoding
+// it, which is the size of the last value of the same type.
+const maxSizeHint = 16 << 10
 
 var statePool = sync.Pool{New: func() any { return new(decodeState) }}
