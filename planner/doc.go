@@ -57,8 +57,10 @@
 // instead (see InProcess): constructors (returning a pointer to a type of
 // their package, or New… returning any type of their package, such as its
 // interface), start-up wiring of a server (what main and init reach before
-// any handler runs — every service process runs it on its own objects), and
-// methods of values the caller holds that only compute on the value (a
+// any handler runs — every service process runs it on its own objects;
+// but start-up calls that start background work of another service, such
+// as a worker's Start and Stop, are made only in that service's processes),
+// and methods of values the caller holds that only compute on the value (a
 // value method reaching a function or pointer method of another package, a
 // model's method querying the database, is a topic). A program is a server
 // when it registers HTTP handlers or has request handlers a library calls:

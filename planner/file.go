@@ -212,9 +212,11 @@ var comments = map[string]string{
 		"result) or event (the callee returns nothing), the services calling it, the\n" +
 		"service owning it, and every crossing call site (file:line:col).",
 	"in_process": "Derived too: calls between services that stay direct calls. startup: code that\n" +
-		"runs only while the program starts (constructors, options, seeding, starting\n" +
-		"workers); every service process runs it on its own objects. value: methods of a\n" +
-		"value the caller already holds (value receivers, Error, String).",
+		"runs only while the program starts (constructors, options, seeding); every\n" +
+		"service process runs it on its own objects. background: start-up calls that\n" +
+		"start background work (a worker's Start, and its Stop); only the processes of\n" +
+		"the service owning it make them. value: methods of a value the caller already\n" +
+		"holds (value receivers, Error, String).",
 	"blockers": "Hazards on crossings: those calls are left alone until you do what fix says.",
 	"scores": "Scores of this split (split) beside baselines: boulder (one service), grains (one\n" +
 		"service per package), random (median of 21 random splits with the same sizes).\n" +

@@ -74,6 +74,12 @@ func (t *testGraph) call(caller, callee string, n int) {
 	}
 }
 
+// goCall adds a go statement in caller starting callee.
+func (t *testGraph) goCall(caller, callee string) {
+	t.call(caller, callee, 1)
+	t.g.Calls[len(t.g.Calls)-1].Mode = analyzer.ModeGo
+}
+
 func (t *testGraph) entry(kind, fn string) {
 	f := t.fn(fn)
 	t.g.Entries = append(t.g.Entries, &analyzer.Entry{Kind: kind, Func: f.ID, Pos: f.Pos})

@@ -26,6 +26,15 @@ const (
 	// method of another package (a model's method querying the database)
 	// does more than compute on the value: it is a topic.
 	ReasonValue = "value"
+	// ReasonBackground: start-up wiring that starts background work of the
+	// callee's service — the callee, within its own package, reaches a go
+	// statement (a dispatcher's Start, a cache's janitor) — and the calls
+	// without results to other methods of the same type (its Stop). Only
+	// the processes of the service that owns the callee make these calls:
+	// in every process the work would run once per process (N reminders
+	// sent, N dispatch batches). `cleave apply` guards the call sites with
+	// the process's service (bus.Runs); the monolith still makes them all.
+	ReasonBackground = "background"
 )
 
 // InProcess is a function called across services that stays a direct call,
@@ -33,7 +42,7 @@ const (
 type InProcess struct {
 	Function string   `yaml:"function" json:"function"`
 	Consumer string   `yaml:"consumer" json:"consumer"` // service that owns Function
-	Reason   string   `yaml:"reason" json:"reason"`     // ReasonStartup or ReasonValue
+	Reason   string   `yaml:"reason" json:"reason"`     // ReasonStartup, ReasonBackground or ReasonValue
 	Sites    []string `yaml:"sites" json:"sites"`
 }
 
@@ -60,13 +69,69 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 	reasons := make([]string, len(g.Calls))
 	for i, c := range g.Calls {
 		switch {
-		case startup[c.Caller] && !c.InClosure, isConstructor(funcs[c.Callee]):
+		case isConstructor(funcs[c.Callee]):
+			reasons[i] = ReasonStartup
+		case startup[c.Caller] && !c.InClosure:
 			reasons[i] = ReasonStartup
 		case isValueMethod(funcs[c.Callee]) && computesOnValue(funcs, out, pure, c.Callee):
 			reasons[i] = ReasonValue
 		}
 	}
+	markBackground(g, funcs, reasons)
 	return reasons
+}
+
+// markBackground turns the start-up calls that start background work of
+// the callee's package into ReasonBackground, with the start-up calls
+// without results to other methods of the same receiver type (see
+// ReasonBackground).
+func markBackground(g *analyzer.Graph, funcs map[string]*analyzer.Func, reasons []string) {
+	// Functions that reach a go statement through calls within their own
+	// package.
+	out := map[string][]*analyzer.Call{}
+	for _, c := range g.Calls {
+		out[c.Caller] = append(out[c.Caller], c)
+	}
+	memo := map[string]bool{}
+	var starts func(id, pkg string, seen map[string]bool) bool
+	starts = func(id, pkg string, seen map[string]bool) bool {
+		if r, ok := memo[id]; ok {
+			return r
+		}
+		if seen[id] {
+			return false
+		}
+		seen[id] = true
+		for _, c := range out[id] {
+			if c.Mode == analyzer.ModeGo {
+				memo[id] = true
+				return true
+			}
+			if f := funcs[c.Callee]; f != nil && f.Package == pkg && starts(c.Callee, pkg, seen) {
+				memo[id] = true
+				return true
+			}
+		}
+		return false
+	}
+	workers := map[string]bool{} // receiver types "<pkg>.<Recv>" whose start-up calls start work
+	for i, c := range g.Calls {
+		f := funcs[c.Callee]
+		if reasons[i] != ReasonStartup || f == nil || isConstructor(f) || !starts(f.ID, f.Package, map[string]bool{}) {
+			continue
+		}
+		reasons[i] = ReasonBackground
+		if f.Recv != "" {
+			workers[f.Package+"."+strings.TrimPrefix(f.Recv, "*")] = true
+		}
+	}
+	for i, c := range g.Calls {
+		f := funcs[c.Callee]
+		if reasons[i] == ReasonStartup && f != nil && f.Recv != "" && len(f.Results) == 0 &&
+			workers[f.Package+"."+strings.TrimPrefix(f.Recv, "*")] {
+			reasons[i] = ReasonBackground
+		}
+	}
 }
 
 // computesOnValue reports whether value method id only computes on its

@@ -17,6 +17,12 @@ func TestInProcess(t *testing.T) {
 	tg.fn("billing.Service.Charge", "int", "error")
 	tg.fn("billing.Service.Seed")
 	tg.fn("billing.Service.Error", "string")
+	tg.fn("billing.Dunner.Stats", "int")
+	tg.call("app.New", "billing.Dunner.Start", 1) // starts a goroutine: background
+	tg.call("billing.Dunner.Start", "billing.Dunner.loop", 1)
+	tg.goCall("billing.Dunner.Start", "billing.Dunner.loop")
+	tg.call("app.New", "billing.Dunner.Stop", 1)  // the same type's: background too
+	tg.call("app.New", "billing.Dunner.Stats", 1) // has a result: start-up
 	tg.call("cmd/shop.main", "app.New", 1)
 	tg.call("app.New", "orders.NewService", 1)
 	tg.call("app.New", "billing.Service.Seed", 1) // start-up only: seeding
@@ -50,6 +56,9 @@ func TestInProcess(t *testing.T) {
 		testModule + "/orders.NewService":             ReasonStartup,
 		"(*" + testModule + "/billing.Service).Seed":  ReasonStartup,
 		"(*" + testModule + "/billing.Service).Error": ReasonValue,
+		"(*" + testModule + "/billing.Dunner).Start":  ReasonBackground,
+		"(*" + testModule + "/billing.Dunner).Stop":   ReasonBackground,
+		"(*" + testModule + "/billing.Dunner).Stats":  ReasonStartup,
 	}
 	for fn, r := range want {
 		if got[fn] != r {

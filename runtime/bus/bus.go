@@ -102,6 +102,18 @@ func Open(ctx context.Context, c Config) (*Bus, error) {
 // Transport returns the name of b's transport: "local", "loopback" or "nats".
 func (b *Bus) Transport() string { return b.cfg.Transport }
 
+// Runs reports whether this process runs service: always under local and
+// loopback (one process is the whole program), under nats when
+// Config.Service is service. Code cleave rewrites guards the start of a
+// service's background work with it, so that only that service's
+// processes run it. A nil b means Default().
+func (b *Bus) Runs(service string) bool {
+	if b == nil {
+		b = Default()
+	}
+	return b.kind != tNATS || b.cfg.Service == service
+}
+
 // Config returns the configuration b was opened with, defaults filled in.
 func (b *Bus) Config() Config { return b.cfg }
 

@@ -205,6 +205,15 @@ func TestTypedSubject(t *testing.T) {
 	}
 }
 
+func TestRuns(t *testing.T) {
+	for _, tr := range transports {
+		b := open(t, tr, Config{Service: "orders"})
+		if !b.Runs("orders") || b.Runs("billing") != (tr != NATS) {
+			t.Errorf("%s: Runs(orders) = %v, Runs(billing) = %v; want true, %v", tr, b.Runs("orders"), b.Runs("billing"), tr != NATS)
+		}
+	}
+}
+
 func TestEvents(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr, func(t *testing.T) {
