@@ -158,16 +158,28 @@ func TestBrowserLargePlan(t *testing.T) {
 		t.Errorf("after the zoom-in button the scale is %v; want 1.4", z1.K)
 	}
 	box := eval[[]float64](t, ctx, `(function () { var r = document.querySelector("#graph svg").getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
-	within(t, ctx, 20*time.Second, "wheel", chromedp.MouseEvent(chromedp.MouseWheel, box[0], box[1], func(p *input.DispatchMouseEventParams) {
-		p.DeltaY = -200
-		p.DeltaX = 1e-6 // the protocol wants both; a zero is left out of the message
-	}))
-	within(t, ctx, 20*time.Second, "wait for the wheel", chromedp.Poll[chromedp.Void](
-		`document.querySelector("#graph .viewport").transform.baseVal.consolidate().matrix.a > 1.41`, chromedp.WithPollingTimeout(10*time.Second)))
-	z2 := transform()
-	within(t, ctx, 20*time.Second, "zoom out with a key", chromedp.Steps(
+	wheel := func(dy float64) chromedp.Action[chromedp.Void] {
+		return chromedp.MouseEvent(chromedp.MouseWheel, box[0], box[1], func(p *input.DispatchMouseEventParams) {
+			p.DeltaY = dy
+			p.DeltaX = 1e-6 // the protocol wants both; a zero is left out of the message
+		})
+	}
+	// The wheel scrolls the page while the drawing does not have the
+	// focus (the zoom button has it now)...
+	within(t, ctx, 20*time.Second, "wheel over the drawing", chromedp.Steps(wheel(-200),
+		chromedp.Evaluate[chromedp.Void](`new Promise(function (ok) { requestAnimationFrame(function () { requestAnimationFrame(ok); }); })`)))
+	if z := transform(); z != z1 {
+		t.Errorf("the wheel over the drawing without its focus changed the transform from %+v to %+v", z1, z)
+	}
+	within(t, ctx, 20*time.Second, "scroll back", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	// ...and zooms once it has it.
+	within(t, ctx, 20*time.Second, "wheel in the drawing", chromedp.Steps(
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("graph").focus()`),
-		chromedp.KeyEvent("-")))
+		wheel(-200),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#graph .viewport").transform.baseVal.consolidate().matrix.a > 1.41`,
+			chromedp.WithPollingTimeout(10*time.Second))))
+	z2 := transform()
+	within(t, ctx, 20*time.Second, "zoom out with a key", chromedp.KeyEvent("-"))
 	if z3 := transform(); math.Abs(z3.K-z2.K/1.4) > 1e-3 {
 		t.Errorf("after the - key the scale is %v; want %v", z3.K, z2.K/1.4)
 	}

@@ -321,9 +321,12 @@
     document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.4); });
     document.getElementById("zoom-reset").addEventListener("click", resetZoom);
     document.getElementById("show-local").addEventListener("change", applyZoom);
+    // The wheel zooms once the drawing has the focus (a click in it, or
+    // Tab), or with Ctrl or ⌘ held: otherwise it scrolls the page, which
+    // a reader passing over the drawing means to do.
     g.addEventListener("wheel", function (ev) {
       var svg = graphSVG();
-      if (!svg || !ev.deltaY) return;
+      if (!svg || !ev.deltaY || !(ev.ctrlKey || ev.metaKey || document.activeElement === g)) return;
       ev.preventDefault();
       var at = toUser(svg, ev.clientX, ev.clientY);
       zoomBy(Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015)), at);
