@@ -187,11 +187,15 @@ func isProto(t types.Type) bool {
 	return false
 }
 
-// at names a finding's place: "field User *url.Userinfo", or the type
-// itself when the finding is about the parameter's own type.
+// at names a finding's place: "field User *url.Userinfo", "element[].Owner
+// *Account" under a slice, or the type itself when the finding is about
+// the parameter's own type.
 func (f finding) at(q types.Qualifier) string {
 	if f.path == "" {
 		return types.TypeString(deref(f.typ), q)
+	}
+	if strings.HasPrefix(f.path, "[") {
+		return "element" + f.path + " " + types.TypeString(f.typ, q)
 	}
 	return "field " + f.path + " " + types.TypeString(f.typ, q)
 }
