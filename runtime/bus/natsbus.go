@@ -506,6 +506,7 @@ func (b *Bus) publishOnce(ctx context.Context, msg *nats.Msg) error {
 	}
 	select {
 	case err := <-w.res:
+		w.recycle()
 		return err
 	case <-ctx.Done():
 		b.pub.cancel(w)

@@ -40,6 +40,18 @@ type pubWait struct {
 	res      chan error // capacity 1: the ack's outcome
 }
 
+// waitPool recycles the waits whose outcome was received: resolve and
+// sweep send on a wait's channel once, and only while it is in waiting,
+// so after that receive nothing else can reach it. A wait given up
+// (cancel) is left to the collector: its send may still be under way.
+var waitPool = sync.Pool{New: func() any { return &pubWait{res: make(chan error, 1)} }}
+
+// recycle puts w back in the pool once its outcome was received.
+func (w *pubWait) recycle() {
+	w.msg = nats.Msg{}
+	waitPool.Put(w)
+}
+
 // errAckTimeout: no ack within publishAckWait; the publish is retried.
 var errAckTimeout = errors.New("no ack from the stream in time")
 
@@ -50,7 +62,8 @@ func newPublisher(nc *nats.Conn) *publisher {
 // start sends m (its Subject, Header and Data) to the stream and returns
 // the wait to pass to wait.
 func (p *publisher) start(m *nats.Msg) (*pubWait, error) {
-	w := &pubWait{msg: nats.Msg{Subject: m.Subject, Header: m.Header, Data: m.Data}, res: make(chan error, 1)}
+	w := waitPool.Get().(*pubWait)
+	w.msg = nats.Msg{Subject: m.Subject, Header: m.Header, Data: m.Data}
 	w.deadline = time.Now().Add(publishAckWait).UnixNano()
 	p.mu.Lock()
 	if p.sub == nil {
@@ -63,7 +76,8 @@ func (p *publisher) start(m *nats.Msg) (*pubWait, error) {
 	}
 	p.next++
 	w.token = p.next
-	w.msg.Reply = p.prefix + strconv.FormatUint(w.token, 36)
+	var reply [64]byte
+	w.msg.Reply = string(strconv.AppendUint(append(reply[:0], p.prefix...), w.token, 36))
 	p.waiting[w.token] = w
 	p.queue = append(p.queue, w)
 	if !p.sweeping {
