@@ -329,6 +329,23 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Fatalf("the page shows in-process calls\n%s\nwant (not none)\n%s", strings.Join(inproc0, "\n"), strings.Join(want, "\n"))
 	}
 
+	// A program (package main) cannot be shared: its select does not
+	// offer it, another package's does.
+	offers := eval[map[string]bool](t, ctx, `(function () {
+		var out = {};
+		document.querySelectorAll("li.pkg[data-package]").forEach(function (li) {
+			var s = li.querySelector("select");
+			if (s) out[li.dataset.package] = Array.from(s.options).some(function (o) { return o.value === "\u0000shared"; });
+		});
+		return out;
+	})()`)
+	for _, pk := range g.Packages {
+		inService := slices.ContainsFunc(start.Services, func(s *planner.Service) bool { return slices.Contains(s.Packages, pk.Path) })
+		if got, ok := offers[pk.Path]; inService && (!ok || got == pk.Main) {
+			t.Errorf("the select of %s (main %v) offers sharing: %v (shown %v)", pk.Path, pk.Main, got, ok)
+		}
+	}
+
 	// Dropping a package back on its own service asks nothing of the
 	// server (it used to answer "already in service" in red).
 	var home string

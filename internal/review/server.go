@@ -329,6 +329,11 @@ func (s *Server) viewLocked() *View {
 func (s *Server) Edit(e Edit) (int, reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e.Op == OpShare && s.main(e.Package) {
+		// A shared package is linked into services; a main package cannot be.
+		return http.StatusBadRequest, reply{Error: fmt.Sprintf("package %q is a program (package main): no service can link it, so it cannot be shared", e.Package),
+			View: s.viewLocked()}
+	}
 	next := clone(s.cur.plan)
 	if err := Apply(next, e, s.known); err != nil {
 		return http.StatusBadRequest, reply{Error: err.Error(), View: s.viewLocked()}

@@ -96,6 +96,7 @@ func TestEditRefused(t *testing.T) {
 		{`{"op":"move","package":"example.com/shop/cart","to":"orders"}`, `already in service "orders"`},
 		{`{"op":"merge","service":"orders","to":"orders"}`, "into itself"},
 		{`{"op":"delete","service":"orders"}`, "still has 2 packages"},
+		{`{"op":"share","package":"example.com/shop/cmd/shop"}`, "cannot be shared"},
 		{`{"op":"kind","function":"example.com/shop/billing.Charge","kind":"rpc"}`, "neither"},
 		{`{"op":"kind","function":"example.com/shop/nope.F","kind":"event"}`, "no topic carries"},
 		{`{"op":"explode"}`, "unknown edit"},

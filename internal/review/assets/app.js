@@ -132,11 +132,14 @@
     }
     return view.shared.some(function (q) { return q.path === p; }) ? SHARED : null;
   }
+  function isMain(p) {
+    return view.services.some(function (s) { return s.packages.some(function (q) { return q.path === p && q.main; }); });
+  }
   function dropTarget(node, service) {
     if (!view.live) return;
     var op = function (p) { return service === SHARED ? { op: "share", package: p } : { op: "move", package: p, to: service }; };
     node.addEventListener("dragover", function (ev) {
-      if (dragPkg !== null && home(dragPkg) !== service) { ev.preventDefault(); node.classList.add("drop"); }
+      if (dragPkg !== null && home(dragPkg) !== service && !(service === SHARED && isMain(dragPkg))) { ev.preventDefault(); node.classList.add("drop"); }
     });
     node.addEventListener("dragleave", function () { node.classList.remove("drop"); });
     node.addEventListener("drop", function (ev) {
@@ -439,7 +442,7 @@
       li.addEventListener("dragend", function () { li.classList.remove("dragging"); dragPkg = null; });
       li.appendChild(serviceSelect(service, "move to…", function (to) {
         edit(to === SHARED ? { op: "share", package: p.path } : { op: "move", package: p.path, to: to });
-      }, service !== null));
+      }, service !== null && !p.main)); // a program cannot be linked into services
     }
     return li;
   }
