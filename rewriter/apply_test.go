@@ -209,3 +209,64 @@ func TestOnlyThenAll(t *testing.T) {
 		t.Errorf("after --only payments then --only inventory, serves = %v", serves)
 	}
 }
+
+// TestOutRelativeReplace writes a copy of a module whose go.mod replaces a
+// requirement with a sibling directory (replace example.com/money =>
+// ../money, as a monorepo's modules do): the copy, elsewhere, must still
+// find it, and build.
+func TestOutRelativeReplace(t *testing.T) {
+	dir, p := fixture(t, "funcs")
+	money := filepath.Join(filepath.Dir(dir), "money")
+	writeFiles(t, money, map[string]string{
+		"go.mod": "module example.com/money\n\ngo 1.22\n",
+		"money.go": `// Package money formats amounts of cents.
+package money
+
+import "fmt"
+
+// Format returns cents as a decimal amount.
+func Format(cents int) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+`,
+	})
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod = append(gomod, "\nrequire example.com/money v0.0.0\n\nreplace example.com/money => ../money\n"...)
+	writeFiles(t, dir, map[string]string{
+		"go.mod": string(gomod),
+		"orders/price.go": `package orders
+
+import "example.com/money"
+
+// Price formats a price in cents.
+func Price(cents int) string { return money.Format(cents) }
+`,
+	})
+	out := filepath.Join(t.TempDir(), "deploy", "split")
+	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "=> ../money") {
+		t.Errorf("go.mod of the copy still replaces with ../money:\n%s", data)
+	}
+	goCmd(t, out, nil, "build", "./...")
+}
+
+// writeFiles writes files (by slash path) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -83,10 +83,12 @@
 package rewriter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -237,6 +239,26 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 		}
 		target = out
 		res.Dir = out
+		// go.mod's replace directives that name a directory relative to
+		// the module must name the same directory from the copy.
+		gomod := r.changed["go.mod"]
+		if gomod == nil {
+			gomod = r.gomod
+		}
+		moved, err := relocateReplaces(gomod, abs, out)
+		if err != nil {
+			return res, fmt.Errorf("apply: %w", err)
+		}
+		if !bytes.Equal(moved, gomod) {
+			files := make(map[string][]byte, len(r.changed)+1)
+			maps.Copy(files, r.changed)
+			files["go.mod"] = moved
+			if err := writeAll(target, files); err != nil {
+				return res, fmt.Errorf("apply: %w", err)
+			}
+			res.Wrote = true
+			return res, nil
+		}
 	}
 	if err := writeAll(target, r.changed); err != nil {
 		return res, fmt.Errorf("apply: %w", err)

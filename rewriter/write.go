@@ -328,6 +328,52 @@ func writeAll(dir string, files map[string][]byte) error {
 	return nil
 }
 
+// isLocalPath reports whether a replacement path in go.mod names a
+// directory (./x, ../x, an absolute path) rather than a module.
+func isLocalPath(p string) bool {
+	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+}
+
+// relocateReplaces returns gomod, the go.mod of a module in dir from, as it
+// must read in dir to: replace directives naming a directory relative to
+// from name it relative to to.
+func relocateReplaces(gomod []byte, from, to string) ([]byte, error) {
+	mf, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		return nil, fmt.Errorf("go.mod: %w", err)
+	}
+	changed := false
+	for _, rep := range mf.Replace {
+		p := rep.New.Path
+		if rep.New.Version != "" || !isLocalPath(p) || filepath.IsAbs(p) {
+			continue
+		}
+		target := filepath.Join(from, filepath.FromSlash(p))
+		rel, err := filepath.Rel(to, target)
+		if err != nil {
+			rel = target
+		} else if rel = filepath.ToSlash(rel); !strings.HasPrefix(rel, "../") && rel != ".." && rel != "." {
+			rel = "./" + rel
+		}
+		if rel == p {
+			continue
+		}
+		if err := mf.AddReplace(rep.Old.Path, rep.Old.Version, rel, ""); err != nil {
+			return nil, fmt.Errorf("go.mod: %w", err)
+		}
+		changed = true
+	}
+	if !changed {
+		return gomod, nil
+	}
+	mf.Cleanup()
+	out, err := mf.Format()
+	if err != nil {
+		return nil, fmt.Errorf("go.mod: %w", err)
+	}
+	return out, nil
+}
+
 // copyTree copies the module in src to dst, leaving out .git.
 func copyTree(src, dst string) error {
 	if ents, err := os.ReadDir(dst); err == nil && len(ents) > 0 {
