@@ -82,7 +82,11 @@ func (c *decCompiler) build(t reflect.Type) decodeFunc {
 			// here, but would use them at the top of json.Unmarshal.
 			return decodeFail
 		}
-		return c.delegate(t)
+		c.delegate(t)
+		if reflect.PointerTo(t).Implements(unmarshalerType) {
+			return decodeUnmarshaler
+		}
+		return decodeDelegate
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -150,6 +154,16 @@ func decodeDelegate(d *decodeState, v reflect.Value) bool {
 		return false
 	}
 	return json.Unmarshal(d.data[start:d.off], v.Addr().Interface()) == nil
+}
+
+// decodeUnmarshaler calls UnmarshalJSON with the value's bytes, as
+// encoding/json does (also for null).
+func decodeUnmarshaler(d *decodeState, v reflect.Value) bool {
+	start := d.off
+	if !d.skipValue() {
+		return false
+	}
+	return v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.off]) == nil
 }
 
 func decodeFail(*decodeState, reflect.Value) bool { return false }

@@ -93,18 +93,45 @@ func condAddr(plain encodeFunc) encodeFunc {
 
 // encodeDelegate appends what json.Marshal makes of v. An addressable
 // value is passed by pointer so that json.Marshal sees the same methods.
+// MarshalJSON is called directly when its output needs no compaction or
+// escaping.
 func encodeDelegate(b []byte, v reflect.Value, _ int) ([]byte, bool) {
 	var x any
 	if v.CanAddr() && v.Kind() != reflect.Pointer {
 		x = v.Addr().Interface()
 	} else {
+		if v.Kind() == reflect.Pointer && v.IsNil() {
+			return append(b, "null"...), true
+		}
 		x = v.Interface()
+	}
+	if m, ok := x.(json.Marshaler); ok {
+		out, err := m.MarshalJSON()
+		if err != nil {
+			return b, false
+		}
+		if plainJSON(out) {
+			return append(b, out...), true
+		}
 	}
 	out, err := json.Marshal(x)
 	if err != nil {
 		return b, false
 	}
 	return append(b, out...), true
+}
+
+// plainJSON reports whether out is one valid JSON value that
+// json.Marshal would copy unchanged: no white space, nothing to escape.
+func plainJSON(out []byte) bool {
+	for _, c := range out {
+		switch c {
+		case ' ', '\t', '\n', '\r', '<', '>', '&', 0xE2:
+			return false
+		}
+	}
+	d := decodeState{data: out}
+	return d.skipValue() && d.off == len(out)
 }
 
 func encodeFail(b []byte, _ reflect.Value, _ int) ([]byte, bool) { return b, false }
