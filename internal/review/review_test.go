@@ -3,10 +3,13 @@ package review
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
 )
 
@@ -208,5 +211,43 @@ func TestWriteTextInProcess(t *testing.T) {
 	line := "example.com/m/orders.NewService  startup  → orders  2 sites"
 	if !strings.Contains(out, line) {
 		t.Errorf("WriteText: no line %q in\n%s", line, out)
+	}
+}
+
+// TestBuildInProcess: each in-process call lists the services its sites
+// are in, from the graph's package directories or, without a graph, from
+// the import paths; the drawing has a line per calling and callee service.
+func TestBuildInProcess(t *testing.T) {
+	p := fixturePlan(t)
+	p.InProcess = []*planner.InProcess{
+		{Function: "example.com/shop/notify.New", Consumer: "notify", Reason: planner.ReasonStartup,
+			Sites: []string{"cmd/shop/main.go:9:2", "http/server.go:12:2", "money/money.go:3:4", "orders/orders.go:7:1"}},
+		{Function: "(example.com/shop/billing.Amount).String", Consumer: "billing", Reason: planner.ReasonValue,
+			Sites: []string{"orders/orders.go:30:9"}},
+	}
+	for _, g := range []*analyzer.Graph{fixtureGraph(), nil} {
+		v := Build(p, g)
+		if len(v.InProcess) != 2 {
+			t.Fatalf("Build: %d in-process calls; want 2", len(v.InProcess))
+		}
+		got := fmt.Sprint(v.InProcess[0].Callers, v.InProcess[1].Callers)
+		want := "[{ [money/money.go:3:4]} {orders [orders/orders.go:7:1]} {web [cmd/shop/main.go:9:2 http/server.go:12:2]}] [{orders [orders/orders.go:30:9]}]"
+		if got != want {
+			t.Errorf("Build (graph %v): callers %s; want %s", g != nil, got, want)
+		}
+		if s := v.InProcess[1].Short; s != "(billing.Amount).String" {
+			t.Errorf("Build: short name %q; want (billing.Amount).String", s)
+		}
+		var lines []string
+		for _, l := range v.Layout.Local {
+			lines = append(lines, l.describe())
+			if !strings.HasPrefix(l.Path, "M") {
+				t.Errorf("in-process line %s: path %q", l.describe(), l.Path)
+			}
+		}
+		wantLines := []string{"orders → billing (in-process): (billing.Amount).String", "orders → notify (in-process): notify.New", "web → notify (in-process): notify.New"}
+		if !slices.Equal(lines, wantLines) {
+			t.Errorf("Build (graph %v): in-process lines %q; want %q", g != nil, lines, wantLines)
+		}
 	}
 }
