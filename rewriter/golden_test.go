@@ -100,6 +100,12 @@ func TestGolden(t *testing.T) {
 			if _, err := rewriter.Apply(context.Background(), mod, p, rewriter.Options{Out: out}); err != nil {
 				t.Fatalf("Apply --out: %v", err)
 			}
+			// Every service has its main, even one serving no topic.
+			for _, s := range p.Services {
+				if _, err := os.Stat(filepath.Join(out, rewriter.GenDir, "cmd", s.Name, "main.go")); err != nil {
+					t.Errorf("service %s has no main: %v", s.Name, err)
+				}
+			}
 			goCmd(t, out, nil, "vet", "./...")
 			if strings.Contains(string(ar.Comment), "test: go test") {
 				// nats encodes every message as loopback does, and crosses a

@@ -56,9 +56,8 @@ func (r *rewrite) generate() error {
 			return err
 		}
 	}
-	if len(r.svcs) == 0 {
-		return nil
-	}
+	// Even with no topic to serve, every service gets its main and its
+	// entry in services.json: cleave run starts them all.
 	if err := r.generateLinks(); err != nil {
 		return err
 	}
