@@ -13,7 +13,8 @@ import (
 // registration methods of a known router package (net/http, gin, echo,
 // chi, gorilla/mux, ozzo-routing), recognised by the package's import path
 // (without its major version suffix) and the method's name; any other
-// method named Handle or HandleFunc counts too. The handler arguments are
+// function or method named Handle or HandleFunc counts too when one of its
+// arguments is an http.Handler or a handler func. The handler arguments are
 // resolved to the module functions they denote (see handlers), the path
 // to a constant when it is one, prefixed by the groups the router value
 // was made from (r.Group("/api"), chi's r.Route("/x", func(r chi.Router)
@@ -135,15 +136,35 @@ func routerMethod(cc *ssa.CallCommon) (spec regSpec, recv ssa.Value, args []ssa.
 		return spec, recv, args, ok
 	}
 	if fn.Name() == "Handle" || fn.Name() == "HandleFunc" {
-		// Another router: its path first, its handler second, if they
-		// look like that.
-		spec = regSpec{kind: regRoute, path: -1, method: -1, first: 0, last: -1}
-		if len(args) == 2 && isString(args[0].Type()) {
-			spec.path, spec.first = 0, 1
+		// Another router (the module's own, say): its handler is the
+		// argument that is an http.Handler or a handler func, its path the
+		// string before it.
+		for i, arg := range args {
+			if isHTTPHandler(arg.Type()) {
+				spec = regSpec{kind: regRoute, path: -1, method: -1, first: i, last: i + 1}
+				if i > 0 && isString(args[i-1].Type()) {
+					spec.path = i - 1
+				}
+				return spec, recv, args, true
+			}
 		}
-		return spec, recv, args, true
 	}
 	return regSpec{}, nil, nil, false
+}
+
+// isHTTPHandler reports whether t is an http.Handler or a func(http.ResponseWriter, *http.Request).
+func isHTTPHandler(t types.Type) bool {
+	if sig, ok := t.Underlying().(*types.Signature); ok {
+		return sig.Params().Len() == 2 && sig.Results().Len() == 0 &&
+			isNamed(sig.Params().At(0).Type(), "net/http", "ResponseWriter") &&
+			isNamed(sig.Params().At(1).Type(), "net/http", "Request")
+	}
+	sel := types.NewMethodSet(t).Lookup(nil, "ServeHTTP")
+	if sel == nil {
+		return false
+	}
+	sig := sel.Obj().Type().(*types.Signature)
+	return sig.Params().Len() == 2 && isNamed(sig.Params().At(0).Type(), "net/http", "ResponseWriter")
 }
 
 // isNamed reports whether t is, or points to, the named type pkg.name.
