@@ -81,6 +81,12 @@ func TestBrowserLargePlan(t *testing.T) {
 		t.Fatalf("the drawing has %d services; want 48", got)
 	}
 
+	// So many services: the site counts on the arrows show only zoomed in.
+	shownLabels := `Array.from(document.querySelectorAll("#graph .lbl")).filter(function (e) { return getComputedStyle(e).display !== "none"; }).length`
+	if n := eval[int](t, ctx, shownLabels); n != 0 {
+		t.Errorf("before zooming in, %d site counts are shown; want none", n)
+	}
+
 	// The filter: what matches is highlighted, the services at the ends of
 	// a matching arrow stay as they are, the rest is dimmed.
 	checkFilter := func(q string, wantMatch []string) {
@@ -214,6 +220,9 @@ func TestBrowserLargePlan(t *testing.T) {
 	})()`)
 	if z := transform(); z.K <= 1 || math.Abs(centre[0]-0.5) > 0.05 || math.Abs(centre[1]-0.5) > 0.05 {
 		t.Errorf("after Enter in the filter the scale is %v and svc07 is at %v of the drawing; want zoomed in, in the middle", z.K, centre)
+	}
+	if n := eval[int](t, ctx, shownLabels); n == 0 {
+		t.Errorf("zoomed in, no site counts are shown")
 	}
 	shoot(t, ctx, "review-large.png", false)
 

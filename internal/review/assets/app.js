@@ -241,6 +241,8 @@
     svg.querySelector(".viewport").setAttribute("transform",
       "translate(" + zoom.x.toFixed(2) + " " + zoom.y.toFixed(2) + ") scale(" + zoom.k.toFixed(4) + ")");
     svg.classList.toggle("nolocal", !document.getElementById("show-local").checked);
+    // Many services: the site counts show once zoomed in (or on a match).
+    svg.classList.toggle("far", view.services.length > 20 && zoom.k < 2);
   }
   // toUser turns a point on the screen into the drawing's units.
   function toUser(svg, cx, cy) {
@@ -603,11 +605,15 @@
       var pr = pairs[k];
       var open = Object.prototype.hasOwnProperty.call(folded, k) ? !folded[k] : !foldAll;
       var from = pr.from ? chip(pr.from) : el("span", { "class": "chip nosvc", text: "outside the services", title: "the call sites are in no service's package directory" });
+      var flip = function (ev) { ev.stopPropagation(); folded[k] = open; renderInProcess(); };
       var toggle = el("button", { type: "button", "class": "fold", "aria-expanded": String(open), title: open ? "fold" : "unfold",
-        onclick: function () { folded[k] = open; renderInProcess(); } }, open ? "▾" : "▸");
-      t.appendChild(el("tr", { "class": "pair", "data-group": k, "data-from": pr.from, "data-to": pr.to },
+        "aria-label": (open ? "fold " : "unfold ") + k, onclick: flip }, open ? "▾" : "▸");
+      var why = {};
+      pr.rows.forEach(function (r) { why[r.ip.reason] = (why[r.ip.reason] || 0) + 1; });
+      var count = plural(pr.rows.length, "function") + " · " + Object.keys(why).sort().map(function (w) { return why[w] + " " + w; }).join(", ");
+      t.appendChild(el("tr", { "class": "pair", "data-group": k, "data-from": pr.from, "data-to": pr.to, onclick: flip },
         el("td", { colspan: 3 }, el("div", { "class": "flow" }, toggle, from, el("span", { "class": "arrowtxt", text: "→" }), chip(pr.to),
-          el("span", { "class": "count", text: plural(pr.rows.length, "function") })))));
+          el("span", { "class": "count", text: count })))));
       pr.rows.forEach(function (r) {
         var ip = r.ip;
         var list = r.sites.map(function (s) { return el("li", { text: site(s), title: s }); });
