@@ -353,7 +353,7 @@ func decodeString(d *decodeState, v reflect.Value) bool {
 // unquoted bytes, which are valid until the next call.
 func (d *decodeState) readString() ([]byte, bool) {
 	data := d.data
-	for i := d.off + 1; i < len(data); i++ {
+	for i := d.off + 1 + quotedPrefix(data, d.off+1); i < len(data); i++ {
 		switch c := data[i]; {
 		case c == '"':
 			s := data[d.off+1 : i]

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // An encodeFunc appends the encoding of v to b. It returns false when it
@@ -167,6 +168,9 @@ func (c *encCompiler) kind(t reflect.Type) encodeFunc {
 				prefix: `"` + string(appendHTMLEscaped(nil, f.name)) + `":`,
 				empty:  omitFunc(f),
 				enc:    c.compile(f.typ),
+				scalar: scalarKind(f),
+				offset: t.Field(f.index).Offset,
+				omit:   f.omitEmpty || f.omitZero,
 			}
 		}
 		return s.encode
@@ -256,8 +260,10 @@ func encodeString(b []byte, v reflect.Value, _ int) ([]byte, bool) {
 
 const hexDigits = "0123456789abcdef"
 
-// safeASCII marks the ASCII bytes json.Marshal writes unescaped.
-var safeASCII = func() (t [utf8.RuneSelf]bool) {
+// plain marks the bytes json.Marshal copies unchanged into a string: ASCII
+// other than control characters, quote, backslash and <, >, &. Bytes of
+// multi-byte characters are checked one character at a time.
+var plain = func() (t [256]bool) {
 	for c := ' '; c < utf8.RuneSelf; c++ {
 		t[c] = true
 	}
@@ -272,13 +278,13 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainPrefix(s); i < len(s); {
+		if plain[s[i]] {
+			i++
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if safeASCII[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -361,6 +367,11 @@ type encField struct {
 	prefix string                   // `"name":`
 	empty  func(reflect.Value) bool // omitempty/omitzero test, or nil
 	enc    *encNode
+
+	// Fields of basic kinds in addressable structs are read directly.
+	scalar reflect.Kind // or reflect.Invalid
+	offset uintptr
+	omit   bool // omitted when zero
 }
 
 type structEncoder struct {
@@ -368,10 +379,30 @@ type structEncoder struct {
 }
 
 func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
+	var base unsafe.Pointer
+	if v.CanAddr() {
+		base = v.Addr().UnsafePointer()
+	}
 	b = append(b, '{')
 	first := true
 	for i := range s.fields {
 		f := &s.fields[i]
+		var ok bool
+		if base != nil && f.scalar != reflect.Invalid {
+			p := unsafe.Add(base, f.offset)
+			if f.omit && isZeroScalar(f.scalar, p) {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = append(b, f.prefix...)
+			if b, ok = appendScalar(b, f.scalar, p); !ok {
+				return b, false
+			}
+			continue
+		}
 		fv := v.Field(f.index)
 		if f.empty != nil && f.empty(fv) {
 			continue
@@ -381,12 +412,95 @@ func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bo
 		}
 		first = false
 		b = append(b, f.prefix...)
-		var ok bool
 		if b, ok = f.enc.fn(b, fv, depth); !ok {
 			return b, false
 		}
 	}
 	return append(b, '}'), true
+}
+
+// scalarKind returns the kind of a field encoded as its basic kind, with
+// no method of its type involved, or reflect.Invalid.
+func scalarKind(f field) reflect.Kind {
+	t := f.typ
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	default:
+		return reflect.Invalid
+	}
+	pt := reflect.PointerTo(t)
+	if t == numberType || implementsAny(pt, marshalerType, textMarshalerType) ||
+		f.omitZero && pt.Implements(isZeroerType) {
+		return reflect.Invalid
+	}
+	return t.Kind()
+}
+
+// isZeroScalar reports whether the value of kind k at p is zero (for
+// floats: +0 only), which is when omitempty and omitzero drop it.
+func isZeroScalar(k reflect.Kind, p unsafe.Pointer) bool {
+	switch k {
+	case reflect.Bool:
+		return !*(*bool)(p)
+	case reflect.String:
+		return len(*(*string)(p)) == 0
+	case reflect.Float32:
+		return math.Float32bits(*(*float32)(p)) == 0
+	case reflect.Float64:
+		return math.Float64bits(*(*float64)(p)) == 0
+	case reflect.Int8, reflect.Uint8:
+		return *(*uint8)(p) == 0
+	case reflect.Int16, reflect.Uint16:
+		return *(*uint16)(p) == 0
+	case reflect.Int32, reflect.Uint32:
+		return *(*uint32)(p) == 0
+	case reflect.Int64, reflect.Uint64:
+		return *(*uint64)(p) == 0
+	case reflect.Int:
+		return *(*int)(p) == 0
+	case reflect.Uint:
+		return *(*uint)(p) == 0
+	default: // Uintptr
+		return *(*uintptr)(p) == 0
+	}
+}
+
+// appendScalar appends the value of kind k at p.
+func appendScalar(b []byte, k reflect.Kind, p unsafe.Pointer) ([]byte, bool) {
+	switch k {
+	case reflect.Bool:
+		return strconv.AppendBool(b, *(*bool)(p)), true
+	case reflect.String:
+		return appendString(b, *(*string)(p)), true
+	case reflect.Float32:
+		return appendFloat(b, float64(*(*float32)(p)), 32)
+	case reflect.Float64:
+		return appendFloat(b, *(*float64)(p), 64)
+	case reflect.Int:
+		return strconv.AppendInt(b, int64(*(*int)(p)), 10), true
+	case reflect.Int8:
+		return strconv.AppendInt(b, int64(*(*int8)(p)), 10), true
+	case reflect.Int16:
+		return strconv.AppendInt(b, int64(*(*int16)(p)), 10), true
+	case reflect.Int32:
+		return strconv.AppendInt(b, int64(*(*int32)(p)), 10), true
+	case reflect.Int64:
+		return strconv.AppendInt(b, *(*int64)(p), 10), true
+	case reflect.Uint:
+		return strconv.AppendUint(b, uint64(*(*uint)(p)), 10), true
+	case reflect.Uint8:
+		return strconv.AppendUint(b, uint64(*(*uint8)(p)), 10), true
+	case reflect.Uint16:
+		return strconv.AppendUint(b, uint64(*(*uint16)(p)), 10), true
+	case reflect.Uint32:
+		return strconv.AppendUint(b, uint64(*(*uint32)(p)), 10), true
+	case reflect.Uint64:
+		return strconv.AppendUint(b, *(*uint64)(p), 10), true
+	default: // Uintptr
+		return strconv.AppendUint(b, uint64(*(*uintptr)(p)), 10), true
+	}
 }
 
 // omitFunc returns the test that omits the field, following omitempty and

@@ -153,6 +153,7 @@ func kitchenValue() *kitchen {
 		Raw:  json.RawMessage(` { "a" : [ 1 , "<" ] } `), Num: "1e5",
 		Time: tm, PTime: &tm, Addr: netip.MustParseAddr("::1"),
 		PM: ptrMarshal{4}, PPM: &ptrMarshal{5}, VT: valText{"vt"}, VTs: []valText{{"a"}}, MVT: map[string]valText{"k": {"v"}},
+		OEf: math.Copysign(0, -1), OZf: 0, OEb: true, OEu8: 0, OZi: -1, OEms: "x",
 		Z: zeroer{0, 5}, PZ: ptrZeroer{1}, OZ: []int{}, OE: []int{}, OEst: small{},
 		Emb: embedded{small{"e", 1}, 2}, Q: quoted{5, "q"},
 		Node:  &node{Val: 1, Kids: []node{{Val: 2}}, Next: &node{Val: 3}},

@@ -128,6 +128,12 @@ type kitchen struct {
 	OZ       []int     `json:",omitzero"`
 	OE       []int     `json:",omitempty"`
 	OEs      string    `json:",omitempty"`
+	OEf      float64   `json:",omitempty"`
+	OZf      float32   `json:",omitzero"`
+	OEb      bool      `json:",omitempty"`
+	OEu8     uint8     `json:",omitempty"`
+	OZi      int       `json:",omitzero"`
+	OEms     myString  `json:",omitempty"`
 	OEp      *int      `json:",omitempty"`
 	OEa      [0]int    `json:",omitempty"`
 	OEst     small     `json:",omitempty"`
