@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
@@ -464,8 +465,11 @@ func TestBrowserServedEditor(t *testing.T) {
 		t.Errorf("a refused edit changed the topics to %v", got)
 	}
 
+	// Ctrl+S saves, also from a text box (it used to open the browser's
+	// own save dialog there).
 	within(t, ctx, 30*time.Second, "save", chromedp.Steps(
-		chromedp.Click(chromedp.CSS("#save")),
+		chromedp.Focus(chromedp.CSS("#graph-filter")),
+		chromedp.KeyEvent("s", chromedp.KeyModifiers(kb.ModifierCtrl)),
 		chromedp.Poll[chromedp.Void](`!!document.querySelector("#notice.ok")`, chromedp.WithPollingTimeout(20*time.Second)),
 	))
 	saved, err := os.ReadFile(path)

@@ -673,9 +673,11 @@
     document.body.setAttribute("data-rendered", String((+document.body.getAttribute("data-rendered") || 0) + 1));
   }
   document.addEventListener("keydown", function (ev) {
-    if (!view.live || ev.target.tagName === "INPUT") return;
-    if ((ev.ctrlKey || ev.metaKey) && ev.key === "z") { ev.preventDefault(); if (view.undo) api("api/undo"); }
-    if ((ev.ctrlKey || ev.metaKey) && ev.key === "s") { ev.preventDefault(); api("api/save"); }
+    if (!view.live || !(ev.ctrlKey || ev.metaKey)) return;
+    // Ctrl+S saves the plan wherever the focus is; Ctrl+Z in a text box
+    // undoes the typing, elsewhere the last edit.
+    if (ev.key === "s") { ev.preventDefault(); api("api/save"); }
+    if (ev.key === "z" && ev.target.tagName !== "INPUT") { ev.preventDefault(); if (view.undo) api("api/undo"); }
   });
   render();
 })();
