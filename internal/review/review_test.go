@@ -251,3 +251,13 @@ func TestBuildInProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonsExplained: the page explains every reason the planner gives
+// for keeping a call in-process.
+func TestReasonsExplained(t *testing.T) {
+	for _, r := range []string{planner.ReasonStartup, planner.ReasonValue, planner.ReasonBackground} {
+		if !strings.Contains(pageJS, "\n    "+r+": \"") {
+			t.Errorf("app.js does not explain the in-process reason %q", r)
+		}
+	}
+}

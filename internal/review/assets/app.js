@@ -573,7 +573,8 @@
   // ---- in-process calls ----
   var reasons = {
     startup: "start-up wiring: every service process runs it on its own objects (constructors, options, Start and Stop), so it stays a direct call",
-    value: "a method of a value the caller already holds: it computes on the caller's copy, so it stays a direct call"
+    value: "a method of a value the caller already holds: it computes on the caller's copy, so it stays a direct call",
+    background: "start-up wiring that starts background work of the callee's service (a dispatcher's Start, its Stop): only that service's processes make the call"
   };
   var folded = {}, foldAll = null; // service pairs the person folded or unfolded; the default
   // site drops the column: file:line is what a person looks up.
