@@ -381,7 +381,7 @@ type structEncoder struct {
 func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	var base unsafe.Pointer
 	if v.CanAddr() {
-		base = v.Addr().UnsafePointer()
+		base = unsafe.Pointer(v.UnsafeAddr())
 	}
 	b = append(b, '{')
 	first := true
