@@ -240,6 +240,14 @@ func TestBrowserLargePlan(t *testing.T) {
 		t.Errorf("filtering in-process calls by svc2 shows %d rows; want 10", n)
 	}
 
+	// A service's box takes the focus, and Enter lists its topics.
+	within(t, ctx, 20*time.Second, "Enter on a service", chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#graph g.node[data-service="svc31"]').focus()`),
+		chromedp.KeyEvent("\r")))
+	if got := eval[string](t, ctx, `document.querySelector("#topics-filter input").value`); got != "svc31" {
+		t.Errorf("after Enter on svc31's box, the topics filter reads %q", got)
+	}
+
 	// The in-process lines can be hidden.
 	within(t, ctx, 20*time.Second, "hide in-process lines", chromedp.Click(chromedp.CSS("#show-local")))
 	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector("#graph path.local")).display`); got != "none" {

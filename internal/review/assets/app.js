@@ -197,7 +197,8 @@
       var s = byName[n.service] || { packages: [], lines: 0 };
       var name = n.service.length > 20 ? n.service.slice(0, 19) + "…" : n.service;
       var grp = sv("g", { "class": "node c" + (n.color % 10) + (s.edge ? " edge" : ""), "data-service": n.service,
-        "data-text": [n.service].concat(s.packages.map(function (p) { return p.path; })).join(" ").toLowerCase() },
+        "data-text": [n.service].concat(s.packages.map(function (p) { return p.path; })).join(" ").toLowerCase(),
+        tabindex: 0, role: "button", "aria-label": "service " + n.service + ", " + plural(s.packages.length, "package") + ": list its topics" },
         sv("rect", { x: n.x, y: n.y, width: n.w, height: n.h, rx: 10 }),
         sv("circle", { "class": "dot", cx: n.x + 16, cy: n.y + 21, r: 4.5 }),
         sv("text", { "class": "name", x: n.x + 27, y: n.y + 26, text: name }),
@@ -213,13 +214,16 @@
         });
       });
       grp.addEventListener("mouseleave", function () { svg.classList.remove("focus"); });
-      grp.addEventListener("click", function () {
-        if (panned) return;
+      var pick = function () {
         filters.topics = filters.topics === n.service ? "" : n.service;
         filters.inprocess = filters.topics;
         renderTopics();
         renderInProcess();
         document.getElementById("topics-section").scrollIntoView({ behavior: "smooth", block: "start" });
+      };
+      grp.addEventListener("click", function () { if (!panned) pick(); });
+      grp.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); pick(); }
       });
       port.appendChild(grp);
     });
