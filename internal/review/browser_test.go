@@ -575,7 +575,55 @@ func TestBrowserStaticPage(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector("#stats").textContent`); !strings.Contains(got, fmt.Sprintf("%d in-process", len(v.InProcess))) {
 		t.Errorf("the top bar reads %q; want %d in-process", got, len(v.InProcess))
 	}
-	within(t, ctx, 20*time.Second, "filter in-process calls", chromedp.SendKeys(chromedp.CSS("#inprocess-filter input"), "value"))
+	// A topic some of whose calls stay in-process says so beside it, and
+	// the note shows those calls.
+	local := map[string]int{}
+	for _, ip := range v.InProcess {
+		local[ip.Function] += len(ip.Sites)
+	}
+	notes := eval[map[string]string](t, ctx, `(function () {
+		var out = {};
+		document.querySelectorAll("#topic-table tr[data-subject]").forEach(function (r) {
+			var b = r.querySelector(".alsolocal");
+			if (b) out[r.dataset.subject] = b.textContent;
+		});
+		return out;
+	})()`)
+	wantNotes := map[string]string{}
+	both := ""
+	for _, tp := range v.Topics {
+		if n := local[tp.Function]; n > 0 {
+			wantNotes[tp.Subject] = fmt.Sprintf("+ %d in-process call", n)
+			both = tp.Subject
+		}
+	}
+	if both == "" {
+		t.Fatal("no function of the shop is both a topic and called in-process (its seeding calls catalog's Create at start-up)")
+	}
+	if len(notes) != len(wantNotes) {
+		t.Errorf("topics with an in-process note: %v; want %v", notes, wantNotes)
+	}
+	for subj, want := range wantNotes {
+		if !strings.HasPrefix(notes[subj], want) {
+			t.Errorf("topic %s notes %q; want %q…", subj, notes[subj], want)
+		}
+	}
+	within(t, ctx, 20*time.Second, "show the in-process calls of "+both,
+		chromedp.Click(chromedp.CSS(`#topic-table tr[data-subject=`+jsString(both)+`] .alsolocal`)))
+	fns := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#inprocess-table tr[data-in]:not([hidden])")).map(function (r) { return r.dataset.function; })`)
+	var topicFn string
+	for _, tp := range v.Topics {
+		if tp.Subject == both {
+			topicFn = tp.Function
+		}
+	}
+	if len(fns) == 0 || slices.ContainsFunc(fns, func(f string) bool { return !strings.Contains(f, topicFn) }) {
+		t.Errorf("the note of %s shows in-process calls of %v; want only %s", both, fns, topicFn)
+	}
+
+	within(t, ctx, 20*time.Second, "filter in-process calls", chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#inprocess-filter input").value = ""`),
+		chromedp.SendKeys(chromedp.CSS("#inprocess-filter input"), "value")))
 	type ipShown struct {
 		Rows, Value, Groups, GroupsWithRows int
 	}

@@ -533,10 +533,28 @@
   }
 
   // ---- topics ----
+  function localNote(l) {
+    if (!l) return null;
+    return el("button", { "class": "alsolocal", text: "+ " + plural(l.sites, "in-process call") + " (" + l.reasons.sort().join(", ") + ")",
+      title: "some calls of this function stay direct calls: show them",
+      onclick: function () {
+        filters.inprocess = l.fn;
+        renderInProcess();
+        document.getElementById("inprocess-section").scrollIntoView({ behavior: "smooth", block: "start" });
+      } });
+  }
   function renderTopics() {
     placeFilter("topics", "filter by subject, service or function");
     var box = clear("topics");
     if (!view.topics.length) { box.appendChild(el("div", { "class": "none", text: "No call crosses a service boundary." })); return; }
+    // Functions some of whose calls stay in-process (start-up seeding
+    // through a method that is a topic at request time).
+    var local = {};
+    (view.in_process || []).forEach(function (ip) {
+      var l = local[ip.function] = local[ip.function] || { fn: ip.function, sites: 0, reasons: [] };
+      l.sites += ip.sites.length;
+      if (l.reasons.indexOf(ip.reason) < 0) l.reasons.push(ip.reason);
+    });
     var t = el("table", { id: "topic-table" }, el("tr", null,
       el("th", { text: "topic" }), el("th", { text: "kind" }), el("th", { text: "producers → consumer" }),
       el("th", { text: "function" }), el("th", { text: "sites" })));
@@ -564,7 +582,8 @@
               filters.blockers = tp.subject;
               renderBlockers();
               document.getElementById("blockers").scrollIntoView({ behavior: "smooth", block: "start" });
-            } }) : null),
+            } }) : null,
+          localNote(local[tp.function])),
         el("td", null, kind, tp.flipped ? el("div", { "class": "better", text: "chosen by you" }) : null),
         el("td", null, flow),
         el("td", { "class": "fn", text: tp.short, title: tp.function }),
