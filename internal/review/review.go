@@ -4,6 +4,14 @@
 // packages move between services and the planner re-derives topics,
 // blockers and scores after every change.
 //
+// The page draws the services on a ring the reader can zoom and pan (the
+// wheel once the drawing has the focus, buttons, keys, dragging), with a
+// filter that highlights a service, package or topic and dims the rest —
+// what a plan of fifty services and a thousand topics needs. Beside the
+// topics it lists the calls between services that stay direct calls
+// (planner.InProcess), by calling and callee service, with the reason and
+// each call site.
+//
 // Everything the page shows comes from a View, built from a plan and,
 // when one is at hand, the analyzer's graph of the module (for lines of
 // code and the set of known packages). Names from the code reach HTML only
