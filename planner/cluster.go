@@ -216,12 +216,74 @@ func (pr *proposer) detectShared() {
 	}
 }
 
+// handlerFuncs returns, per package, its HTTP handlers: the functions
+// registered as HTTP entries, and ServeHTTP methods (an http.Handler
+// handed to http.Server or a wrapper); a package whose only handlers are
+// ServeHTTP methods routes in them, so the functions of its own they call
+// count as handlers too.
+func (pr *proposer) handlerFuncs() map[int]map[string]bool {
+	pg := pr.pg
+	out := map[int]map[string]bool{}
+	add := func(i int, id string) {
+		if out[i] == nil {
+			out[i] = map[string]bool{}
+		}
+		out[i][id] = true
+	}
+	for _, e := range pg.g.Entries {
+		if i := pg.funcPkg(e.Func); i >= 0 && e.Kind == analyzer.EntryHTTP {
+			add(i, e.Func)
+		}
+	}
+	serve := map[int][]string{}
+	for _, f := range pg.g.Funcs {
+		if f.Name == "ServeHTTP" && f.Recv != "" && isWebHandler(f, pg.g.Module) {
+			if i := pg.funcPkg(f.ID); i >= 0 && out[i] == nil {
+				serve[i] = append(serve[i], f.ID)
+			}
+		}
+	}
+	for i, ids := range serve {
+		for _, id := range ids {
+			add(i, id)
+		}
+	}
+	if len(serve) > 0 {
+		for k, c := range pg.g.Calls {
+			a, b := pg.callPkg[k][0], pg.callPkg[k][1]
+			if a >= 0 && a == b && serve[a] != nil && slices.Contains(serve[a], c.Caller) {
+				add(a, c.Callee)
+			}
+		}
+	}
+	return out
+}
+
+// delegates reports whether the handlers of package i call functions of
+// another package of the module that is neither shared nor the package
+// itself: an HTTP adapter in front of services. Handlers that do their
+// work with their own package's code and shared libraries belong to a
+// module that serves HTTP itself (models, queries and routes in one
+// package, as gin and ozzo-routing examples write them): that package is
+// a service, not the edge.
+func (pr *proposer) delegates(i int, handlers map[string]bool) bool {
+	pg := pr.pg
+	for k, c := range pg.g.Calls {
+		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
+		if a == i && b >= 0 && b != i && !pr.shared[b] && handlers[c.Caller] {
+			return true
+		}
+	}
+	return false
+}
+
 // detectEdge marks the entry-point packages: main packages; wiring
 // packages (only main packages call them by name, and they call the
 // constructors — New… functions — of three or more non-shared packages);
 // front helpers (only main packages call them, and they import nothing of
 // the module: a health check); and
-// packages with HTTP handlers that only edge packages call by name.
+// packages with HTTP handlers that only edge packages call by name and
+// that hand the requests' work to other packages (see delegates).
 // Pinned and shared packages are never edge.
 func (pr *proposer) detectEdge() {
 	pg := pr.pg
@@ -265,10 +327,11 @@ func (pr *proposer) detectEdge() {
 			pr.edge[i] = true
 		}
 	}
+	handlers := pr.handlerFuncs()
 	for changed := true; changed; {
 		changed = false
 		for i := range pg.pkgs {
-			if !free(i) || !pg.hasEntry(i, analyzer.EntryHTTP) {
+			if !free(i) || len(handlers[i]) == 0 || !pr.delegates(i, handlers[i]) {
 				continue
 			}
 			onlyEdge := true

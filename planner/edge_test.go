@@ -1,0 +1,55 @@
+package planner
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// TestEdgeHandlers: a package of HTTP handlers joins the edge when its
+// handlers hand the work to other packages (an adapter in front of
+// services, routes registered or one ServeHTTP that routes itself); a
+// module that registers its own routes and does the work with its own
+// code (models, queries and handlers in one package) is a service.
+func TestEdgeHandlers(t *testing.T) {
+	tg := newTestGraph()
+	web := []analyzer.Param{{Name: "w", Type: "net/http.ResponseWriter"}, {Name: "r", Type: "*net/http.Request"}}
+	// api: registered handlers calling the orders service.
+	tg.call("cmd/app.main", "api.Routes", 1)
+	tg.call("api.Server.place", "orders.Service.Place", 1)
+	tg.call("api.Server.place", "api.writeJSON", 2)
+	tg.entry(analyzer.EntryHTTP, "api.Server.place")
+	tg.call("orders.Service.Place", "orders.store", 1)
+	// notes: its own routes over its own store.
+	tg.call("cmd/app.main", "notes.Register", 1)
+	tg.call("notes.Handler.list", "notes.findAll", 1)
+	tg.call("notes.Handler.list", "notes.render", 1)
+	tg.entry(analyzer.EntryHTTP, "notes.Handler.list")
+	tg.call("notes.findAll", "orders.Service.Count", 1)
+	// front: one http.Handler main hands to http.Server; it routes in
+	// ServeHTTP to methods that call billing.
+	tg.call("cmd/app.main", "front.New", 1)
+	tg.call("front.Mux.ServeHTTP", "front.Mux.invoice", 1)
+	tg.fn("front.Mux.ServeHTTP").Params = web
+	tg.call("front.Mux.invoice", "billing.Ledger.Charge", 1)
+	tg.call("billing.Ledger.Charge", "billing.post", 1)
+	tg.entry(analyzer.EntryMain, "cmd/app.main")
+	g := tg.done()
+
+	p, err := Propose(context.Background(), g, Constraints{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edge := map[string]bool{}
+	for _, s := range p.Services {
+		for _, pkg := range s.Packages {
+			edge[pkg[len(testModule)+1:]] = s.Edge
+		}
+	}
+	for pkg, want := range map[string]bool{"cmd/app": true, "api": true, "front": true, "notes": false, "orders": false, "billing": false} {
+		if got, ok := edge[pkg]; !ok || got != want {
+			t.Errorf("%s: edge = %v (placed: %v); want %v", pkg, got, ok, want)
+		}
+	}
+}
