@@ -21,6 +21,13 @@
 //     ",string" options are encoded by json.Marshal on their own; any error
 //     (NaN, infinities, unsupported types, very deep or cyclic values)
 //     makes Append run json.Marshal on the whole value.
+//
+// Limits: because of the fallbacks, a type's MarshalJSON, UnmarshalJSON or
+// UnmarshalText may run twice when the value or input is rejected, and an
+// UnmarshalJSON may run before a syntax error later in the input is found
+// (encoding/json checks the whole input first). Fields of basic kinds in
+// addressable structs are read with package unsafe at the offsets reflect
+// reports.
 package fastjson
 
 import (

@@ -224,3 +224,25 @@ func TestAppendFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent compiles and runs codecs from several goroutines (run
+// with -race).
+func TestConcurrent(t *testing.T) {
+	data, _ := json.Marshal(kitchenValue())
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			defer func() { done <- true }()
+			for range 20 {
+				for _, typ := range testTypes {
+					v := reflect.New(typ).Interface()
+					Unmarshal(data, v)
+					Append(nil, v)
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
