@@ -605,7 +605,7 @@ func (d *decodeState) key() ([]byte, bool) {
 
 type decField struct {
 	name  string
-	index int
+	index []int // through embedded structs
 	dec   *decNode
 }
 
@@ -637,7 +637,13 @@ func (s *structDecoder) decode(d *decodeState, v reflect.Value) bool {
 			}
 			seen |= 1 << i
 			f := &s.fields[i]
-			if !f.dec.fn(d, v.Field(f.index)) {
+			fv := v
+			if len(f.index) == 1 {
+				fv = v.Field(f.index[0])
+			} else if fv, ok = allocField(v, f.index); !ok {
+				return false
+			}
+			if !f.dec.fn(d, fv) {
 				return false
 			}
 		} else if i == -2 || !d.skipValue() {
@@ -648,6 +654,25 @@ func (s *structDecoder) decode(d *decodeState, v reflect.Value) bool {
 			return ok
 		}
 	}
+}
+
+// allocField returns the field of v at index, allocating the embedded
+// structs pointed to on the way like encoding/json. ok is false where
+// encoding/json fails: a nil pointer to an unexported struct type.
+func allocField(v reflect.Value, index []int) (_ reflect.Value, ok bool) {
+	for _, i := range index {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !v.CanSet() {
+					return v, false
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(i)
+	}
+	return v, true
 }
 
 // lookup returns the index of the field named k: an exact match, else the

@@ -169,8 +169,18 @@ func (c *encCompiler) kind(t reflect.Type) encodeFunc {
 				empty:  omitFunc(f),
 				enc:    c.compile(f.typ),
 				scalar: scalarKind(f),
-				offset: t.Field(f.index).Offset,
 				omit:   f.omitEmpty || f.omitZero,
+			}
+			// Scalars behind embedded pointers take the reflect path.
+			typ := t
+			for _, j := range f.index {
+				if typ.Kind() == reflect.Pointer {
+					s.fields[i].scalar = reflect.Invalid
+					break
+				}
+				sf := typ.Field(j)
+				s.fields[i].offset += sf.Offset
+				typ = sf.Type
 			}
 		}
 		return s.encode
@@ -363,7 +373,7 @@ func encodeInterface(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 }
 
 type encField struct {
-	index  int
+	index  []int                    // through embedded structs
 	prefix string                   // `"name":`
 	empty  func(reflect.Value) bool // omitempty/omitzero test, or nil
 	enc    *encNode
@@ -403,7 +413,12 @@ func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bo
 			}
 			continue
 		}
-		fv := v.Field(f.index)
+		fv := v
+		if len(f.index) == 1 {
+			fv = v.Field(f.index[0])
+		} else if fv = embeddedField(v, f.index); !fv.IsValid() {
+			continue
+		}
 		if f.empty != nil && f.empty(fv) {
 			continue
 		}
@@ -417,6 +432,21 @@ func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bo
 		}
 	}
 	return append(b, '}'), true
+}
+
+// embeddedField returns the field of v at index, or the zero Value if an
+// embedded struct pointer on the way is nil.
+func embeddedField(v reflect.Value, index []int) reflect.Value {
+	for _, i := range index {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}
+			}
+			v = v.Elem()
+		}
+		v = v.Field(i)
+	}
+	return v
 }
 
 // scalarKind returns the kind of a field encoded as its basic kind, with

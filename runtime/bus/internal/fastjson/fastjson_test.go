@@ -34,6 +34,12 @@ var testTypes = []reflect.Type{
 	reflect.TypeFor[valText](),
 	reflect.TypeFor[struct{ time.Time }](),
 	reflect.TypeFor[unsupported](),
+	reflect.TypeFor[embA](),
+	reflect.TypeFor[embB](),
+	reflect.TypeFor[embC](),
+	reflect.TypeFor[embD](),
+	reflect.TypeFor[embE](),
+	reflect.TypeFor[embF](),
 }
 
 // dupFields has two fields named "dup" (built with reflect.StructOf
@@ -82,6 +88,9 @@ var decodeInputs = []string{
 	`{"Addr":"10.0.0.1","VT":"text","VTs":["a","b"],"MVT":{"k":"v"}}`, `{"VT":"!x"}`, `{"VT":1}`, `{"VT":null}`, `{"Addr":"bad"}`,
 	`{"emb":{"text":"t","n":1,"Extra":2}}`, `{"q":{"N":"12","s":"\"x\""}}`, `{"q":{"N":12}}`,
 	`{"node":{"val":5,"kids":[{"val":6}]}}`,
+	`{"ID":"id","name":"n","Shared":1,"Other":"o","Deep":2,"PM":{"X":3},"Own":"own","When":"2024-01-02T03:04:05Z"}`,
+	`{"id":"a","NAME":"b","deep":null,"X":1,"Y":2,"MidOnly":true,"Z":3,"base":{"ID":"x"},"MyInt":4,"myInt2":5,"V":6,"Rec":{"V":7}}`,
+	`{"X":null}`, `{"Y":1,"X":2}`, `{"s":"\"q\"","Q":"5"}`, `{"Deep":1,"Deep":2}`, `{"Inner":{"Deep":1}}`,
 	`{"a-b.c<d>&e":1,"Skip":2,"-":3,"dup":4,"Dominant":5,"fold":6,"FOLD":7,"FOld":8,"unexp":9,"D":"d","E":true,"e":false}`,
 	`{"Ch":null,"C128":null}`, `{"Ch":1}`, `{"C128":1}`,
 	`[1,2,3]`, `[1,2,3,]`, `[[1]]`, `{"a":1}`, `"\u00e9\ud83d\ude00"`, `"2024-01-02T03:04:05Z"`, `1e2`, `-1`, `300`, `-129`,
@@ -123,9 +132,13 @@ func TestUnmarshalNotPointer(t *testing.T) {
 
 // TestFastPath makes sure the common shapes do not fall back.
 func TestFastPath(t *testing.T) {
-	for _, typ := range []reflect.Type{reflect.TypeFor[small](), reflect.TypeFor[order](), reflect.TypeFor[node]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[small](), reflect.TypeFor[order](), reflect.TypeFor[node](),
+		reflect.TypeFor[embA](), reflect.TypeFor[embB](), reflect.TypeFor[embC](), reflect.TypeFor[embD]()} {
 		if topDecoder(reflect.PointerTo(typ)) == nil {
 			t.Errorf("no decoder for %v", typ)
+		}
+		if _, ok := structFields(typ); !ok {
+			t.Errorf("structFields(%v) not handled", typ)
 		}
 	}
 	d := &decodeState{data: []byte(`{"ID":"1","Lines":[{"SKU":"a\u00e9","Qty":1}],"Meta":{"a":"b"},"Note":"n"}`)}
@@ -185,6 +198,11 @@ func encodeValues() []any {
 		json.Number("bad"), json.RawMessage(`{bad`), (*ptrMarshal)(nil), (*time.Time)(nil), any(nil),
 		struct{ time.Time }{time.Unix(0, 0).UTC()}, &struct{ time.Time }{time.Unix(0, 0).UTC()},
 		reflect.New(dupFields).Elem().Interface(),
+		embA{Base{ID: "b", Name: "n", Shared: 1}, &Inner{Deep: 2, PM: ptrMarshal{1}}, base2{3, "o", "id2"}, "own"},
+		&embA{Base: Base{When: time.Unix(1, 0).UTC()}, Inner: &Inner{}},
+		embA{}, &embB{&base3{1}, 2}, embB{}, embC{Base{ID: "1"}, Mid{BaseU{ID: "2", Name: "N"}, true}},
+		&embD{M1{BaseU{ID: "1"}}, M2{BaseU{ID: "2"}}, 3}, embE{Base{ID: "e"}, 4, 5, &Rec{&Rec{nil, 1}, 2}, "s"},
+		&embF{nil, Mid{}, 0}, embF{&Inner{Shared: 1}, Mid{MidOnly: true}, 7},
 	}
 }
 
@@ -217,7 +235,8 @@ func checkAppend(t testing.TB, name string, v any) {
 // back to json.Marshal as a whole.
 func TestAppendFastPath(t *testing.T) {
 	k := kitchenValue()
-	for _, v := range []any{k, *k, order{Lines: []line{{}}}, small{}} {
+	embedded := &embA{Inner: &Inner{}}
+	for _, v := range []any{k, *k, order{Lines: []line{{}}}, small{}, embedded, *embedded, &embC{}, embD{}} {
 		rv := reflect.ValueOf(v)
 		if _, ok := encoderFor(rv.Type()).fn(nil, rv, 0); !ok {
 			t.Errorf("Append(%T) fell back", v)

@@ -3,6 +3,7 @@ package fastjson
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -43,6 +44,11 @@ func FuzzAppend(f *testing.F) {
 		var o order
 		json.Unmarshal(data, &o)
 		checkAppend(t, "order", o)
+		for _, v := range []any{new(embA), new(embC), new(embD), new(embE), new(embF)} {
+			json.Unmarshal(data, v)
+			checkAppend(t, "embedded", v)
+			checkAppend(t, "embedded", reflect.ValueOf(v).Elem().Interface())
+		}
 		checkAppend(t, "string", s)
 		checkAppend(t, "float64", x)
 		checkAppend(t, "float32", math.Float32frombits(bits))

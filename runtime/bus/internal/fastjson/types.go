@@ -1,6 +1,7 @@
 package fastjson
 
 import (
+	"cmp"
 	"encoding"
 	"encoding/json"
 	"reflect"
@@ -24,83 +25,148 @@ const maxDepth = 1000
 // A field is a struct field as encoding/json sees it.
 type field struct {
 	name      string // JSON name
-	index     int    // index in the struct
+	index     []int  // path of field indexes, through embedded structs
 	typ       reflect.Type
 	tagged    bool // name came from the json tag
 	omitEmpty bool
 	omitZero  bool
+	quoted    bool // ",string" on a kind it applies to
 }
 
 // structFields returns the fields encoding/json encodes and decodes for
-// struct type t, in declaration order. ok is false for the structs this
-// package leaves to encoding/json: those with embedded fields, ",string"
-// options, more than 64 fields or names that are not ASCII.
+// struct type t, in its order, following its rules for embedded structs:
+// a shallower field hides deeper ones of the same name, at the same depth
+// a single tagged field wins, otherwise all of them are dropped. ok is
+// false for the structs this package leaves to encoding/json: those with
+// ",string" options, more than 64 fields or names that are not ASCII.
 func structFields(t reflect.Type) (fields []field, ok bool) {
-	if t.NumField() > 64 {
+	type embedded struct {
+		typ   reflect.Type
+		index []int
+	}
+	var current []embedded
+	next := []embedded{{typ: t}}
+	var count, nextCount map[reflect.Type]int
+	visited := map[reflect.Type]bool{}
+	for len(next) > 0 {
+		current, next = next, current[:0]
+		count, nextCount = nextCount, map[reflect.Type]int{}
+		for _, e := range current {
+			if visited[e.typ] {
+				continue
+			}
+			visited[e.typ] = true
+			for i := range e.typ.NumField() {
+				sf := e.typ.Field(i)
+				if sf.Anonymous {
+					ft := sf.Type
+					if ft.Kind() == reflect.Pointer {
+						ft = ft.Elem()
+					}
+					if !sf.IsExported() && ft.Kind() != reflect.Struct {
+						continue
+					}
+				} else if !sf.IsExported() {
+					continue
+				}
+				tag := sf.Tag.Get("json")
+				if tag == "-" {
+					continue
+				}
+				name, opts, _ := strings.Cut(tag, ",")
+				if !validName(name) {
+					name = ""
+				}
+				index := append(slices.Clone(e.index), i)
+				ft := sf.Type
+				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
+					// Explore the embedded struct at the next depth.
+					nextCount[ft]++
+					if nextCount[ft] == 1 {
+						next = append(next, embedded{ft, index})
+					}
+					continue
+				}
+				f := field{
+					name:      name,
+					index:     index,
+					typ:       sf.Type,
+					tagged:    name != "",
+					omitEmpty: hasOption(opts, "omitempty"),
+					omitZero:  hasOption(opts, "omitzero"),
+				}
+				if hasOption(opts, "string") {
+					switch ft.Kind() {
+					case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+						reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+						reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+						f.quoted = true
+					}
+				}
+				if f.name == "" {
+					f.name = sf.Name
+				}
+				fields = append(fields, f)
+				if count[e.typ] > 1 {
+					// The embedded type occurs more than once at this
+					// depth: a second copy makes its fields conflict.
+					fields = append(fields, f)
+				}
+			}
+		}
+	}
+	fields = dominant(fields)
+	if len(fields) > 64 {
 		return nil, false
 	}
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if sf.Anonymous {
+	for _, f := range fields {
+		if f.quoted {
 			return nil, false
-		}
-		if !sf.IsExported() {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if hasOption(opts, "string") {
-			return nil, false
-		}
-		f := field{
-			name:      name,
-			index:     i,
-			typ:       sf.Type,
-			tagged:    true,
-			omitEmpty: hasOption(opts, "omitempty"),
-			omitZero:  hasOption(opts, "omitzero"),
-		}
-		if !validName(name) {
-			f.name, f.tagged = sf.Name, false
 		}
 		for j := 0; j < len(f.name); j++ {
 			if f.name[j] >= 0x80 {
 				return nil, false
 			}
 		}
-		fields = append(fields, f)
 	}
-	return dominant(fields), true
+	return fields, true
 }
 
-// dominant drops fields that share a name the way encoding/json does for
-// fields at the same depth: a single tagged field wins over untagged ones,
-// otherwise all of them are dropped.
+// dominant keeps, of the fields that share a name, the shallowest one if
+// it is alone at its depth or the only tagged one there, and drops them
+// all otherwise. The result is in field index order.
 func dominant(fields []field) []field {
-	byName := map[string][]field{}
-	for _, f := range fields {
-		byName[f.name] = append(byName[f.name], f)
-	}
-	out := fields[:0:0]
-	for _, f := range fields {
-		same := byName[f.name]
-		if len(same) == 1 {
-			out = append(out, f)
-			continue
+	slices.SortStableFunc(fields, func(a, b field) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
 		}
-		var tagged []field
-		for _, g := range same {
-			if g.tagged {
-				tagged = append(tagged, g)
+		if c := cmp.Compare(len(a.index), len(b.index)); c != 0 {
+			return c
+		}
+		if a.tagged != b.tagged {
+			if a.tagged {
+				return -1
 			}
+			return +1
 		}
-		if len(tagged) == 1 && tagged[0].index == f.index {
-			out = append(out, f)
+		return slices.Compare(a.index, b.index)
+	})
+	var out []field
+	for i := 0; i < len(fields); {
+		j := i + 1
+		for j < len(fields) && fields[j].name == fields[i].name {
+			j++
 		}
+		same := fields[i:j]
+		if len(same) == 1 || len(same[0].index) != len(same[1].index) || same[0].tagged != same[1].tagged {
+			out = append(out, same[0])
+		}
+		i = j
 	}
+	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })
 	return out
 }
 

@@ -155,3 +155,92 @@ type unsupported struct {
 	C128 complex128 `json:",omitempty"`
 	F    func()     `json:"-"`
 }
+
+// Embedded structs, following encoding/json's rules for promoted fields.
+
+type Base struct {
+	ID     string
+	Name   string `json:"name"`
+	Shared int
+	When   time.Time `json:",omitzero"`
+}
+
+type base2 struct {
+	Shared int
+	Other  string
+	ID     string `json:"ID"`
+}
+
+type Inner struct {
+	Deep   int
+	Shared int
+	PM     ptrMarshal
+}
+
+type base3 struct{ X int }
+
+// BaseU has no tags: vet rejects a tag repeated through embedding.
+type BaseU struct {
+	ID     string
+	Name   string
+	Shared int
+}
+
+type Mid struct {
+	BaseU
+	MidOnly bool
+}
+
+type M1 struct{ BaseU }
+type M2 struct{ BaseU }
+
+type MyInt int
+type myInt2 int
+
+type Rec struct {
+	*Rec
+	V int
+}
+
+// embA: Shared conflicts at depth 1 (dropped), ID is won by base2's tag.
+type embA struct {
+	Base
+	*Inner
+	base2
+	Own string
+}
+
+// embB embeds a pointer to an unexported struct: decoding X fails.
+type embB struct {
+	*base3
+	Y int
+}
+
+// embC: Base's fields at depth 1 hide Mid.BaseU's at depth 2.
+type embC struct {
+	Base
+	Mid
+}
+
+// embD: BaseU twice at depth 2: its fields are dropped.
+type embD struct {
+	M1
+	M2
+	Z int
+}
+
+// embE: a tagged embedded struct is a field; embedded named non-structs
+// are fields if exported.
+type embE struct {
+	Base `json:"base"`
+	MyInt
+	myInt2
+	*Rec
+	S string `json:"s,string"`
+}
+
+type embF struct {
+	*Inner `json:",omitempty"`
+	Mid
+	Q int `json:",omitempty,string"`
+}
