@@ -681,6 +681,11 @@ func TestBrowserHostileNames(t *testing.T) {
 	if !eval[bool](t, ctx, `document.body.textContent.indexOf(`+jsString(hostile)+`) >= 0`) {
 		t.Errorf("the hostile name is not shown as text")
 	}
+	// Names that are properties of every object are names like others.
+	if got := eval[string](t, ctx, `document.querySelector("#inprocess-table").textContent`); strings.Contains(got, "function") && strings.Contains(got, "native code") ||
+		!strings.Contains(got, "1 function · 1 constructor") {
+		t.Errorf("the in-process list of a plan with a reason named constructor reads %q", got)
+	}
 }
 
 func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }

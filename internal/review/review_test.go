@@ -152,7 +152,8 @@ func hostilePlan() *planner.Plan {
 			Consumer: "b", Producers: []string{"a" + hostile}, Sites: []string{hostile + ":1:1"}}},
 		Blockers: []*planner.Blocker{{Topic: "evil.b." + hostile, Kind: hostile, Pos: hostile + ":1:1", Message: hostile, Fix: hostile}},
 		InProcess: []*planner.InProcess{{Function: "example.com/evil/b.New" + hostile, Consumer: "b", Reason: hostile,
-			Sites: []string{hostile + "/x.go:1:1", "b/x.go:2:1"}}},
+			Sites: []string{hostile + "/x.go:1:1", "b/x.go:2:1"}},
+			{Function: "constructor", Consumer: "__proto__", Reason: "constructor", Sites: []string{"__proto__/x.go:1:1"}}},
 	}
 }
 

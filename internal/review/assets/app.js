@@ -298,7 +298,7 @@
     var q = document.getElementById("graph-filter").value.trim().toLowerCase();
     if (!svg) { count.textContent = ""; return []; }
     svg.classList.toggle("filtering", q !== "");
-    var near = {}, hit = [], arrows = 0;
+    var near = Object.create(null), hit = [], arrows = 0;
     svg.querySelectorAll(".link, .lbl, .local").forEach(function (e) {
       var m = q !== "" && e.getAttribute("data-text").indexOf(q) >= 0;
       e.classList.toggle("match", m);
@@ -511,7 +511,7 @@
   function applyFilter(which) {
     var f = filters[which].trim().toLowerCase();
     var rows = document.querySelectorAll("#" + which + " tr[data-text]");
-    var shown = 0, groups = {};
+    var shown = 0, groups = Object.create(null);
     rows.forEach(function (r) {
       var hit = !f || r.getAttribute("data-text").indexOf(f) >= 0;
       r.hidden = !hit;
@@ -549,7 +549,7 @@
     if (!view.topics.length) { box.appendChild(el("div", { "class": "none", text: "No call crosses a service boundary." })); return; }
     // Functions some of whose calls stay in-process (start-up seeding
     // through a method that is a topic at request time).
-    var local = {};
+    var local = Object.create(null); // names from the plan: no inherited keys
     (view.in_process || []).forEach(function (ip) {
       var l = local[ip.function] = local[ip.function] || { fn: ip.function, sites: 0, reasons: [] };
       l.sites += ip.sites.length;
@@ -599,7 +599,7 @@
     value: "a method of a value the caller already holds: it computes on the caller's copy, so it stays a direct call",
     background: "start-up wiring that starts background work of the callee's service (a dispatcher's Start, its Stop): only that service's processes make the call"
   };
-  var folded = {}, foldAll = null; // service pairs the person folded or unfolded; the default
+  var folded = Object.create(null), foldAll = null; // service pairs the person folded or unfolded; the default
   // site drops the column: file:line is what a person looks up.
   function site(s) { var m = /^(.*:\d+):\d+$/.exec(s); return m ? m[1] : s; }
   function renderInProcess() {
@@ -608,7 +608,7 @@
     var all = view.in_process || [];
     if (!all.length) { box.appendChild(el("div", { "class": "none", text: "None: every call between services crosses as a topic." })); return; }
     // One group per calling service and callee service.
-    var pairs = {}, keys = [];
+    var pairs = Object.create(null), keys = [];
     all.forEach(function (ip) {
       var callers = ip.callers && ip.callers.length ? ip.callers : [{ service: "", sites: ip.sites }];
       callers.forEach(function (c) {
@@ -627,12 +627,12 @@
       el("th", { text: "function" }), el("th", { text: "why it stays a direct call" }), el("th", { text: "call sites" })));
     keys.forEach(function (k) {
       var pr = pairs[k];
-      var open = Object.prototype.hasOwnProperty.call(folded, k) ? !folded[k] : !foldAll;
+      var open = k in folded ? !folded[k] : !foldAll;
       var from = pr.from ? chip(pr.from) : el("span", { "class": "chip nosvc", text: "outside the services", title: "the call sites are in no service's package directory" });
       var flip = function (ev) { ev.stopPropagation(); folded[k] = open; renderInProcess(); };
       var toggle = el("button", { type: "button", "class": "fold", "aria-expanded": String(open), title: open ? "fold" : "unfold",
         "aria-label": (open ? "fold " : "unfold ") + k, onclick: flip }, open ? "▾" : "▸");
-      var why = {};
+      var why = Object.create(null);
       pr.rows.forEach(function (r) { why[r.ip.reason] = (why[r.ip.reason] || 0) + 1; });
       var count = plural(pr.rows.length, "function") + " · " + Object.keys(why).sort().map(function (w) { return why[w] + " " + w; }).join(", ");
       t.appendChild(el("tr", { "class": "pair", "data-group": k, "data-from": pr.from, "data-to": pr.to, onclick: flip },
