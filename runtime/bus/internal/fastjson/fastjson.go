@@ -7,20 +7,22 @@
 // type and a single pass over the input; exactness comes from falling back
 // to encoding/json whenever anything is out of the ordinary:
 //
-//   - Unmarshal decodes structs (json tags, exact then case-insensitive
-//     ASCII name matching), booleans, numbers, strings, slices, arrays,
-//     []byte (base64), maps with string or integer keys and pointers.
-//     Values of types with UnmarshalJSON or UnmarshalText, interfaces,
-//     json.Number and structs with embedded fields or ",string" options are
-//     handed to json.Unmarshal on their own. Any error, duplicate field or
-//     unusual input (including numbers that overflow) makes Unmarshal zero
-//     the value and run json.Unmarshal on the whole input, so errors and
-//     partial results are encoding/json's own.
-//   - Append encodes the same kinds. Values whose types have MarshalJSON or
-//     MarshalText, json.Number and structs with embedded fields or
-//     ",string" options are encoded by json.Marshal on their own; any error
-//     (NaN, infinities, unsupported types, very deep or cyclic values)
-//     makes Append run json.Marshal on the whole value.
+//   - Unmarshal decodes structs (json tags, embedded structs, exact then
+//     case-insensitive ASCII name matching), booleans, numbers, strings,
+//     slices, arrays, []byte (base64), maps with string or integer keys and
+//     pointers. UnmarshalJSON is called directly. Values of types with
+//     UnmarshalText, interfaces, json.Number and structs with ",string"
+//     options or non-ASCII field names are handed to json.Unmarshal on
+//     their own. Any error, duplicate field or unusual input (including
+//     numbers that overflow and non-ASCII keys that match no field exactly)
+//     makes Unmarshal zero the value and run json.Unmarshal on the whole
+//     input, so errors and partial results are encoding/json's own.
+//   - Append encodes the same kinds. MarshalJSON is called directly when
+//     its output is compact and has nothing to escape. Other values with
+//     MarshalJSON or MarshalText, json.Number and structs with ",string"
+//     options are encoded by json.Marshal on their own; any error (NaN,
+//     infinities, unsupported types, very deep or cyclic values) makes
+//     Append run json.Marshal on the whole value.
 //
 // Limits: because of the fallbacks, a type's MarshalJSON, UnmarshalJSON or
 // UnmarshalText may run twice when the value or input is rejected, and an
