@@ -419,9 +419,10 @@ func (a *analysis) collectDeps() {
 // functions it denotes, looking through conversions, closures (a method
 // value's too), interface boxing, phis and wrapping calls (middleware:
 // s.authed(s.me) registers me). For a value boxed with a ServeHTTP
-// method, it returns that method. A call of a module function none of
-// whose arguments is a handler is a handler factory (list(store) returning
-// a func literal): the literal folds into the factory, which it returns.
+// method, it returns that method. A call of a module function that
+// returns a func or an interface, none of whose arguments is a handler,
+// is a handler factory (list(store) returning a func literal): the
+// literal folds into the factory, which it returns.
 func (a *analysis) handlers(v ssa.Value, depth int) []string {
 	if depth > 4 {
 		return nil
@@ -457,7 +458,7 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		for _, arg := range x.Call.Args {
 			ids = append(ids, a.handlers(arg, depth+1)...)
 		}
-		if len(ids) == 0 {
+		if len(ids) == 0 && returnsHandler(x.Call.Signature()) {
 			if callee := x.Call.StaticCallee(); callee != nil && a.funcs[callee] {
 				if id, _ := a.funcID(callee); id != "" {
 					return []string{id}
@@ -467,6 +468,20 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		return ids
 	}
 	return nil
+}
+
+// returnsHandler reports whether a function with signature sig returns
+// something that can be a handler: a func, or an interface (an
+// http.Handler).
+func returnsHandler(sig *types.Signature) bool {
+	if sig.Results().Len() == 0 {
+		return false
+	}
+	switch sig.Results().At(0).Type().Underlying().(type) {
+	case *types.Signature, *types.Interface:
+		return true
+	}
+	return false
 }
 
 // serveHTTP returns the ID of t's ServeHTTP method if t is a module type

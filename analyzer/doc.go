@@ -69,10 +69,10 @@
 //	dropped-field    a parameter or result holds fields tagged json:"-": the other side gets zero values
 //	proto            a parameter or result is or holds a protobuf message: it needs a proto codec (protojson),
 //	                 not encoding/json; its unexported fields are the protobuf runtime's and are not reported
-//	receiver         the method's receiver holds the caller's request (a context.Context, *http.Request,
+//	receiver         a field of the method's receiver holds the caller's request (an *http.Request,
 //	                 http.ResponseWriter, a web framework's request context) or transaction; a receiver
-//	                 holding the callee's own resources (*sql.DB, mutexes, channels, funcs) is fine, since a
-//	                 method runs on the callee's instance after the split
+//	                 holding the callee's own resources (*sql.DB, mutexes, channels, funcs, a lifetime
+//	                 context) is fine, since a method runs on the callee's instance after the split
 //	tx               the call is made by a function that receives or holds a transaction
 //	                 (*database/sql.Tx, or a pointer to any type named Tx with Commit and Rollback)
 //	sentinel         an error variable of another package compared with errors.Is, == or != or a switch

@@ -120,7 +120,7 @@ func (a *analysis) collectHazards() {
 
 		// The receiver carries the caller's request.
 		if recv := sig.Recv(); recv != nil {
-			if path, typ := receiverState(recv.Type(), a.modPkgs); typ != nil {
+			if path, typ := receiverState(recv.Type()); typ != nil {
 				name := names.Recv().Name()
 				if name == "" || name == "_" {
 					name = "receiver"

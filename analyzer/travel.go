@@ -63,8 +63,9 @@ func (w *walker) visit(t, decl types.Type, path string, depth int) {
 	if depth > 16 || w.seen[t] {
 		return
 	}
+	// A type is walked once: the first path to each kind is the one
+	// reported, and a type met again gives nothing new.
 	w.seen[t] = true
-	defer delete(w.seen, t) // the same type elsewhere is another path
 	if isProto(t) {
 		w.add(finding{kind: HazardProto, path: path, typ: decl, what: "is a protobuf message"})
 		return
@@ -245,8 +246,9 @@ func (f finding) message(subject, short string) (msg, fix string) {
 }
 
 // Request-scoped types: values that belong to one request of the caller.
+// context.Context is not one of them: a service often keeps one for its
+// own lifetime.
 var requestScoped = map[string]map[string]bool{
-	"context":                         {"Context": true},
 	"net/http":                        {"Request": true, "ResponseWriter": true},
 	"github.com/gin-gonic/gin":        {"Context": true},
 	"github.com/labstack/echo":        {"Context": true},
@@ -268,28 +270,25 @@ func isRequestScoped(t types.Type) bool {
 	return requestScoped[majorSuffix.ReplaceAllString(n.Obj().Pkg().Path(), "")][n.Obj().Name()]
 }
 
-// receiverState finds, in the fields of a method's receiver type, a
-// request-scoped value: a context.Context, an *http.Request or
-// http.ResponseWriter, a web framework's request context (*gin.Context,
-// echo.Context, ...) or a transaction. It looks through the fields of the
-// module's own struct types (modPkgs), by value or pointer, not into
-// other packages' types.
+// receiverState finds, among the fields of a method's receiver type (and
+// those of the structs it embeds), a request-scoped value: an
+// *http.Request or http.ResponseWriter, a web framework's request context
+// (*gin.Context, echo.Context, *routing.Context, ...) or a transaction.
 //
 // The rule for receivers differs from the one for parameters. A method
 // called across packages runs, after the split, on the callee's instance
-// of its receiver: a service holding a *sql.DB, a mutex, channels, funcs
-// or caches keeps them, that is normal and not reported. What cannot
-// work is a receiver that carries the caller's request: a value built
-// around a *gin.Context, a repository bound to the caller's transaction.
-// The callee's service cannot hold it, and the value cannot travel.
-func receiverState(t types.Type, modPkgs map[string]bool) (path string, typ types.Type) {
+// of its receiver: a service holding a *sql.DB, a mutex, channels, funcs,
+// caches, a context for its own lifetime keeps them; that is normal and
+// not reported, and neither is what lies deeper than the receiver's own
+// fields (the state of the objects it uses). What cannot work is a
+// receiver that carries the caller's request: a value built around a
+// *gin.Context, a repository bound to the caller's transaction. The
+// callee's service cannot hold it, and the value cannot travel.
+func receiverState(t types.Type) (path string, typ types.Type) {
 	var visit func(t types.Type, path string, depth int) (string, types.Type)
 	visit = func(t types.Type, path string, depth int) (string, types.Type) {
-		if depth > 4 {
-			return "", nil
-		}
 		s, ok := deref(t).Underlying().(*types.Struct)
-		if !ok {
+		if !ok || depth > 3 {
 			return "", nil
 		}
 		for i := 0; i < s.NumFields(); i++ {
@@ -301,19 +300,10 @@ func receiverState(t types.Type, modPkgs map[string]bool) (path string, typ type
 			if isRequestScoped(f.Type()) {
 				return p, f.Type()
 			}
-		}
-		for i := 0; i < s.NumFields(); i++ {
-			f := s.Field(i)
-			ft := deref(f.Type())
-			if n, ok := types.Unalias(ft).(*types.Named); ok && (n.Obj().Pkg() == nil || !modPkgs[n.Obj().Pkg().Path()]) {
-				continue
-			}
-			p := f.Name()
-			if path != "" {
-				p = path + "." + f.Name()
-			}
-			if q, typ := visit(ft, p, depth+1); typ != nil {
-				return q, typ
+			if f.Embedded() {
+				if q, typ := visit(f.Type(), p, depth+1); typ != nil {
+					return q, typ
+				}
 			}
 		}
 		return "", nil
