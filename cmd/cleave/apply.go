@@ -33,7 +33,7 @@ type applyOptions struct {
 func newApplyCmd() *cobra.Command {
 	var o applyOptions
 	cmd := &cobra.Command{
-		Use:   "apply plan.yaml",
+		Use:   "apply [plan.yaml]",
 		Short: "Rewrite cross-service calls into requests and events, generate handlers and a main per service",
 		Long: `Apply rewrites the module as the plan says: every call a topic lists becomes
 a request (or a published event) through a generated stub in
@@ -43,10 +43,11 @@ described by cleavesvc/services.json and cleavesvc/asyncapi.yaml.
 Calls that cannot be rewritten safely are left alone and listed with the
 reason. The result is type-checked before anything is written; on any error
 nothing changes. A dirty git tree is refused unless --force. --dry-run prints
-the diff; --out DIR writes a rewritten copy and leaves the module alone.`,
-		Args: cobra.ExactArgs(1),
+the diff; --out DIR writes a rewritten copy and leaves the module alone.
+The plan (plan.yaml when none is named) is found relative to -C.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.plan = args[0]
+			o.plan = planFile(o.dir, args)
 			if o.dryRun && o.out != "" {
 				return errors.New("apply: --dry-run and --out cannot be used together")
 			}

@@ -95,7 +95,8 @@ func TestApplyErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"apply"}, "accepts 1 arg"},
+		{[]string{"apply"}, "open plan.yaml: no such file"},
+		{[]string{"apply", "a.yaml", "b.yaml"}, "accepts at most 1 arg"},
 		{[]string{"apply", "nope.yaml"}, "apply: "},
 		{[]string{"apply", "plan.yaml", "--dry-run", "--out", "x"}, "--dry-run and --out cannot be used together"},
 	} {

@@ -23,17 +23,18 @@ type checkOptions struct {
 func newCheckCmd() *cobra.Command {
 	var o checkOptions
 	cmd := &cobra.Command{
-		Use:   "check FILE",
+		Use:   "check [plan.yaml]",
 		Short: "Check a plan against the code",
 		Long: `Check reads a plan (plan.yaml) and checks it against the module as the code
 is now: valid YAML and version, service names that are lower-case Go
 identifiers, every package in exactly one service or shared and still in the
 module, one topic for every call that crosses services and none for calls
-that do not, constraints naming packages that exist. FILE is relative to -C.
-Each problem prints as FILE:LINE: msg; the exit status is 1 when there is any.`,
-		Args: cobra.ExactArgs(1),
+that do not, constraints naming packages that exist. The plan (plan.yaml when
+none is named) is found relative to -C.
+Each problem prints as PLAN:LINE: msg; the exit status is 1 when there is any.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.file = args[0]
+			o.file = planFile(o.dir, args)
 			if !validAlgo(o.algo) {
 				return fmt.Errorf("check: unknown --algo %q", o.algo)
 			}
@@ -47,7 +48,7 @@ Each problem prints as FILE:LINE: msg; the exit status is 1 when there is any.`,
 }
 
 func runCheck(ctx context.Context, o checkOptions, stdout io.Writer) error {
-	src, err := os.ReadFile(inDir(o.dir, o.file))
+	src, err := os.ReadFile(o.file)
 	if err != nil {
 		return fmt.Errorf("check: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -99,6 +100,23 @@ var loadGraph = func(ctx context.Context, dir, algo string, patterns []string) (
 		return nil, err
 	}
 	return g, nil
+}
+
+// planFile resolves the plan named on the command line (plan.yaml when
+// none): against -C, as every file name is, or as given when only that
+// names an existing file (a path written from the current directory).
+func planFile(dir string, args []string) string {
+	file := "plan.yaml"
+	if len(args) > 0 {
+		file = args[0]
+	}
+	p := inDir(dir, file)
+	if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(file); err == nil {
+			return file
+		}
+	}
+	return p
 }
 
 // inDir resolves a file name given on the command line against -C.

@@ -34,7 +34,7 @@ type reviewOptions struct {
 func newReviewCmd() *cobra.Command {
 	var o reviewOptions
 	cmd := &cobra.Command{
-		Use:   "review plan.yaml",
+		Use:   "review [plan.yaml]",
 		Short: "Look at a split: services, topics, scores and blockers; edit it in the browser",
 		Long: `Review prints a plan: its services with their packages and lines of code,
 the topics that cross them (subject, kind, producers → consumer, call sites),
@@ -46,10 +46,11 @@ between services, create, rename, merge and delete services, flip a topic
 between event and request; the planner re-derives topics, blockers and
 scores after every change, and Save writes plan.yaml (keeping plan.yaml.bak).
 The editor listens on 127.0.0.1 and only accepts changes that carry the
-token in the address it prints.`,
-		Args: cobra.ExactArgs(1),
+token in the address it prints. The plan (plan.yaml when none is named) is
+found relative to -C.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.plan = args[0]
+			o.plan = planFile(o.dir, args)
 			if o.serve && (o.json || o.html != "") {
 				return errors.New("review: --serve cannot be used with --json or --html")
 			}
