@@ -23,6 +23,12 @@ var (
 		Lines: []line{{"SKU-1", 2, 1999}, {"SKU-22", 1, 500}, {"SKU-333", 10, 25}},
 		Total: 4748,
 	}
+	note      = "leave at the door"
+	fullOrder = order{
+		ID: "ord-000124", Customer: "cust-43",
+		Lines: []line{{"SKU-1", 2, 1999}, {"SKU-22", 1, 500}},
+		Total: 4498, Meta: map[string]string{"channel": "web", "coupon": "SPRING"}, Note: &note,
+	}
 )
 
 type codec struct {
@@ -39,7 +45,16 @@ var codecs = []codec{
 func BenchmarkUnmarshal(b *testing.B) {
 	smallData, _ := json.Marshal(smallValue)
 	orderData, _ := json.Marshal(orderValue)
+	fullData, _ := json.Marshal(fullOrder)
 	for _, c := range codecs {
+		b.Run("fullorder/"+c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(fullData)))
+			for b.Loop() {
+				if err := c.unmarshal(fullData, new(order)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run("small/"+c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(smallData)))
 			for b.Loop() {
@@ -64,7 +79,7 @@ func BenchmarkAppend(b *testing.B) {
 		for _, v := range []struct {
 			name string
 			v    any
-		}{{"small", &smallValue}, {"order", &orderValue}} {
+		}{{"small", &smallValue}, {"order", &orderValue}, {"fullorder", &fullOrder}} {
 			b.Run(v.name+"/"+c.name, func(b *testing.B) {
 				for b.Loop() {
 					if _, err := c.marshal(v.v); err != nil {
@@ -97,6 +112,7 @@ func BenchmarkAppendReuse(b *testing.B) {
 func BenchmarkSpeedup(b *testing.B) {
 	smallData, _ := json.Marshal(smallValue)
 	orderData, _ := json.Marshal(orderValue)
+	fullData, _ := json.Marshal(fullOrder)
 	var buf []byte
 	var stdBuf bytes.Buffer
 	cases := []struct {
@@ -109,12 +125,18 @@ func BenchmarkSpeedup(b *testing.B) {
 		{"Unmarshal/order",
 			func() { json.Unmarshal(orderData, new(order)) },
 			func() { Unmarshal(orderData, new(order)) }},
+		{"Unmarshal/fullorder",
+			func() { json.Unmarshal(fullData, new(order)) },
+			func() { Unmarshal(fullData, new(order)) }},
 		{"Append/small",
 			func() { json.Marshal(&smallValue) },
 			func() { Append(nil, &smallValue) }},
 		{"Append/order",
 			func() { json.Marshal(&orderValue) },
 			func() { Append(nil, &orderValue) }},
+		{"Append/fullorder",
+			func() { json.Marshal(&fullOrder) },
+			func() { Append(nil, &fullOrder) }},
 		// Reused buffers on both sides, as the bus encodes today.
 		{"AppendReuse/small",
 			func() { stdBuf.Reset(); json.NewEncoder(&stdBuf).Encode(&smallValue) },

@@ -736,6 +736,9 @@ func (m *mapDecoder) decode(d *decodeState, v reflect.Value) bool {
 	if empty || !ok {
 		return ok
 	}
+	if m.typ == stringMapType {
+		return d.stringMap(v.Interface().(map[string]string))
+	}
 	kt := m.typ.Key()
 	kv := reflect.New(kt).Elem()
 	ev := reflect.New(m.typ.Elem()).Elem()
@@ -765,6 +768,37 @@ func (m *mapDecoder) decode(d *decodeState, v reflect.Value) bool {
 			return false
 		}
 		v.SetMapIndex(kv, ev)
+		more, ok := d.next('}')
+		if !more {
+			return ok
+		}
+	}
+}
+
+// stringMap decodes the entries of the common map[string]string without
+// reflect, from after the opening brace.
+func (d *decodeState) stringMap(m map[string]string) bool {
+	for {
+		k, ok := d.key()
+		if !ok {
+			return false
+		}
+		key := string(k)
+		switch d.peek() {
+		case '"':
+			s, ok := d.readString()
+			if !ok {
+				return false
+			}
+			m[key] = string(s)
+		case 'n':
+			if !d.literal("null") {
+				return false
+			}
+			m[key] = "" // encoding/json stores the zero value
+		default:
+			return false
+		}
 		more, ok := d.next('}')
 		if !more {
 			return ok

@@ -611,6 +611,9 @@ func (m *mapEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool)
 	if depth++; depth > maxDepth {
 		return b, false
 	}
+	if v.Type() == stringMapType {
+		return appendStringMap(b, v.Interface().(map[string]string)), true
+	}
 	entries := make([]mapEntry, 0, v.Len())
 	for it := v.MapRange(); it.Next(); {
 		k := it.Key()
@@ -639,6 +642,28 @@ func (m *mapEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool)
 		}
 	}
 	return append(b, '}'), true
+}
+
+var stringMapType = reflect.TypeFor[map[string]string]()
+
+// appendStringMap encodes the common map[string]string without reflect.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	var buf [8]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}')
 }
 
 type arrayEncoder struct {
