@@ -45,6 +45,7 @@ type analysis struct {
 
 	funcByID  map[string]*Func
 	crossings []crossing
+	inits     map[*ssa.Global][]ssa.Value // see globalInits
 }
 
 // buildSSA creates SSA packages for every loaded package (dependencies

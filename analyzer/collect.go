@@ -443,6 +443,16 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		if id, _ := a.funcID(x); id != "" {
 			return []string{id}
 		}
+	case *ssa.UnOp:
+		// A package variable holding a handler: what its initializer
+		// stores (var health = func(w, r) {...}).
+		if g, ok := x.X.(*ssa.Global); ok && x.Op == token.MUL {
+			var ids []string
+			for _, v := range a.globalInits()[g] {
+				ids = append(ids, a.handlers(v, depth+1)...)
+			}
+			return ids
+		}
 	case *ssa.Phi:
 		var ids []string
 		for _, e := range x.Edges {
@@ -468,6 +478,30 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		return ids
 	}
 	return nil
+}
+
+// globalInits maps the module's package variables to the values their
+// package initializers store in them.
+func (a *analysis) globalInits() map[*ssa.Global][]ssa.Value {
+	if a.inits != nil {
+		return a.inits
+	}
+	a.inits = make(map[*ssa.Global][]ssa.Value)
+	for _, fn := range a.order {
+		if fn.Synthetic != "package initializer" {
+			continue
+		}
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if st, ok := instr.(*ssa.Store); ok {
+					if g, ok := st.Addr.(*ssa.Global); ok {
+						a.inits[g] = append(a.inits[g], st.Val)
+					}
+				}
+			}
+		}
+	}
+	return a.inits
 }
 
 // returnsHandler reports whether a function with signature sig returns
