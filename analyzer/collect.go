@@ -419,10 +419,10 @@ func (a *analysis) collectDeps() {
 // functions it denotes, looking through conversions, closures (a method
 // value's too), interface boxing, phis and wrapping calls (middleware:
 // s.authed(s.me) registers me). For a value boxed with a ServeHTTP
-// method, it returns that method. A call of a module function that
-// returns a func or an interface, none of whose arguments is a handler,
-// is a handler factory (list(store) returning a func literal): the
-// literal folds into the factory, which it returns.
+// method, it returns that method. A call of a module function none of
+// whose arguments is a handler is a handler factory (list(store)
+// returning a func literal): the handlers are what it returns (the
+// literal folds into the factory); a mux it builds and returns is not one.
 func (a *analysis) handlers(v ssa.Value, depth int) []string {
 	if depth > 4 {
 		return nil
@@ -470,8 +470,15 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		}
 		if len(ids) == 0 && returnsHandler(x.Call.Signature()) {
 			if callee := x.Call.StaticCallee(); callee != nil && a.funcs[callee] {
-				if id, _ := a.funcID(callee); id != "" {
-					return []string{id}
+				// A factory: the handlers it returns.
+				for _, b := range callee.Blocks {
+					if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
+						for _, id := range a.handlers(ret.Results[0], depth+1) {
+							if !contains(ids, id) {
+								ids = append(ids, id)
+							}
+						}
+					}
 				}
 			}
 		}

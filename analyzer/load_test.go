@@ -220,7 +220,7 @@ func TestPackages(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s lines=%d funcs=%d in=%d out=%d imports=%v main=%v", p.Path, p.Dir, p.Lines, p.Funcs, p.FanIn, p.FanOut, p.Imports, p.Main))
 	}
 	want := []string{
-		"example.com/fx/godefer/api api lines=30 funcs=6 in=1 out=0 imports=[] main=false",
+		"example.com/fx/godefer/api api lines=37 funcs=7 in=1 out=0 imports=[] main=false",
 		"example.com/fx/godefer/cmd/app cmd/app lines=24 funcs=3 in=0 out=2 imports=[example.com/fx/godefer/api example.com/fx/godefer/jobs] main=true",
 		"example.com/fx/godefer/jobs jobs lines=12 funcs=3 in=1 out=0 imports=[] main=false",
 	}

@@ -19,7 +19,8 @@ import (
 // to a constant when it is one, prefixed by the groups the router value
 // was made from (r.Group("/api"), chi's r.Route("/x", func(r chi.Router)
 // {...}), gorilla's PathPrefix(...).Subrouter()), across calls when every
-// caller passes the same group.
+// caller passes the same group, and the pattern a sub-router is mounted at
+// (chi's Mount, http.StripPrefix).
 
 // regKind says what a router method does.
 type regKind int
@@ -28,6 +29,7 @@ const (
 	regRoute  regKind = iota + 1 // registers handlers for a path
 	regPrefix                    // returns a router under a path prefix
 	regScope                     // calls a function with a router under a prefix (chi Route, Group)
+	regMount                     // serves a sub-router under a prefix (chi Mount)
 )
 
 // regSpec describes a router method's arguments (receiver excluded).
@@ -69,6 +71,7 @@ var routers = map[string]map[string]regSpec{
 		"MethodFunc": {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
 		"With":       {kind: regPrefix, path: -1, method: -1},
 		"Route":      {kind: regScope, path: 0, method: -1, first: 1, last: 2},
+		"Mount":      {kind: regMount, path: 0, method: -1, first: 1, last: 2},
 		"Group":      {kind: regScope, path: -1, method: -1, first: 0, last: 1},
 	}),
 	"github.com/gorilla/mux": {
@@ -257,6 +260,10 @@ func (a *analysis) registration(ci ssa.CallInstruction) (route, bool) {
 	}
 	if spec.path >= 0 && spec.path < len(args) {
 		if p, ok := constString(args[spec.path]); ok {
+			if m, rest, ok := strings.Cut(p, " "); ok && r.method == "" && m != "" && strings.ToUpper(m) == m {
+				// net/http's "GET /items/{id}".
+				r.method, p = m, strings.TrimSpace(rest)
+			}
 			if known {
 				p = joinRoute(spec.pkg, prefix, p)
 			}
@@ -265,12 +272,6 @@ func (a *analysis) registration(ci ssa.CallInstruction) (route, bool) {
 	}
 	if r.method == "" {
 		r.method = a.chainedMethods(ci, recv)
-	}
-	if r.method == "" && !strings.HasPrefix(r.path, "/") {
-		// net/http's "GET /items/{id}".
-		if m, p, ok := strings.Cut(r.path, " "); ok && m != "" && strings.ToUpper(m) == m {
-			r.method, r.path = m, strings.TrimSpace(p)
-		}
 	}
 	last := spec.last
 	if last < 0 || last > len(args) {
@@ -365,7 +366,8 @@ func (a *analysis) prefix(v ssa.Value, depth int) (p string, known bool) {
 		spec, recv, args, ok := routerMethod(&x.Call)
 		if !ok {
 			if callee := x.Call.StaticCallee(); callee != nil && !a.funcs[callee] {
-				return "", true // a router's constructor
+				// A router's constructor: the root, unless it is mounted.
+				return a.mounted(x, depth+1)
 			}
 			return "", false
 		}
@@ -400,6 +402,68 @@ func (a *analysis) prefix(v ssa.Value, depth int) (p string, known bool) {
 		return a.paramPrefix(x, depth)
 	}
 	return "", false
+}
+
+// mounted returns the prefix a router made by a constructor is served
+// under: the pattern of the chi Mount or the http.StripPrefix it is given
+// to, in its function or, when the function returns it, at its callers;
+// "" when it is not mounted.
+func (a *analysis) mounted(v ssa.Value, depth int) (string, bool) {
+	if depth > 8 || v.Referrers() == nil {
+		return "", depth <= 8
+	}
+	for _, ref := range *v.Referrers() {
+		switch r := ref.(type) {
+		case *ssa.MakeInterface, *ssa.ChangeType, *ssa.ChangeInterface:
+			if p, known := a.mounted(r.(ssa.Value), depth+1); p != "" || !known {
+				return p, known
+			}
+		case ssa.CallInstruction:
+			cc := r.Common()
+			if f := cc.StaticCallee(); f != nil && f.Pkg != nil && f.Pkg.Pkg.Path() == "net/http" && f.Name() == "StripPrefix" && len(cc.Args) == 2 && cc.Args[1] == v {
+				p, ok := constString(cc.Args[0])
+				return p, ok
+			}
+			spec, recv, args, ok := routerMethod(cc)
+			if !ok || spec.kind != regMount || spec.first >= len(args) || args[spec.first] != v {
+				continue
+			}
+			base, known := "", true
+			if recv != nil {
+				base, known = a.prefix(recv, depth+1)
+			}
+			p, ok := constString(args[spec.path])
+			if !known || !ok {
+				return "", false
+			}
+			return joinRoute(spec.pkg, base, p), true
+		case *ssa.Return:
+			fn := r.Parent()
+			if len(r.Results) != 1 || fn.Parent() != nil {
+				continue
+			}
+			node := a.cg.Nodes[fn]
+			if node == nil {
+				continue
+			}
+			p, first := "", true
+			for _, e := range node.In {
+				call, ok := e.Site.(*ssa.Call)
+				if !ok {
+					return "", false
+				}
+				q, known := a.mounted(call, depth+1)
+				if !known || !first && q != p {
+					return "", false
+				}
+				p, first = q, false
+			}
+			if p != "" {
+				return p, true
+			}
+		}
+	}
+	return "", true
 }
 
 // paramPrefix returns the prefix of a router parameter: what every
