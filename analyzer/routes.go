@@ -133,6 +133,9 @@ func routerMethod(cc *ssa.CallCommon) (spec regSpec, recv ssa.Value, args []ssa.
 	if m := routers[majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")]; m != nil {
 		spec, ok = m[fn.Name()]
 		spec.pkg = majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")
+		if spec.path >= len(args) || spec.method >= len(args) || spec.first > len(args) {
+			ok = false // another version of the API than the one described
+		}
 		if ok && fn.Pkg().Path() == "net/http" && fn.Signature().Recv() != nil && !isNamed(fn.Signature().Recv().Type(), "net/http", "ServeMux") {
 			ok = false
 		}
