@@ -157,33 +157,10 @@ func (c *encCompiler) kind(t reflect.Type) encodeFunc {
 	case reflect.Interface:
 		return encodeInterface
 	case reflect.Struct:
-		fields, ok := structFields(t)
-		if !ok {
-			return encodeDelegate
+		if s := c.structEncoder(t); s != nil {
+			return s.encode
 		}
-		s := &structEncoder{fields: make([]encField, len(fields))}
-		for i, f := range fields {
-			s.fields[i] = encField{
-				index:  f.index,
-				prefix: `"` + string(appendHTMLEscaped(nil, f.name)) + `":`,
-				empty:  omitFunc(f),
-				enc:    c.compile(f.typ),
-				scalar: scalarKind(f),
-				omit:   f.omitEmpty || f.omitZero,
-			}
-			// Scalars behind embedded pointers take the reflect path.
-			typ := t
-			for _, j := range f.index {
-				if typ.Kind() == reflect.Pointer {
-					s.fields[i].scalar = reflect.Invalid
-					break
-				}
-				sf := typ.Field(j)
-				s.fields[i].offset += sf.Offset
-				typ = sf.Type
-			}
-		}
-		return s.encode
+		return encodeDelegate
 	case reflect.Map:
 		kt := t.Key()
 		switch kt.Kind() {
@@ -207,9 +184,11 @@ func (c *encCompiler) kind(t reflect.Type) encodeFunc {
 			return encodeBytes
 		}
 		s := &arrayEncoder{elem: c.compile(et), slice: true}
+		c.flatten(s, et)
 		return s.encode
 	case reflect.Array:
 		a := &arrayEncoder{elem: c.compile(t.Elem())}
+		c.flatten(a, t.Elem())
 		return a.encode
 	case reflect.Pointer:
 		p := &ptrEncoder{elem: c.compile(t.Elem())}
@@ -217,6 +196,63 @@ func (c *encCompiler) kind(t reflect.Type) encodeFunc {
 	}
 	// Channels, functions, complex numbers: json.Marshal fails.
 	return encodeFail
+}
+
+// structEncoder returns the encoder of struct type t, or nil if t is left
+// to json.Marshal.
+func (c *encCompiler) structEncoder(t reflect.Type) *structEncoder {
+	fields, ok := structFields(t)
+	if !ok {
+		return nil
+	}
+	s := &structEncoder{fields: make([]encField, len(fields)), scalarOnly: true}
+	for i, f := range fields {
+		ef := encField{
+			index:     f.index,
+			prefix:    `"` + string(appendHTMLEscaped(nil, f.name)) + `":`,
+			empty:     omitFunc(f),
+			enc:       c.compile(f.typ),
+			scalar:    scalarKind(f),
+			omit:      f.omitEmpty || f.omitZero,
+			omitEmpty: f.omitEmpty,
+			direct:    true,
+			kind:      f.typ.Kind(),
+		}
+		// Fields behind embedded pointers take the reflect path.
+		typ := t
+		for _, j := range f.index {
+			if typ.Kind() == reflect.Pointer {
+				ef.direct = false
+				ef.scalar = reflect.Invalid
+				break
+			}
+			sf := typ.Field(j)
+			ef.offset += sf.Offset
+			typ = sf.Type
+		}
+		if ef.scalar == reflect.Invalid {
+			s.scalarOnly = false
+		}
+		s.fields[i] = ef
+	}
+	return s
+}
+
+// flatten lets a encode elements of type et straight from memory when
+// they are scalars or structs of scalars without methods.
+func (c *encCompiler) flatten(a *arrayEncoder, et reflect.Type) {
+	if implementsAny(reflect.PointerTo(et), marshalerType, textMarshalerType) {
+		return
+	}
+	switch k := scalarKind(field{typ: et}); {
+	case k != reflect.Invalid:
+		a.flat, a.scalar = true, k
+	case et.Kind() == reflect.Struct:
+		if s := c.structEncoder(et); s != nil && s.scalarOnly {
+			a.flat, a.st = true, s
+		}
+	}
+	a.size = et.Size()
 }
 
 func encodeBool(b []byte, v reflect.Value, _ int) ([]byte, bool) {
@@ -378,40 +414,53 @@ type encField struct {
 	empty  func(reflect.Value) bool // omitempty/omitzero test, or nil
 	enc    *encNode
 
-	// Fields of basic kinds in addressable structs are read directly.
-	scalar reflect.Kind // or reflect.Invalid
-	offset uintptr
-	omit   bool // omitted when zero
+	// Fields of addressable structs are found at base+offset when direct
+	// (no embedded pointer on the way); scalars are read from there.
+	direct    bool
+	offset    uintptr
+	kind      reflect.Kind
+	scalar    reflect.Kind // or reflect.Invalid
+	omit      bool         // omitted when zero
+	omitEmpty bool
 }
 
 type structEncoder struct {
-	fields []encField
+	fields     []encField
+	scalarOnly bool // all fields are scalars at fixed offsets
 }
 
 func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
 	var base unsafe.Pointer
 	if v.CanAddr() {
 		base = unsafe.Pointer(v.UnsafeAddr())
+		if s.scalarOnly {
+			return s.encodeAt(b, base)
+		}
 	}
 	b = append(b, '{')
 	first := true
 	for i := range s.fields {
 		f := &s.fields[i]
 		var ok bool
-		if base != nil && f.scalar != reflect.Invalid {
+		if base != nil && f.direct {
 			p := unsafe.Add(base, f.offset)
-			if f.omit && isZeroScalar(f.scalar, p) {
+			if f.scalar != reflect.Invalid {
+				if f.omit && isZeroScalar(f.scalar, p) {
+					continue
+				}
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = append(b, f.prefix...)
+				if b, ok = appendScalar(b, f.scalar, p); !ok {
+					return b, false
+				}
 				continue
 			}
-			if !first {
-				b = append(b, ',')
+			if f.omitEmpty && isNilOrEmpty(p, f) {
+				continue
 			}
-			first = false
-			b = append(b, f.prefix...)
-			if b, ok = appendScalar(b, f.scalar, p); !ok {
-				return b, false
-			}
-			continue
 		}
 		fv := v
 		if len(f.index) == 1 {
@@ -432,6 +481,42 @@ func (s *structEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bo
 		}
 	}
 	return append(b, '}'), true
+}
+
+// encodeAt encodes a struct of scalars stored at base.
+func (s *structEncoder) encodeAt(b []byte, base unsafe.Pointer) ([]byte, bool) {
+	b = append(b, '{')
+	first := true
+	for i := range s.fields {
+		f := &s.fields[i]
+		p := unsafe.Add(base, f.offset)
+		if f.omit && isZeroScalar(f.scalar, p) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, f.prefix...)
+		var ok bool
+		if b, ok = appendScalar(b, f.scalar, p); !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
+}
+
+// isNilOrEmpty reports, from memory, whether an omitempty field at p is
+// certainly empty: a nil pointer or map, or a slice of length 0. Other
+// values are left to the reflect test.
+func isNilOrEmpty(p unsafe.Pointer, f *encField) bool {
+	switch f.kind {
+	case reflect.Pointer, reflect.Map:
+		return *(*unsafe.Pointer)(p) == nil
+	case reflect.Slice:
+		return len(*(*[]byte)(p)) == 0
+	}
+	return false
 }
 
 // embeddedField returns the field of v at index, or the zero Value if an
@@ -669,6 +754,12 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 type arrayEncoder struct {
 	elem  *encNode
 	slice bool // nil encodes as null
+
+	// Elements of flat arrays are read from memory: scalar or st.
+	flat   bool
+	scalar reflect.Kind
+	st     *structEncoder
+	size   uintptr
 }
 
 func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool) {
@@ -680,6 +771,17 @@ func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, boo
 			return b, false
 		}
 	}
+	if a.flat {
+		var data unsafe.Pointer
+		if a.slice {
+			data = v.UnsafePointer()
+		} else if v.CanAddr() {
+			data = unsafe.Pointer(v.UnsafeAddr())
+		}
+		if data != nil {
+			return a.encodeAt(b, data, v.Len())
+		}
+	}
 	b = append(b, '[')
 	for i := range v.Len() {
 		if i > 0 {
@@ -687,6 +789,27 @@ func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, boo
 		}
 		var ok bool
 		if b, ok = a.elem.fn(b, v.Index(i), depth); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+// encodeAt encodes n flat elements stored from data on.
+func (a *arrayEncoder) encodeAt(b []byte, data unsafe.Pointer, n int) ([]byte, bool) {
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		p := unsafe.Add(data, uintptr(i)*a.size)
+		var ok bool
+		if a.st != nil {
+			b, ok = a.st.encodeAt(b, p)
+		} else {
+			b, ok = appendScalar(b, a.scalar, p)
+		}
+		if !ok {
 			return b, false
 		}
 	}

@@ -194,6 +194,18 @@ func encodeValues() []any {
 		math.NaN(), math.Inf(1), float32(math.Inf(-1)), []any{1, math.NaN()}, map[string]float64{"x": math.Inf(1)},
 		cyc, deep, make(chan int), func() {}, complex(1, 2), []any{make(chan int)}, map[bool]int{true: 1}, unsupported{}, unsupported{C128: 1},
 		ptrMarshal{1}, &ptrMarshal{2}, []ptrMarshal{{3}}, [1]ptrMarshal{{4}}, map[string]ptrMarshal{"k": {5}}, struct{ P ptrMarshal }{ptrMarshal{6}},
+		[]flatS{{1, "a", true, -0.5}, {}}, &[2]flatS{{F: 1e-7}}, [2]flatS{{F: 1e21}}, []flatS{{F: math.NaN()}},
+		&struct{ A [2]flatS }{}, struct{ A [2]flatS }{}, []struct{}{{}, {}}, [3]uint16{1, 2, 3}, &[3]float32{1.5, -0.0, 1e-7},
+		&struct {
+			P *int           `json:",omitempty"`
+			S []int          `json:",omitempty"`
+			M map[string]int `json:",omitempty"`
+		}{M: map[string]int{}, S: []int{}},
+		&struct {
+			P *int           `json:",omitempty"`
+			S []int          `json:",omitempty"`
+			M map[string]int `json:",omitempty"`
+		}{P: ptr(1), M: map[string]int{"a": 1}, S: []int{1}},
 		map[string]string{"<": ">", "b": "\xff", "a": ""}, map[string]string(nil), map[myString]string{"b": "1", "a": "2"},
 		valText{"t"}, map[valText]int{{"a"}: 1}, map[myInt]int{3: 1, 20: 2}, []byte(nil), []byte{}, myBytes("x"), [2]byte{},
 		json.Number("bad"), json.RawMessage(`{bad`), (*ptrMarshal)(nil), (*time.Time)(nil), any(nil),

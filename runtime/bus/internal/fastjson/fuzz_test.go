@@ -32,6 +32,8 @@ func FuzzAppend(f *testing.F) {
 		json.Unmarshal(data, &k)
 		k.S, k.MS, k.F64, k.F32, k.I64 = s, myString(s), x, math.Float32frombits(bits), n
 		k.Bytes = []byte(s)
+		k.Flats = append(k.Flats, flatS{int8(n), s, n&2 == 0, x})
+		k.FArr[1].F = x
 		k.OEf, k.OZf, k.OEb, k.OEu8, k.OZi, k.OEms = x, math.Float32frombits(bits), n&1 == 0, uint8(n), int(n>>1), myString(s)
 		k.M = map[string]int{s: int(n), "b": 1}
 		k.Anys = append(k.Anys, s, x, n)

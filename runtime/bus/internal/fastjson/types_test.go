@@ -127,23 +127,25 @@ type kitchen struct {
 	TZ       time.Time `json:",omitzero"`
 	OZ       []int     `json:",omitzero"`
 	OE       []int     `json:",omitempty"`
-	OEs      string    `json:",omitempty"`
-	OEf      float64   `json:",omitempty"`
-	OZf      float32   `json:",omitzero"`
-	OEb      bool      `json:",omitempty"`
-	OEu8     uint8     `json:",omitempty"`
-	OZi      int       `json:",omitzero"`
-	OEms     myString  `json:",omitempty"`
-	OEp      *int      `json:",omitempty"`
-	OEa      [0]int    `json:",omitempty"`
-	OEst     small     `json:",omitempty"`
-	Emb      embedded  `json:"emb"`
-	Q        quoted    `json:"q"`
-	Node     *node     `json:"node"`
-	Punct    int       `json:"a-b.c<d>&e"`
-	Skip     int       `json:"-"`
-	Dash     int       `json:"-,"`
-	Dom      int       `json:"Dominant"`
+	Flats    []flatS
+	FArr     [2]flatS
+	OEs      string   `json:",omitempty"`
+	OEf      float64  `json:",omitempty"`
+	OZf      float32  `json:",omitzero"`
+	OEb      bool     `json:",omitempty"`
+	OEu8     uint8    `json:",omitempty"`
+	OZi      int      `json:",omitzero"`
+	OEms     myString `json:",omitempty"`
+	OEp      *int     `json:",omitempty"`
+	OEa      [0]int   `json:",omitempty"`
+	OEst     small    `json:",omitempty"`
+	Emb      embedded `json:"emb"`
+	Q        quoted   `json:"q"`
+	Node     *node    `json:"node"`
+	Punct    int      `json:"a-b.c<d>&e"`
+	Skip     int      `json:"-"`
+	Dash     int      `json:"-,"`
+	Dom      int      `json:"Dominant"`
 	Dominant int
 	Fold     int `json:"fOLD"`
 	FOld     int
@@ -243,4 +245,12 @@ type embF struct {
 	*Inner `json:",omitempty"`
 	Mid
 	Q int `json:",omitempty,string"`
+}
+
+// flatS is a struct of scalars: slices and arrays of it are read from memory.
+type flatS struct {
+	I int8    `json:"i"`
+	S string  `json:"s,omitempty"`
+	B bool    `json:"b,omitempty"`
+	F float64 `json:"f,omitzero"`
 }
