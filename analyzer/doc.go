@@ -40,7 +40,7 @@
 // main and init functions, functions started with go, and HTTP handlers.
 // A handler is found where it is registered: net/http's Handle and
 // HandleFunc (and any router's methods of those names), and the routing
-// methods of gin, echo, chi, gorilla/mux and ozzo-routing, recognised by
+// methods of gin, echo, chi, gorilla/mux, ozzo-routing and fiber, recognised by
 // the router package's import path (any major version) and the method's
 // name (r.GET, e.POST, r.Get, r.HandleFunc(...).Methods, rg.Put, ...). The
 // handler argument is resolved to the function it denotes: a function, a
@@ -50,7 +50,8 @@
 // records the HTTP method and the path when they are constants; the path
 // includes the prefixes of the groups the router was made from (gin's and
 // echo's Group, chi's Route and Group scopes, gorilla's
-// PathPrefix(...).Subrouter(), ozzo's Group), followed through the
+// PathPrefix(...).Subrouter(), ozzo's and fiber's Group, fiber's Route),
+// followed through the
 // function's callers when all of them pass the same group. A sub-router
 // mounted with chi's Mount keeps the paths it was given.
 //

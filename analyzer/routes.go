@@ -11,7 +11,7 @@ import (
 
 // HTTP routes. A call registers a route when it is one of the
 // registration methods of a known router package (net/http, gin, echo,
-// chi, gorilla/mux, ozzo-routing), recognised by the package's import path
+// chi, gorilla/mux, ozzo-routing, fiber), recognised by the package's import path
 // (without its major version suffix) and the method's name; any other
 // function or method named Handle or HandleFunc counts too when one of its
 // arguments is an http.Handler or a handler func. The handler arguments are
@@ -86,6 +86,16 @@ var routers = map[string]map[string]regSpec{
 		"Methods":     {kind: regPrefix, path: -1, method: -1},
 		"Name":        {kind: regPrefix, path: -1, method: -1},
 	},
+	// fiber v2 and v3: Get(path, handlers...) in v2, Get(path, handler,
+	// handlers...) in v3; v3's Route(path) returns a chain whose
+	// methods take no path (see routerMethod).
+	"github.com/gofiber/fiber": withVerbs(title, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: -1}, map[string]regSpec{
+		"All":   {kind: regRoute, path: 0, method: -1, first: 1, last: -1},
+		"Add":   {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
+		"Group": {kind: regPrefix, path: 0, method: -1},
+		"Route": {kind: regScope, path: 0, method: -1, first: 1, last: 2},
+		"Mount": {kind: regMount, path: 0, method: -1, first: 1, last: 2},
+	}),
 	"github.com/go-ozzo/ozzo-routing": withVerbs(title, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: -1}, map[string]regSpec{
 		"Any":   {kind: regRoute, path: 0, method: -1, first: 1, last: -1},
 		"To":    {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
@@ -133,6 +143,9 @@ func routerMethod(cc *ssa.CallCommon) (spec regSpec, recv ssa.Value, args []ssa.
 	if m := routers[majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")]; m != nil {
 		spec, ok = m[fn.Name()]
 		spec.pkg = majorSuffix.ReplaceAllString(fn.Pkg().Path(), "")
+		if ok && spec.pkg == "github.com/gofiber/fiber" {
+			spec = fiberChain(spec, fn.Name(), args)
+		}
 		if spec.path >= len(args) || spec.method >= len(args) || spec.first > len(args) {
 			ok = false // another version of the API than the one described
 		}
@@ -156,6 +169,20 @@ func routerMethod(cc *ssa.CallCommon) (spec regSpec, recv ssa.Value, args []ssa.
 		}
 	}
 	return regSpec{}, nil, nil, false
+}
+
+// fiberChain adapts a fiber spec to v3's route chains:
+// app.Route("/x") returns a Register whose Get(handler, handlers...) and
+// Add(methods, handler, handlers...) take no path; the route is the
+// chain's.
+func fiberChain(spec regSpec, name string, args []ssa.Value) regSpec {
+	switch {
+	case name == "Route" && len(args) == 1:
+		return regSpec{pkg: spec.pkg, kind: regPrefix, path: 0, method: -1}
+	case spec.kind == regRoute && spec.path >= 0 && spec.path < len(args) && !isString(args[spec.path].Type()):
+		spec.first, spec.path = spec.path, -1
+	}
+	return spec
 }
 
 // isHTTPHandler reports whether t is an http.Handler or a func(http.ResponseWriter, *http.Request).
@@ -374,7 +401,9 @@ func (a *analysis) prefix(v ssa.Value, depth int) (p string, known bool) {
 			}
 			return "", false
 		}
-		if spec.kind != regPrefix {
+		// A route without a path returns its route (fiber v3's
+		// Route("/x").Get(h).Delete(h), gorilla's Path("/x").Handler(h)).
+		if spec.kind != regPrefix && !(spec.kind == regRoute && spec.path < 0) {
 			return "", false
 		}
 		base, known := "", true
