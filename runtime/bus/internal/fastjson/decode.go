@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // A decodeFunc decodes the JSON value at d.off into v, which is addressable
@@ -107,6 +108,19 @@ func (c *decCompiler) build(t reflect.Type) decodeFunc {
 		s := &structDecoder{fields: make([]decField, len(fields))}
 		for i, f := range fields {
 			s.fields[i] = decField{name: f.name, index: f.index, dec: c.compile(f.typ)}
+			if k := scalarDecKind(f.typ); k != reflect.Invalid {
+				s.fields[i].scalar, s.fields[i].bits = k, int(f.typ.Size())*8
+				typ := t
+				for _, j := range f.index {
+					if typ.Kind() == reflect.Pointer {
+						s.fields[i].scalar = reflect.Invalid
+						break
+					}
+					sf := typ.Field(j)
+					s.fields[i].offset += sf.Offset
+					typ = sf.Type
+				}
+			}
 		}
 		return s.decode
 	case reflect.Map:
@@ -607,6 +621,11 @@ type decField struct {
 	name  string
 	index []int // through embedded structs
 	dec   *decNode
+
+	// Scalars not behind embedded pointers are stored at base+offset.
+	scalar reflect.Kind // or reflect.Invalid
+	offset uintptr
+	bits   int // size of numbers
 }
 
 type structDecoder struct {
@@ -637,6 +656,12 @@ func (s *structDecoder) decode(d *decodeState, v reflect.Value) bool {
 			}
 			seen |= 1 << i
 			f := &s.fields[i]
+			if f.scalar != reflect.Invalid {
+				if !d.scalar(f, unsafe.Pointer(v.UnsafeAddr())) {
+					return false
+				}
+				goto next
+			}
 			fv := v
 			if len(f.index) == 1 {
 				fv = v.Field(f.index[0])
@@ -649,10 +674,101 @@ func (s *structDecoder) decode(d *decodeState, v reflect.Value) bool {
 		} else if i == -2 || !d.skipValue() {
 			return false
 		}
+	next:
 		more, ok := d.next('}')
 		if !more {
 			return ok
 		}
+	}
+}
+
+// scalarDecKind returns the kind of a type decoded as its basic kind, with
+// no method involved, or reflect.Invalid.
+func scalarDecKind(t reflect.Type) reflect.Kind {
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if t != numberType && !implementsAny(reflect.PointerTo(t), unmarshalerType, textUnmarshalerType) {
+			return t.Kind()
+		}
+	}
+	return reflect.Invalid
+}
+
+// scalar decodes the value at d.off into the scalar field f of the struct
+// at base, like the decodeFunc of its kind.
+func (d *decodeState) scalar(f *decField, base unsafe.Pointer) bool {
+	if d.peek() == 'n' {
+		return d.literal("null")
+	}
+	p := unsafe.Add(base, f.offset)
+	switch f.scalar {
+	case reflect.String:
+		if d.peek() != '"' {
+			return false
+		}
+		s, ok := d.readString()
+		if ok {
+			*(*string)(p) = string(s)
+		}
+		return ok
+	case reflect.Bool:
+		switch {
+		case d.literal("true"):
+			*(*bool)(p) = true
+			return true
+		case d.literal("false"):
+			return true
+		}
+		return false
+	case reflect.Float32, reflect.Float64:
+		start := d.off
+		if !d.skipNumber() {
+			return false
+		}
+		x, err := strconv.ParseFloat(string(d.data[start:d.off]), f.bits)
+		if err != nil {
+			return false
+		}
+		if f.bits == 32 {
+			*(*float32)(p) = float32(x)
+		} else {
+			*(*float64)(p) = x
+		}
+		return true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, neg, ok := d.digits()
+		if !ok || neg && n > 1<<(f.bits-1) || !neg && n > 1<<(f.bits-1)-1 {
+			return false
+		}
+		x := int64(n)
+		if neg {
+			x = -x
+		}
+		storeInt(p, f.bits, uint64(x))
+		return true
+	default: // unsigned
+		n, neg, ok := d.digits()
+		if !ok || neg || f.bits < 64 && n > 1<<f.bits-1 {
+			return false
+		}
+		storeInt(p, f.bits, n)
+		return true
+	}
+}
+
+// storeInt stores the low bits of x at p.
+func storeInt(p unsafe.Pointer, bits int, x uint64) {
+	switch bits {
+	case 8:
+		*(*uint8)(p) = uint8(x)
+	case 16:
+		*(*uint16)(p) = uint16(x)
+	case 32:
+		*(*uint32)(p) = uint32(x)
+	default:
+		*(*uint64)(p) = x
 	}
 }
 
