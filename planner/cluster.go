@@ -25,8 +25,9 @@ type proposer struct {
 
 	shared []bool
 	edge   []bool
-	front  []bool   // edge packages that lend the edge service no name
-	pin    []string // package → pinned service name
+	fact   []pkgFacts // read from the source on first use
+	front  []bool     // edge packages that lend the edge service no name
+	pin    []string   // package → pinned service name
 
 	unitOf  []int   // package → unit, -1 for shared and edge packages
 	units   [][]int // unit → packages
@@ -92,6 +93,45 @@ func (pr *proposer) run(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// wiredState reports, per package, whether a main package calls one of
+// its constructors that returns a stateful type the package builds (see
+// pkgFacts.builds): the program's wiring makes the object, one per
+// process, and hands it to the code that uses it.
+func (pr *proposer) wiredState() []bool {
+	pg := pr.pg
+	facts := pr.facts()
+	out := make([]bool, len(pg.paths))
+	for k, c := range pg.g.Calls {
+		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
+		if a < 0 || b < 0 || a == b || !pg.pkgs[a].Main || len(facts[b].builds) == 0 {
+			continue
+		}
+		f := pg.funcs[c.Callee]
+		if !isConstructor(f) {
+			continue
+		}
+		for _, r := range f.Results {
+			r = strings.TrimPrefix(r, "*")
+			if strings.HasPrefix(r, f.Package+".") {
+				name := strings.TrimPrefix(r, f.Package+".")
+				if i := strings.IndexByte(name, '['); i >= 0 {
+					name = name[:i]
+				}
+				out[b] = out[b] || facts[b].builds[name]
+			}
+		}
+	}
+	return out
+}
+
+// facts returns the source facts of the packages, reading them once.
+func (pr *proposer) facts() []pkgFacts {
+	if pr.fact == nil {
+		pr.fact = readFacts(pr.pg.g, pr.pg.pkgs, pr.pg.g.Funcs)
+	}
+	return pr.fact
+}
+
 func (pr *proposer) hasEdge() bool { return slices.Contains(pr.edge, true) }
 
 func (pr *proposer) allUnits() []int {
@@ -107,10 +147,15 @@ func (pr *proposer) allUnits() []int {
 // the module but shared ones (running a caller's callback does not count),
 // are used (called or referenced) by at least three other packages and at
 // least a fifth of the module, are smaller than the module's median
-// package, and serve no entry point. A leaf under pkg/, or under an
+// package, and serve no entry point. A leaf package of generated protobuf
+// messages (it imports protoimpl or declares ProtoMessage methods) is
+// data: shared whatever its size and users. A leaf under pkg/, or under an
 // internal/ directory with a user other than main, is shared whatever its
-// size and users; a leaf under internal/ only main uses is a module main
-// wires up. A package with web handlers no code of the module calls (a
+// size and users, unless it is the module's largest package or main calls
+// a constructor of a stateful type it builds (a struct holding a lock, a
+// map, a channel or a connection handle: the application's store or
+// session table, whatever directory it sits in); a leaf under internal/
+// only main uses is a module main wires up. A package with web handlers no code of the module calls (a
 // router calls them) serves requests and is never detected as shared. A
 // package nothing in the module imports (test support, dead code) is
 // shared. A library with mutable package state is still shared; each use
@@ -146,6 +191,11 @@ func (pr *proposer) detectShared() {
 	if len(lines) > 0 {
 		median = lines[len(lines)/2]
 	}
+	largest := 0
+	for _, p := range pg.pkgs {
+		largest = max(largest, p.Lines)
+	}
+	wired := pr.wiredState()
 	n := len(pg.paths)
 	// A package no package of the module imports, not a main package and no
 	// entry point, is linked by no service: test support (internal/test,
@@ -188,6 +238,13 @@ func (pr *proposer) detectShared() {
 					leaf = false
 				}
 			}
+			// Generated protobuf messages are data every service that
+			// sends or reads them links, whatever their size.
+			if leaf && pr.facts()[i].proto {
+				pr.shared[i] = true
+				changed = true
+				continue
+			}
 			fanIn := len(users[i])
 			// Go's internal/ directories hold a module's private helpers:
 			// a leaf there that other packages of the module use is a
@@ -207,6 +264,15 @@ func (pr *proposer) detectShared() {
 			// pagination, a logger).
 			rel := strings.TrimPrefix(p.Path, pg.g.Module+"/")
 			internal = internal || strings.HasPrefix(rel, "pkg/") && rel != p.Path
+			// The layout says nothing about state or size: a leaf whose
+			// stateful objects main builds and wires into the program (a
+			// store holding its connection or maps behind a lock, a
+			// session table), or the module's largest package, is the
+			// application's core that happens to live under pkg/ or
+			// internal/, not a library every service may link. (A library
+			// of stateful data structures each package builds for itself,
+			// a generic table, stays one.)
+			internal = internal && !wired[i] && !(p.Lines == largest && p.Lines > median)
 			if !leaf || !internal && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
 				continue
 			}

@@ -12,7 +12,10 @@
 //     used by at least three packages and a fifth of the module, smaller
 //     than the median package, or any such leaf under pkg/ or under an
 //     internal/ directory that a package other than main uses (money, clock,
-//     ids, config, middleware). A leaf under internal/ only main uses is a
+//     ids, config, middleware) unless it is the largest package or main
+//     builds a stateful object of it (a type holding a lock, a map, a
+//     channel or a connection handle: a store, a session table), and
+//     any leaf package of generated protobuf messages (data). A leaf under internal/ only main uses is a
 //     module main wires up (internal/modules/orders), and a package with web
 //     handlers no code of the module calls (a router does) serves requests:
 //     neither is shared. A package nothing in the module imports (a test
@@ -60,7 +63,8 @@
 // any handler runs — every service process runs it on its own objects;
 // but start-up calls that start background work of another service, such
 // as a worker's Start and Stop, are made only in that service's processes),
-// and methods of values the caller holds that only compute on the value (a
+// and methods of values the caller holds that only compute on the value
+// (protobuf messages' getters among them; a
 // value method reaching a function or pointer method of another package, a
 // model's method querying the database, is a topic). A program is a server
 // when it registers HTTP handlers or has request handlers a library calls:

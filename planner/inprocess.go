@@ -24,7 +24,9 @@ const (
 	// on the caller's copy, and the caller links the callee's package for
 	// the type anyway. A value method that reaches a function or pointer
 	// method of another package (a model's method querying the database)
-	// does more than compute on the value: it is a topic.
+	// does more than compute on the value: it is a topic. Methods of
+	// generated protobuf messages (getters on a pointer receiver) are
+	// value methods too.
 	ReasonValue = "value"
 	// ReasonBackground: start-up wiring that starts background work of the
 	// callee's service — the callee, within its own package, reaches a go
@@ -66,6 +68,7 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 		out[c.Caller] = append(out[c.Caller], c.Callee)
 	}
 	pure := map[string]bool{}
+	messages := protoMessages(funcs)
 	reasons := make([]string, len(g.Calls))
 	for i, c := range g.Calls {
 		switch {
@@ -74,6 +77,8 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 		case startup[c.Caller] && !c.InClosure:
 			reasons[i] = ReasonStartup
 		case isValueMethod(funcs[c.Callee]) && computesOnValue(funcs, out, pure, c.Callee):
+			reasons[i] = ReasonValue
+		case messages[recvKey(funcs[c.Callee])]:
 			reasons[i] = ReasonValue
 		}
 	}
@@ -250,6 +255,29 @@ func isConstructor(f *analyzer.Func) bool {
 		}
 	}
 	return false
+}
+
+// protoMessages returns the protobuf message types of the graph, as
+// recvKey names them: the types with a ProtoReflect or ProtoMessage
+// method. Their methods (GetX getters, Reset, String) read or reset the
+// message the caller holds: ReasonValue, even on a pointer receiver.
+func protoMessages(funcs map[string]*analyzer.Func) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range funcs {
+		if f.Recv != "" && (f.Name == "ProtoReflect" || f.Name == "ProtoMessage") {
+			out[recvKey(f)] = true
+		}
+	}
+	return out
+}
+
+// recvKey names the receiver type of method f "<package>.<Type>", or ""
+// for a function.
+func recvKey(f *analyzer.Func) string {
+	if f == nil || f.Recv == "" {
+		return ""
+	}
+	return f.Package + "." + recvType(f.Recv)
 }
 
 func isValueMethod(f *analyzer.Func) bool {

@@ -1,0 +1,97 @@
+package planner
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// proposeDir loads the module under testdata/dir and proposes a split,
+// returning the plan and a function that shortens import paths.
+func proposeDir(t *testing.T, dir string, c Constraints) (*Plan, func(string) string) {
+	t.Helper()
+	g, err := analyzer.Load(context.Background(), filepath.Join("testdata", dir), []string{"./..."}, analyzer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Propose(context.Background(), g, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := func(path string) string { return strings.TrimPrefix(strings.TrimPrefix(path, g.Module), "/") }
+	return p, short
+}
+
+func shortList(paths []string, short func(string) string) []string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, short(p))
+	}
+	return out
+}
+
+// TestPkgLayoutStatefulLeaves plans testdata/pkglayout: every package
+// lives under pkg/, the store (pkg/db, the largest package, a map behind
+// a lock that Open builds) and the session table (pkg/auth, built by New)
+// are leaves by the layout but hold the application's state. Neither is
+// shared, and the API's calls into them are topics.
+func TestPkgLayoutStatefulLeaves(t *testing.T) {
+	p, short := proposeDir(t, "pkglayout", Constraints{})
+	if got := shortList(p.Shared, short); len(got) != 0 {
+		t.Errorf("shared = %v; want none", got)
+	}
+	var owners []string
+	for _, s := range p.Services {
+		owners = append(owners, shortList(s.Packages, short)...)
+	}
+	slices.Sort(owners)
+	if want := []string{"cmd/app", "pkg/api", "pkg/auth", "pkg/db"}; !slices.Equal(owners, want) {
+		t.Errorf("packages in services = %v; want %v", owners, want)
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store and the sessions")
+	}
+}
+
+// TestGeneratedProtoIsData plans testdata/pbgen: proto/taskpb imitates
+// protoc-gen-go output (a "Code generated" header, ProtoMessage methods,
+// nil-safe getters). Its messages are data: the package is shared, and a
+// getter called on a message the caller holds is never a topic; the
+// crossings are the use case's methods.
+func TestGeneratedProtoIsData(t *testing.T) {
+	p, short := proposeDir(t, "pbgen", Constraints{})
+	if got := shortList(p.Shared, short); !slices.Equal(got, []string{"proto/taskpb"}) {
+		t.Errorf("shared = %v; want [proto/taskpb]", got)
+	}
+	for _, s := range p.Services {
+		if slices.Contains(s.Packages, "example.com/pbgen/proto/taskpb") {
+			t.Errorf("service %s holds the generated messages", s.Name)
+		}
+	}
+	for _, tp := range p.Topics {
+		if strings.Contains(tp.Function, "taskpb") {
+			t.Errorf("topic %s calls into the generated messages", tp.Subject)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the use case's Create and Get")
+	}
+}
+
+// TestProtoGetterIsValue checks that a getter of a protobuf message (a
+// pointer method of a type with a ProtoMessage method) called across
+// services stays in-process with ReasonValue.
+func TestProtoGetterIsValue(t *testing.T) {
+	tg := newTestGraph()
+	tg.fn("pb.Req.ProtoMessage")
+	tg.fn("pb.Req.GetName", "string")
+	tg.call("api.Handle", "pb.Req.GetName", 1)
+	pg := newPkgGraph(tg.g)
+	if got := pg.inproc[0]; got != ReasonValue {
+		t.Errorf("reason of api.Handle → pb.Req.GetName = %q; want %q", got, ReasonValue)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/pbgen
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/pkglayout
+
+go 1.22
