@@ -585,6 +585,19 @@ func (a *analysis) collectEntries() {
 	for _, fn := range a.order {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
+				if vs := a.servedValues(instr); vs != nil {
+					pos := a.pos(a.keyPos(instr.Pos()))
+					if ci, ok := instr.(ssa.CallInstruction); ok {
+						if expr := a.siteOf(ci); expr != nil {
+							pos = a.pos(expr.Pos())
+						}
+					}
+					for _, v := range vs {
+						for _, id := range a.served(v, 0) {
+							add(EntryHTTP, id, pos)
+						}
+					}
+				}
 				ci, ok := instr.(ssa.CallInstruction)
 				if !ok {
 					continue

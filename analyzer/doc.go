@@ -55,6 +55,15 @@
 // function's callers when all of them pass the same group. A sub-router
 // mounted with chi's Mount keeps the paths it was given.
 //
+// The http.Handler handed to the server is an entry for every path (no
+// route): the value of http.Server's Handler field, or the http.Handler
+// argument of a function named ListenAndServe[TLS] or Serve[TLS]
+// (net/http's or another package's) or of httptest's New[TLS|Unstarted]Server.
+// It resolves to the ServeHTTP methods of module types (a middleware
+// type's too) and the handler funcs a HandlerFunc converts, followed
+// through variables, parameters, middleware calls and the module
+// functions that return it.
+//
 // # Hazards
 //
 // Hazards are reported only about crossings: calls and uses from one
