@@ -27,9 +27,12 @@
 // Limits: because of the fallbacks, a type's MarshalJSON, UnmarshalJSON or
 // UnmarshalText may run twice when the value or input is rejected, and an
 // UnmarshalJSON may run before a syntax error later in the input is found
-// (encoding/json checks the whole input first). Fields of basic kinds in
-// addressable structs are read with package unsafe at the offsets reflect
-// reports.
+// (encoding/json checks the whole input first).
+//
+// Struct fields of basic kinds, and elements of slices and arrays of basic
+// kinds or of structs of them, are read and written with package unsafe at
+// the offsets and sizes reflect reports, and only for types without
+// marshaling methods; everything else goes through reflect.
 package fastjson
 
 import (
