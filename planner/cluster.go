@@ -143,8 +143,10 @@ func (pr *proposer) allUnits() []int {
 }
 
 // detectShared marks the packages named shared by the person, and the
-// leaf libraries of the module: packages that call by name no package of
-// the module but shared ones (running a caller's callback does not count),
+// leaf libraries of the module: packages that call no package of the
+// module but shared ones, by name or through an interface (running a
+// caller's callback — a func value, the next web handler — does not
+// count),
 // are used (called or referenced) by at least three other packages and at
 // least a fifth of the module, are smaller than the module's median
 // package, and serve no entry point. A leaf package of generated protobuf
@@ -196,6 +198,20 @@ func (pr *proposer) detectShared() {
 		largest = max(largest, p.Lines)
 	}
 	wired := pr.wiredState()
+	reach := make([]map[int]bool, len(pg.paths)) // packages i's interface calls reach
+	for k, c := range pg.g.Calls {
+		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
+		if a < 0 || b < 0 || a == b || c.Via != analyzer.ViaInterface {
+			continue
+		}
+		if f := pg.funcs[c.Callee]; f == nil || isWebHandler(f, pg.g.Module) {
+			continue
+		}
+		if reach[a] == nil {
+			reach[a] = map[int]bool{}
+		}
+		reach[a][b] = true
+	}
 	n := len(pg.paths)
 	// A package no package of the module imports, not a main package and no
 	// entry point, is linked by no service: test support (internal/test,
@@ -244,6 +260,19 @@ func (pr *proposer) detectShared() {
 				pr.shared[i] = true
 				changed = true
 				continue
+			}
+			// A package whose interface calls reach code of a package
+			// that is not shared (a controller holding a use case behind
+			// an interface) is no library either: linked into every
+			// service, it would call each process's own copy of that
+			// package's objects, never the service that owns them, and
+			// its calls would not be rewritten (calls from shared code
+			// never cross). Kept out of the shared packages, it belongs
+			// to a service and those calls become topics. Callbacks do
+			// not count: calls through func values, and calls of web
+			// handlers (middleware calling the next handler).
+			for b := range reach[i] {
+				leaf = leaf && pr.shared[b]
 			}
 			fanIn := len(users[i])
 			// Go's internal/ directories hold a module's private helpers:

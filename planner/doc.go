@@ -7,8 +7,11 @@
 // Propose works on the package graph of an analyzer.Graph. Its steps:
 //
 //   - Shared packages belong to no service: those the person names, and the
-//     leaf libraries of the module — packages that call by name nothing but
-//     other shared packages (running a caller's callback does not count),
+//     leaf libraries of the module — packages that call nothing but other
+//     shared packages, by name or through an interface (a package calling a
+//     service's object through an interface would call its own process's
+//     copy of it; running a caller's callback, a func value or the next web
+//     handler, does not count),
 //     used by at least three packages and a fifth of the module, smaller
 //     than the median package, or any such leaf under pkg/ or under an
 //     internal/ directory that a package other than main uses (money, clock,

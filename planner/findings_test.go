@@ -95,3 +95,24 @@ func TestProtoGetterIsValue(t *testing.T) {
 		t.Errorf("reason of api.Handle → pb.Req.GetName = %q; want %q", got, ReasonValue)
 	}
 }
+
+// TestSharedCallsService plans testdata/sharedcall with the counter pinned
+// to a service of its own: internal/queue/v1 holds the counter behind an
+// interface (contracts.Counter) and increments it. Were it shared, every
+// process would increment its own copy; it is not shared, and its call
+// is a site of the counter's topic like the web API's.
+func TestSharedCallsService(t *testing.T) {
+	p, short := proposeDir(t, "sharedcall", Constraints{Pin: []Pin{{Package: "example.com/sharedcall/internal/counter", Service: "counter"}}})
+	if got := shortList(p.Shared, short); slices.Contains(got, "internal/queue/v1") {
+		t.Errorf("shared = %v; want no internal/queue/v1", got)
+	}
+	var sites []string
+	for _, tp := range p.Topics {
+		if strings.HasSuffix(tp.Function, "counter.Counter).Inc") {
+			sites = tp.Sites
+		}
+	}
+	if !slices.ContainsFunc(sites, func(s string) bool { return strings.HasPrefix(s, "internal/queue/v1/v1.go:") }) {
+		t.Errorf("sites of Counter.Inc = %v; want one in internal/queue/v1/v1.go", sites)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/sharedcall
+
+go 1.22
