@@ -135,7 +135,7 @@ func TestDirtyTreeRefused(t *testing.T) {
 }
 
 func TestSecondApplyChangesNothing(t *testing.T) {
-	for _, name := range []string{"methods", "cycle", "fanout", "services"} {
+	for _, name := range []string{"methods", "cycle", "fanout", "services", "oldgo"} {
 		t.Run(name, func(t *testing.T) { testSecondApply(t, name) })
 	}
 }
@@ -268,5 +268,31 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestGoModFailureNamesCause: when the go.mod apply would write does not
+// build, the error says what the go command says, and suggests nothing
+// that writes nothing (--out).
+func TestGoModFailureNamesCause(t *testing.T) {
+	dir, p := fixture(t, "funcs")
+	before := snapshot(t, dir)
+	rewriter.SetAfterGenerate(func(changed map[string][]byte) {
+		var keep []string
+		for _, l := range strings.Split(string(changed["go.mod"]), "\n") {
+			if !strings.Contains(l, "nats.go") {
+				keep = append(keep, l)
+			}
+		}
+		changed["go.mod"] = []byte(strings.Join(keep, "\n"))
+	})
+	defer rewriter.SetAfterGenerate(nil)
+	_, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") || !strings.Contains(err.Error(), "go.mod") || strings.Contains(err.Error(), "--out") {
+		t.Fatalf("Apply = %v; want the go command's complaint about go.mod, and no --out", err)
+	}
+	t.Logf("Apply: %v", err)
+	if !equalTrees(before, snapshot(t, dir)) {
+		t.Fatal("the module changed")
 	}
 }

@@ -82,7 +82,7 @@ func (r *rewrite) load() error {
 	}
 	r.logf("loading %s", r.module)
 	r.fset = token.NewFileSet()
-	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, nil)
+	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, nil, "mod")
 	if err == nil && len(pkgs) == 0 {
 		err = fmt.Errorf("apply: no packages in %s", r.dir)
 	}
@@ -132,8 +132,29 @@ func (r *rewrite) load() error {
 }
 
 // loadPackages loads every package of the module in dir, tests included,
-// with syntax and types. overlay maps absolute paths to new contents.
-func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay map[string][]byte, extra ...string) ([]*packages.Package, error) {
+// with syntax and types. overlay maps absolute paths to new contents. mod
+// is the go command's -mod mode: under "mod", go.mod and go.sum may lack
+// what the load needs, and the module's own files are left alone (the go
+// command updates copies of them).
+func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay map[string][]byte, mod string, extra ...string) ([]*packages.Package, error) {
+	flags := "-mod=" + mod
+	if mod == "mod" {
+		tmp, err := os.MkdirTemp("", "cleave-modfile-")
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
+		defer os.RemoveAll(tmp)
+		for _, name := range []string{"go.mod", "go.sum"} {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil && !os.IsNotExist(err) {
+				return nil, fmt.Errorf("load %s: %w", dir, err)
+			}
+			if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+				return nil, fmt.Errorf("load %s: %w", dir, err)
+			}
+		}
+		flags += " -modfile=" + filepath.Join(tmp, "go.mod")
+	}
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
@@ -142,7 +163,7 @@ func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay 
 		Tests:   true,
 		Fset:    fset,
 		Overlay: overlay,
-		Env:     append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod"),
+		Env:     append(os.Environ(), "GOWORK=off", "GOFLAGS="+flags),
 	}
 	pkgs, err := packages.Load(cfg, append([]string{"./..."}, extra...)...)
 	if err != nil {

@@ -188,7 +188,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 			last = e.end
 		}
 		b.Write(src[last:])
-		out, err := dropUnusedImports([]byte(b.String()))
+		out, err := dropUnusedImports([]byte(b.String()), m.Imports)
 		if err != nil {
 			return false, fmt.Errorf("apply: copy %s: %w", rel, err)
 		}
@@ -363,22 +363,45 @@ func (r *rewrite) links(info *ServiceInfo, monolith *packages.Package, svc *svcP
 }
 
 // dropUnusedImports removes the imports src no longer uses and formats it.
-func dropUnusedImports(src []byte) ([]byte, error) {
+func dropUnusedImports(src []byte, imports map[string]*packages.Package) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
 	if err != nil {
 		return nil, err
+	}
+	// An import is used when any identifier outside the imports is its
+	// name: the package's own name, which the path need not end with
+	// (github.com/go-ozzo/ozzo-dbx is package dbx).
+	idents := map[string]bool{}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			continue
+		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				idents[id.Name] = true
+			}
+			return true
+		})
 	}
 	for _, spec := range append([]*ast.ImportSpec(nil), f.Imports...) {
 		p, _ := strconv.Unquote(spec.Path.Value)
 		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
 			continue
 		}
-		if !astutil.UsesImport(f, p) {
-			name := ""
-			if spec.Name != nil {
-				name = spec.Name.Name
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		use := name
+		if use == "" {
+			imp := imports[p]
+			if imp == nil || imp.Name == "" {
+				continue // not known: keep it
 			}
+			use = imp.Name
+		}
+		if !idents[use] {
 			astutil.DeleteNamedImport(fset, f, name, p)
 		}
 	}

@@ -12,8 +12,15 @@
 // inventorysvc.Reserve(ctx, sku, n); s.inv.Reserve(ctx, sku, n) becomes
 // inventorysvc.ServiceReserve(s.inv, ctx, sku, n)). It also writes one main per
 // service (cleavesvc/cmd/<service>: the monolith's own main, its wiring
-// reused), cleavesvc/services.json and cleavesvc/asyncapi.yaml, and makes
-// go.mod require the runtime.
+// reused; one per service even when the plan has no topic),
+// cleavesvc/services.json and cleavesvc/asyncapi.yaml, and makes go.mod
+// require the runtime. A module with requirements of its own gets the
+// go.mod and go.sum go mod tidy makes in a copy of the rewritten module, its
+// go directive raised to the runtime's: an old go directive (before 1.17,
+// which listed no indirect requirements) or old golang.org/x requirements
+// then build. The result is type-checked with -mod=readonly, as a user's go
+// build reads it. With Out, go.mod's replace directives naming a directory
+// relative to the module are rewritten relative to the copy.
 //
 // A stub calls the callee directly under the local transport and inside the
 // callee's own service. In the monolith's own process (CLEAVE_SERVICE unset)

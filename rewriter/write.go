@@ -3,6 +3,7 @@ package rewriter
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/token"
@@ -13,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -136,7 +138,8 @@ func (r *rewrite) check() error {
 		overlay[filepath.Join(r.dir, filepath.FromSlash(rel))] = data
 	}
 	r.logf("type-checking the result")
-	pkgs, err := loadPackages(r.ctx, r.dir, token.NewFileSet(), overlay, r.genPatterns()...)
+	// -mod=readonly: the go.mod and go.sum written must build as they are.
+	pkgs, err := loadPackages(r.ctx, r.dir, token.NewFileSet(), overlay, "readonly", r.genPatterns()...)
 	if err != nil {
 		return fmt.Errorf("apply: the rewritten module does not type-check; nothing was written:\n%w", err)
 	}
@@ -144,12 +147,49 @@ func (r *rewrite) check() error {
 	for _, p := range pkgs {
 		seen[p.PkgPath] = true
 	}
-	for _, s := range r.svcs {
-		if !seen[s.path] {
-			return fmt.Errorf("apply: type-check of the rewritten module did not load %s (does go.mod need updates? try go build in a copy made with --out); nothing was written", s.path)
+	for _, name := range sortedKeys(r.svcs) {
+		if s := r.svcs[name]; !seen[s.path] {
+			return fmt.Errorf("apply: the rewritten module does not load %s; nothing was written:\n%s", s.path, r.listCause(overlay, "./"+s.dir))
 		}
 	}
 	return nil
+}
+
+// listCause asks the go command, with the rewritten files overlaid, why
+// pattern does not load, and returns what it says.
+func (r *rewrite) listCause(overlay map[string][]byte, pattern string) string {
+	tmp, err := os.MkdirTemp("", "cleave-overlay-")
+	if err != nil {
+		return err.Error()
+	}
+	defer os.RemoveAll(tmp)
+	repl := map[string]string{}
+	i := 0
+	for abs, data := range overlay {
+		i++
+		f := filepath.Join(tmp, strconv.Itoa(i))
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			return err.Error()
+		}
+		repl[abs] = f
+	}
+	js, err := json.Marshal(map[string]any{"Replace": repl})
+	if err != nil {
+		return err.Error()
+	}
+	ov := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(ov, js, 0o644); err != nil {
+		return err.Error()
+	}
+	cmd := exec.CommandContext(r.ctx, "go", "list", "-e", "-mod=readonly", "-overlay="+ov, "-deps", "-f", "{{with .Error}}{{.}}{{end}}", pattern)
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	out, _ := cmd.CombinedOutput()
+	msg := strings.TrimSpace(relPos(r.dir, string(out)))
+	if msg == "" {
+		return "the go command reports no error for " + pattern
+	}
+	return msg
 }
 
 // editGoMod makes the module require the cleave runtime.
@@ -188,7 +228,7 @@ func (r *rewrite) editGoMod() error {
 		}
 	}
 	if rmf, err := os.ReadFile(filepath.Join(r.runtime, "go.mod")); err == nil {
-		if rf, err := modfile.ParseLax("go.mod", rmf, nil); err == nil && rf.Go != nil && mf.Go != nil && version.Compare("go"+rf.Go.Version, "go"+mf.Go.Version) > 0 {
+		if rf, err := modfile.ParseLax("go.mod", rmf, nil); err == nil && rf.Go != nil && (mf.Go == nil || version.Compare("go"+rf.Go.Version, "go"+mf.Go.Version) > 0) {
 			rv := rf.Go.Version
 			if err := mf.AddGoStmt(rv); err != nil {
 				return fmt.Errorf("apply: go.mod: %w", err)
@@ -201,7 +241,6 @@ func (r *rewrite) editGoMod() error {
 	if err != nil {
 		return fmt.Errorf("apply: go.mod: %w", err)
 	}
-	r.put("go.mod", out)
 	old, _ := os.ReadFile(filepath.Join(r.dir, "go.sum"))
 	lines := map[string]bool{}
 	for _, l := range strings.Split(string(old)+string(sum), "\n") {
@@ -209,8 +248,126 @@ func (r *rewrite) editGoMod() error {
 			lines[l] = true
 		}
 	}
-	r.put("go.sum", []byte(strings.Join(sortedKeys(lines), "\n")+"\n"))
+	gosum := []byte(strings.Join(sortedKeys(lines), "\n") + "\n")
+	if r.hasRequirements(deps) {
+		// The module's own requirements may be older than the runtime's
+		// (golang.org/x/sys), or written for a go directive before 1.17,
+		// which listed no indirect requirements: let the go command work
+		// out the requirements that build, as go mod tidy does.
+		goVersion := ""
+		if mf.Go != nil {
+			goVersion = mf.Go.Version
+		}
+		if out, gosum, err = r.tidy(out, gosum, goVersion); err != nil {
+			return err
+		}
+	}
+	r.put("go.mod", out)
+	r.put("go.sum", gosum)
 	return nil
+}
+
+// hasRequirements reports whether the module requires modules of its
+// own: other than cleave and the runtime's dependencies (deps) at the
+// versions an earlier apply added, or its go directive predates 1.17. A
+// module that does not builds with the runtime's requirements added as
+// they are.
+func (r *rewrite) hasRequirements(deps [][2]string) bool {
+	mf, err := modfile.ParseLax("go.mod", r.gomod, nil)
+	if err != nil {
+		return true
+	}
+	if mf.Go != nil && version.Compare("go"+mf.Go.Version, "go1.17") < 0 {
+		return true
+	}
+	ours := map[string]string{}
+	for _, d := range deps {
+		ours[d[0]] = d[1]
+	}
+	for _, req := range mf.Require {
+		if req.Mod.Path != cleaveModule && ours[req.Mod.Path] != req.Mod.Version {
+			return true
+		}
+	}
+	return false
+}
+
+// tidy returns gomod and gosum, the module's go.mod and go.sum with the
+// runtime required, as go mod tidy -go=goVersion makes them in a copy of
+// the module holding the rewritten files: every requirement the rewritten
+// module and its tests build with, at versions that agree with the
+// runtime's, and their checksums. Modules come from the module cache or
+// GOPROXY. Replace directives naming a directory keep naming it as the
+// module's go.mod did.
+func (r *rewrite) tidy(gomod, gosum []byte, goVersion string) ([]byte, []byte, error) {
+	r.logf("resolving go.mod requirements (go mod tidy in a copy of the module)")
+	tmp, err := os.MkdirTemp("", "cleave-tidy-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: update go.mod: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyTree(r.dir, tmp); err != nil {
+		return nil, nil, fmt.Errorf("apply: update go.mod: copy the module: %w", err)
+	}
+	// tidy reads the go directive it starts from in go.mod: keep the
+	// module's own, so that requirements written before 1.17 are
+	// interpreted as they were meant, and raise it through -go.
+	orig, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
+	}
+	if mf, err := modfile.ParseLax("go.mod", r.gomod, nil); err == nil && mf.Go != nil {
+		if err := orig.AddGoStmt(mf.Go.Version); err != nil {
+			return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
+		}
+	}
+	start, err := orig.Format()
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
+	}
+	if start, err = relocateReplaces(start, r.dir, tmp); err != nil {
+		return nil, nil, fmt.Errorf("apply: %w", err)
+	}
+	files := map[string][]byte{"go.mod": start, "go.sum": gosum}
+	for rel, data := range r.changed {
+		if rel != "go.mod" && rel != "go.sum" {
+			files[rel] = data
+		}
+	}
+	for rel, data := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, nil, fmt.Errorf("apply: update go.mod: %w", err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return nil, nil, fmt.Errorf("apply: update go.mod: %w", err)
+		}
+	}
+	args := []string{"mod", "tidy"}
+	if goVersion != "" {
+		args = append(args, "-go="+goVersion)
+	}
+	cmd := exec.CommandContext(r.ctx, "go", args...)
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(strings.ReplaceAll(stderr.String(), tmp+string(filepath.Separator), ""))
+		return nil, nil, fmt.Errorf("apply: update go.mod to require the runtime: go %s: %w\n%s", strings.Join(args, " "), err, msg)
+	}
+	newMod, err := os.ReadFile(filepath.Join(tmp, "go.mod"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: update go.mod: %w", err)
+	}
+	newSum, err := os.ReadFile(filepath.Join(tmp, "go.sum"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: update go.mod: %w", err)
+	}
+	if newMod, err = relocateReplaces(newMod, tmp, r.dir); err != nil {
+		return nil, nil, fmt.Errorf("apply: %w", err)
+	}
+	return newMod, newSum, nil
 }
 
 var depsCache sync.Map // runtime dir → depsEntry
