@@ -602,6 +602,16 @@ func (a *analysis) collectEntries() {
 				if !ok {
 					continue
 				}
+				if ids, routes := a.rpcEntries(ci.Common()); ids != nil {
+					if expr := a.siteOf(ci); expr != nil {
+						for i, id := range ids {
+							if e := add(EntryRPC, id, a.pos(expr.Pos())); e != nil {
+								e.Route = routes[i]
+							}
+						}
+					}
+					continue
+				}
 				_, isGo := ci.(*ssa.Go)
 				var r route
 				if !isGo {

@@ -37,22 +37,22 @@
 //
 // # Entry points
 //
-// main and init functions, functions started with go, and HTTP handlers.
-// A handler is found where it is registered: net/http's Handle and
-// HandleFunc (and any router's methods of those names), and the routing
-// methods of gin, echo, chi, gorilla/mux, ozzo-routing and fiber, recognised by
-// the router package's import path (any major version) and the method's
-// name (r.GET, e.POST, r.Get, r.HandleFunc(...).Methods, rg.Put, ...). The
-// handler argument is resolved to the function it denotes: a function, a
-// method value, a func literal (which folds into its enclosing function),
-// a type with ServeHTTP, a handler wrapped by middleware, or the module
-// function that returned a func literal (a handler factory). The entry
-// records the HTTP method and the path when they are constants; the path
-// includes the prefixes of the groups the router was made from (gin's and
-// echo's Group, chi's Route and Group scopes, gorilla's
-// PathPrefix(...).Subrouter(), ozzo's and fiber's Group, fiber's Route),
-// followed through the
-// function's callers when all of them pass the same group. A sub-router
+// main and init functions, functions started with go, HTTP handlers and
+// gRPC methods. A handler is found where it is registered: net/http's
+// Handle and HandleFunc (and any router's methods of those names), and
+// the routing methods of gin, echo, chi, gorilla/mux, ozzo-routing and
+// fiber, recognised by the router package's import path (any major
+// version) and the method's name (r.GET, e.POST, r.Get, app.Get,
+// r.HandleFunc(...).Methods, rg.Put, ...). The handler argument is
+// resolved to the function it denotes: a function, a method value, a func
+// literal (which folds into its enclosing function), a type with
+// ServeHTTP, a handler wrapped by middleware, or the module function that
+// returned a func literal (a handler factory). The entry records the HTTP
+// method and the path when they are constants; the path includes the
+// prefixes of the groups the router was made from (gin's, echo's, ozzo's
+// and fiber's Group, chi's Route and Group scopes, fiber's Route,
+// gorilla's PathPrefix(...).Subrouter()), followed through the function's
+// callers when all of them pass the same group. A sub-router
 // mounted with chi's Mount keeps the paths it was given.
 //
 // The http.Handler handed to the server is an entry for every path (no
@@ -63,6 +63,14 @@
 // type's too) and the handler funcs a HandlerFunc converts, followed
 // through variables, parameters, middleware calls and the module
 // functions that return it.
+//
+// The implementation handed to a generated Register<Service>Server (a
+// grpc.ServiceRegistrar or *grpc.Server, and the <Service>Server
+// interface) serves that interface's methods: each method of the
+// implementation's own (not an embedded Unimplemented…Server's stub) is
+// an rpc entry whose route is the full method name,
+// "/<package>.<Service>/<Method>", from the generated FullMethodName
+// constants or the service descriptor, else the method's name.
 //
 // # Hazards
 //

@@ -131,6 +131,7 @@ const (
 	EntryInit      = "init"
 	EntryHTTP      = "http"      // a function registered as an HTTP handler
 	EntryGoroutine = "goroutine" // a function started with go
+	EntryRPC       = "rpc"       // a method of a gRPC service implementation
 )
 
 // Entry is a place where control enters the module's code.
@@ -142,7 +143,9 @@ type Entry struct {
 	// empty for any) and path as registered, when they are constants. The
 	// path includes the prefixes of the groups the router was made from
 	// when the analysis can follow them; otherwise it is the path written
-	// at the registration.
+	// at the registration. An rpc entry's Route is the gRPC full method
+	// name ("/pkg.Service/Method") when the generated code gives it, else
+	// the method's name.
 	Method string `json:"method,omitempty"`
 	Route  string `json:"route,omitempty"`
 }
