@@ -74,8 +74,10 @@
 // functions taking an http.ResponseWriter or *http.Request, a web
 // framework's request context (a type named Context or Ctx outside the
 // standard library and the module), or a gRPC server interceptor or
-// stream. A hazard the analyzer found on a crossing callee, or a mutable
-// variable used from two services, is a Blocker.
+// stream. A hazard the analyzer found on a crossing callee is a Blocker; so
+// is a mutable variable used from two services — one per variable, at its
+// first use, naming the others — unless only start-up code writes it (a
+// configuration main parses: each process sets its copy the same way).
 //
 // # Scores
 //

@@ -116,3 +116,24 @@ func TestSharedCallsService(t *testing.T) {
 		t.Errorf("sites of Counter.Inc = %v; want one in internal/queue/v1/v1.go", sites)
 	}
 }
+
+// TestStartupConfigVar plans testdata/cfgvar: config.Opts is set once by
+// config.Parse, which only main calls before serving, and read by three
+// services; config.Logins is incremented by the sessions at request time
+// and read by two other services. Opts blocks nothing (every process runs
+// the same start-up); Logins is one blocker, not one per use.
+func TestStartupConfigVar(t *testing.T) {
+	p, _ := proposeDir(t, "cfgvar", Constraints{})
+	var got []string
+	for _, b := range p.Blockers {
+		if b.Kind == analyzer.HazardSharedVar {
+			got = append(got, b.Pos+" "+b.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "config.Logins") || !strings.Contains(got[0], "also used at") {
+		t.Errorf("shared-var blockers = %q; want one for config.Logins listing its other uses", got)
+	}
+	if p.Scores.Split.Blockers != len(p.Blockers) {
+		t.Errorf("scores count %d blockers; the plan lists %d", p.Scores.Split.Blockers, len(p.Blockers))
+	}
+}

@@ -49,6 +49,10 @@ type pkgGraph struct {
 	// when it crosses services (inProcessReasons), or "".
 	inproc []string
 
+	// startVars holds the variables of shared-var hazards only start-up
+	// code writes (startupVars), computed on first use.
+	startVars map[string]bool
+
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
 	pairs []funcPair

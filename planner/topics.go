@@ -189,7 +189,10 @@ func comparePos(a, b analyzer.Pos) int {
 // blockers returns the hazards that touch a crossing: a hazard on a callee
 // some topic crosses into, or a shared variable used from a service other
 // than the one that owns it (or, for a variable of a shared package, used
-// from two services: each process would get its own copy).
+// from two services: each process would get its own copy) — one blocker
+// per variable, at its first use, listing the other uses. A variable only
+// start-up code writes (a configuration main parses) blocks nothing: every
+// process sets its own copy the same way.
 func (s *split) blockers(topics []*Topic) []*Blocker {
 	subj := map[string]string{}
 	for _, t := range topics {
@@ -200,6 +203,8 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 		b   *Blocker
 	}
 	var pbs []posBlocker
+	uses := map[string][]*analyzer.Hazard{} // shared-var hazards by variable
+	var vars []string
 	for _, h := range s.pg.g.Hazards {
 		b := &Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix}
 		if h.Func != "" {
@@ -209,9 +214,29 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 			}
 			continue
 		}
-		if h.Kind == analyzer.HazardSharedVar && s.varCrosses(h) {
-			pbs = append(pbs, posBlocker{h.Pos, b})
+		if h.Kind == analyzer.HazardSharedVar && s.varBlocks(h) {
+			if uses[h.Object] == nil {
+				vars = append(vars, h.Object)
+			}
+			uses[h.Object] = append(uses[h.Object], h)
 		}
+	}
+	// One blocker per variable, at its first use, naming the others.
+	for _, v := range vars {
+		hs := uses[v]
+		slices.SortFunc(hs, func(a, b *analyzer.Hazard) int { return comparePos(a.Pos, b.Pos) })
+		h := hs[0]
+		b := &Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix}
+		var more []string
+		for _, o := range hs[1:] {
+			if p := o.Pos.String(); p != b.Pos && !slices.Contains(more, p) {
+				more = append(more, p)
+			}
+		}
+		if len(more) > 0 {
+			b.Message += "; also used at " + strings.Join(more, ", ")
+		}
+		pbs = append(pbs, posBlocker{h.Pos, b})
 	}
 	slices.SortFunc(pbs, func(a, b posBlocker) int {
 		return cmp.Or(comparePos(a.pos, b.pos), cmp.Compare(a.b.Kind, b.b.Kind), cmp.Compare(a.b.Topic, b.b.Topic), cmp.Compare(a.b.Message, b.b.Message))
@@ -221,6 +246,13 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 		bs = append(bs, pb.b)
 	}
 	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
+}
+
+// varBlocks reports whether the variable of shared-var hazard h blocks
+// the split: it crosses (varCrosses) and code other than start-up writes
+// it (see startupVars).
+func (s *split) varBlocks(h *analyzer.Hazard) bool {
+	return s.varCrosses(h) && !s.pg.startupVars()[h.Object]
 }
 
 // varCrosses reports whether the variable of a shared-var hazard is used
@@ -270,7 +302,10 @@ func (s *split) counts() (topics, blockers int) {
 	for _, h := range s.pg.g.Hazards {
 		switch {
 		case h.Func != "" && callees[h.Func]:
-		case h.Func == "" && h.Kind == analyzer.HazardSharedVar && s.varCrosses(h):
+		case h.Func == "" && h.Kind == analyzer.HazardSharedVar && s.varBlocks(h):
+			// As in blockers: one per variable.
+			seen[Blocker{Kind: h.Kind, Pos: h.Object}] = true
+			continue
 		default:
 			continue
 		}

@@ -1,0 +1,193 @@
+package planner
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// startupVars returns the package variables of shared-var hazards that
+// only start-up code writes: every write (an assignment, ++ or --, taking
+// its address, calling a method on it) is in an init function or in a
+// function that only main and init reach in a server (see startupOnly),
+// outside function literals. Each service process runs the monolith's
+// start-up with the same flags and environment, so each sets its own copy
+// the same way: a configuration parsed once is no state services share.
+// A variable nothing writes after its declaration counts too. Without the
+// module's source (a graph read from JSON) or outside a server, no
+// variable qualifies. Computed once per graph.
+func (pg *pkgGraph) startupVars() map[string]bool {
+	if pg.startVars != nil {
+		return pg.startVars
+	}
+	pg.startVars = map[string]bool{}
+	g := pg.g
+	if g.Dir == "" || !isServer(g) {
+		return pg.startVars
+	}
+	startup := startupOnly(g)
+	// The variables, by owner package, and the packages to read.
+	vars := map[string]map[string]bool{} // owner path → variable names
+	scan := map[string]bool{}
+	for _, h := range g.Hazards {
+		if h.Kind != analyzer.HazardSharedVar || h.Object == "" {
+			continue
+		}
+		owner := objectPackage(h.Object)
+		if vars[owner] == nil {
+			vars[owner] = map[string]bool{}
+		}
+		vars[owner][strings.TrimPrefix(h.Object, owner+".")] = true
+		scan[owner], scan[h.Package] = true, true
+	}
+	written := map[string]bool{} // objects written after start-up
+	fset := token.NewFileSet()
+	for _, p := range pg.pkgs {
+		if !scan[p.Path] {
+			continue
+		}
+		for _, name := range p.Files {
+			f, err := parser.ParseFile(fset, filepath.Join(g.Dir, filepath.FromSlash(name)), nil, parser.SkipObjectResolution)
+			if err != nil {
+				// Unreadable: assume every variable it may touch is written.
+				for owner, names := range vars {
+					for v := range names {
+						written[owner+"."+v] = true
+					}
+				}
+				continue
+			}
+			varWrites(f, p.Path, vars, func(obj string, ok bool) {
+				if !ok {
+					written[obj] = true
+				}
+			}, startup)
+		}
+	}
+	for owner, names := range vars {
+		for v := range names {
+			if obj := owner + "." + v; !written[obj] {
+				pg.startVars[obj] = true
+			}
+		}
+	}
+	return pg.startVars
+}
+
+// varWrites calls report for every write in file f (of package pkg) to a
+// variable of vars, with whether it is made at start-up.
+func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report func(obj string, startup bool), startup map[string]bool) {
+	imports := map[string]string{}
+	for _, im := range f.Imports {
+		path, _ := strconv.Unquote(im.Path.Value)
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if im.Name != nil {
+			name = im.Name.Name
+		} else if strings.TrimLeft(name, "v0123456789") == "" && strings.Contains(path, "/") {
+			rest := path[:strings.LastIndexByte(path, '/')]
+			name = rest[strings.LastIndexByte(rest, '/')+1:]
+		}
+		imports[name] = path
+	}
+	// root returns the variable e writes to ("" when none of vars): the
+	// expression stripped of fields, indexes, dereferences and parentheses.
+	root := func(e ast.Expr) string {
+		for {
+			switch x := e.(type) {
+			case *ast.Ident:
+				if vars[pkg][x.Name] {
+					return pkg + "." + x.Name
+				}
+				return ""
+			case *ast.SelectorExpr:
+				if id, ok := x.X.(*ast.Ident); ok {
+					if path, ok := imports[id.Name]; ok {
+						if vars[path][x.Sel.Name] {
+							return path + "." + x.Sel.Name
+						}
+						return ""
+					}
+				}
+				e = x.X
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.StarExpr:
+				e = x.X
+			case *ast.ParenExpr:
+				e = x.X
+			default:
+				return ""
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		id := pkg + "." + fd.Name.Name
+		if fd.Recv != nil && len(fd.Recv.List) == 1 {
+			t := fd.Recv.List[0].Type
+			star := ""
+			if s, ok := t.(*ast.StarExpr); ok {
+				star, t = "*", s.X
+			}
+			if ix, ok := t.(*ast.IndexExpr); ok {
+				t = ix.X
+			} else if ix, ok := t.(*ast.IndexListExpr); ok {
+				t = ix.X
+			}
+			if tn, ok := t.(*ast.Ident); ok {
+				id = "(" + star + pkg + "." + tn.Name + ")." + fd.Name.Name
+			}
+		}
+		atStart := fd.Recv == nil && fd.Name.Name == "init" || startup[id]
+		var walk func(n ast.Node, inLit bool)
+		walk = func(n ast.Node, inLit bool) {
+			ast.Inspect(n, func(n ast.Node) bool {
+				var targets []ast.Expr
+				switch x := n.(type) {
+				case *ast.FuncLit:
+					if !inLit {
+						walk(x.Body, true)
+						return false
+					}
+				case *ast.AssignStmt:
+					if x.Tok != token.DEFINE {
+						targets = x.Lhs
+					}
+				case *ast.IncDecStmt:
+					targets = []ast.Expr{x.X}
+				case *ast.UnaryExpr:
+					if x.Op == token.AND {
+						targets = []ast.Expr{x.X}
+					}
+				case *ast.RangeStmt:
+					if x.Tok == token.ASSIGN {
+						targets = []ast.Expr{x.Key, x.Value}
+					}
+				case *ast.CallExpr:
+					// A method called on the variable may change it.
+					if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+						targets = []ast.Expr{sel.X}
+					}
+				}
+				for _, t := range targets {
+					if t == nil {
+						continue
+					}
+					if obj := root(t); obj != "" {
+						report(obj, atStart && !inLit)
+					}
+				}
+				return true
+			})
+		}
+		walk(fd.Body, false)
+	}
+}

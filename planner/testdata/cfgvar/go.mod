@@ -1,0 +1,3 @@
+module example.com/cfgvar
+
+go 1.22
