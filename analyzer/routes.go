@@ -371,6 +371,26 @@ func calleeName(cc *ssa.CallCommon) string {
 // by a dependency (gin.New(), chi.NewRouter()), the groups it was made
 // from, and known=false when it cannot tell.
 func (a *analysis) prefix(v ssa.Value, depth int) (p string, known bool) {
+	p, known = a.prefixOf(v, depth)
+	if !known && isRootRouter(v.Type()) {
+		// An application of gin, echo or fiber whose origin cannot be
+		// followed (a field of the module's server struct) serves
+		// from the root.
+		return "", true
+	}
+	return p, known
+}
+
+// isRootRouter reports whether t is a web framework's application type,
+// which serves from the root unless mounted.
+func isRootRouter(t types.Type) bool {
+	return isNamed(t, "github.com/gin-gonic/gin", "Engine") ||
+		isNamed(t, "github.com/labstack/echo/v4", "Echo") ||
+		isNamed(t, "github.com/gofiber/fiber/v2", "App") ||
+		isNamed(t, "github.com/gofiber/fiber/v3", "App")
+}
+
+func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 	if depth > 8 {
 		return "", false
 	}
