@@ -315,13 +315,18 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 	}
 	var starts, serves []string
 	for _, e := range g.Entries {
-		switch e.Kind {
-		case analyzer.EntryMain, analyzer.EntryInit:
+		if e.Kind == analyzer.EntryMain || e.Kind == analyzer.EntryInit {
 			starts = append(starts, e.Func)
-		case analyzer.EntryGoroutine:
-			// Taken from the go statements below: a function literal started
-			// with go is folded into the function around it, which must not
-			// count as running beside the program.
+		}
+	}
+	for _, e := range g.Entries {
+		switch {
+		case e.Kind == analyzer.EntryMain, e.Kind == analyzer.EntryInit:
+		case e.Kind == analyzer.EntryGoroutine, slices.Contains(starts, e.Func):
+			// Taken from the go statements and function literals below: a
+			// function literal started with go or registered as a handler
+			// is folded into the function around it (main, say), which must
+			// not count as running beside the program.
 		default:
 			serves = append(serves, e.Func)
 		}

@@ -31,6 +31,9 @@ func TestInProcess(t *testing.T) {
 	tg.call("orders.Service.Place", "billing.Service.Error", 1)  // a value's method
 	tg.entry(analyzer.EntryMain, "cmd/shop.main")
 	tg.entry(analyzer.EntryHTTP, "api.Server.order")
+	// A handler written as a function literal in main is folded into main:
+	// main stays start-up code.
+	tg.entry(analyzer.EntryHTTP, "cmd/shop.main")
 	g := tg.done()
 
 	p := &Plan{Version: PlanVersion, Module: testModule, Prefix: "m", Services: []*Service{
