@@ -50,6 +50,7 @@ func (r *rewrite) generate() error {
 	r.nameFanouts()
 	r.editSites()
 	r.bindConstructors()
+	r.guardBackground()
 	if err := r.applyEdits(); err != nil {
 		return err
 	}
