@@ -93,35 +93,57 @@ func (pr *proposer) run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// wiredState reports, per package, whether a main package calls one of
-// its constructors that returns a stateful type the package builds (see
-// pkgFacts.builds): the program's wiring makes the object, one per
-// process, and hands it to the code that uses it.
+// wiredState reports, per package, whether it holds the application's
+// state: the program's wiring (main, or a package only main calls) calls
+// one of its constructors (a function returning a pointer to a type of its
+// package, or New… and Open… functions whatever they return, such as an
+// interface of the use case) and the package builds a stateful type (see
+// pkgFacts.builds), and code other than the wiring calls into the package
+// (by name or through an interface): the wiring makes the object, one per
+// process, and hands it to the code that uses it at request time. An
+// infrastructure wrapper only the wiring drives (a server's Start and
+// Shutdown, a connection pool whose fields the repositories read) is no
+// such state.
 func (pr *proposer) wiredState() []bool {
 	pg := pr.pg
 	facts := pr.facts()
-	out := make([]bool, len(pg.paths))
+	built := make([]bool, len(pg.paths))
+	used := make([]bool, len(pg.paths))
 	for k, c := range pg.g.Calls {
 		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
-		if a < 0 || b < 0 || a == b || !pg.pkgs[a].Main || len(facts[b].builds) == 0 {
+		if a < 0 || b < 0 || a == b || len(facts[b].builds) == 0 {
+			continue
+		}
+		if !pr.wiring(a) {
+			used[b] = true
 			continue
 		}
 		f := pg.funcs[c.Callee]
-		if !isConstructor(f) {
-			continue
-		}
-		for _, r := range f.Results {
-			r = strings.TrimPrefix(r, "*")
-			if strings.HasPrefix(r, f.Package+".") {
-				name := strings.TrimPrefix(r, f.Package+".")
-				if i := strings.IndexByte(name, '['); i >= 0 {
-					name = name[:i]
-				}
-				out[b] = out[b] || facts[b].builds[name]
-			}
+		if isConstructor(f) || f != nil && f.Recv == "" && (strings.HasPrefix(f.Name, "New") || strings.HasPrefix(f.Name, "Open")) {
+			built[b] = true
 		}
 	}
-	return out
+	for i := range built {
+		built[i] = built[i] && used[i]
+	}
+	return built
+}
+
+// wiring reports whether package a is start-up wiring: a main package,
+// or a package only main packages call, by name or otherwise
+// (internal/app.Run).
+func (pr *proposer) wiring(a int) bool {
+	pg := pr.pg
+	if pg.pkgs[a].Main {
+		return true
+	}
+	cs := pg.in[a]
+	for c := range cs {
+		if !pg.pkgs[c].Main {
+			return false
+		}
+	}
+	return len(cs) > 0
 }
 
 // facts returns the source facts of the packages, reading them once.
@@ -146,22 +168,22 @@ func (pr *proposer) allUnits() []int {
 // leaf libraries of the module: packages that call no package of the
 // module but shared ones, by name or through an interface (running a
 // caller's callback — a func value, the next web handler — does not
-// count),
-// are used (called or referenced) by at least three other packages and at
-// least a fifth of the module, are smaller than the module's median
-// package, and serve no entry point. A leaf package of generated protobuf
-// messages (it imports protoimpl or declares ProtoMessage methods) is
-// data: shared whatever its size and users. A leaf under pkg/, or under an
-// internal/ directory with a user other than main, is shared whatever its
-// size and users, unless it is the module's largest package or main calls
-// a constructor of a stateful type it builds (a struct holding a lock, a
-// map, a channel or a connection handle: the application's store or
-// session table, whatever directory it sits in); a leaf under internal/
-// only main uses is a module main wires up. A package with web handlers no code of the module calls (a
-// router calls them) serves requests and is never detected as shared. A
-// package nothing in the module imports (test support, dead code) is
-// shared. A library with mutable package state is still shared; each use
-// of that state from a service is a blocker.
+// count), are used (called or referenced) by at least three other
+// packages and at least a fifth of the module, are smaller than the
+// module's median package, and serve no entry point. A leaf package of
+// generated protobuf messages (it imports protoimpl or declares
+// ProtoMessage methods) is data: shared whatever its size and users. A
+// leaf under pkg/, or under an internal/ directory with a user other than
+// main, is shared whatever its size and users, unless it is the module's
+// largest package or the program's wiring calls a constructor of a
+// stateful type it builds (see wiredState: the application's store,
+// session table or repository, whatever directory it sits in); a leaf
+// under internal/ only main uses is a module main wires up. A package
+// with web handlers no code of the module calls (a router calls them)
+// serves requests and is never detected as shared. A package nothing in
+// the module imports (test support, dead code) is shared. A library with
+// mutable package state is still shared; each use of that state from a
+// service is a blocker.
 func (pr *proposer) detectShared() {
 	pg := pr.pg
 	for _, p := range pr.c.Shared {
@@ -294,7 +316,7 @@ func (pr *proposer) detectShared() {
 			rel := strings.TrimPrefix(p.Path, pg.g.Module+"/")
 			internal = internal || strings.HasPrefix(rel, "pkg/") && rel != p.Path
 			// The layout says nothing about state or size: a leaf whose
-			// stateful objects main builds and wires into the program (a
+			// stateful objects the wiring builds into the program (a
 			// store holding its connection or maps behind a lock, a
 			// session table), or the module's largest package, is the
 			// application's core that happens to live under pkg/ or

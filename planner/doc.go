@@ -11,18 +11,19 @@
 //     shared packages, by name or through an interface (a package calling a
 //     service's object through an interface would call its own process's
 //     copy of it; running a caller's callback, a func value or the next web
-//     handler, does not count),
-//     used by at least three packages and a fifth of the module, smaller
-//     than the median package, or any such leaf under pkg/ or under an
-//     internal/ directory that a package other than main uses (money, clock,
-//     ids, config, middleware) unless it is the largest package or main
-//     builds a stateful object of it (a type holding a lock, a map, a
-//     channel or a connection handle: a store, a session table), and
-//     any leaf package of generated protobuf messages (data). A leaf under internal/ only main uses is a
-//     module main wires up (internal/modules/orders), and a package with web
-//     handlers no code of the module calls (a router does) serves requests:
-//     neither is shared. A package nothing in the module imports (a test
-//     kit, dead code) is shared.
+//     handler, does not count) — used by at least three packages and a
+//     fifth of the module and smaller than the median package; any such
+//     leaf under pkg/ or under an internal/ directory that a package other
+//     than main uses (money, clock, ids, config, middleware), unless it is
+//     the largest package or the program's wiring builds a stateful object
+//     of it (a type holding a lock, a map, a channel or a connection handle,
+//     or such a type of the module: a store, a session table, a repository);
+//     and any leaf package of generated protobuf messages (data). A leaf
+//     under internal/ only main uses is a module main wires up
+//     (internal/modules/orders), and a package with web handlers no code of
+//     the module calls (a router does) serves requests: neither is shared.
+//     A package nothing in the module imports (a test kit, dead code) is
+//     shared.
 //   - The edge service keeps the entry points: main packages, wiring
 //     packages (only main calls them, and they call the New… constructors
 //     of three or more packages) and HTTP handler packages only edge

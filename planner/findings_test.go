@@ -137,3 +137,26 @@ func TestStartupConfigVar(t *testing.T) {
 		t.Errorf("scores count %d blockers; the plan lists %d", p.Scores.Split.Blockers, len(p.Blockers))
 	}
 }
+
+// TestLayeredWiredState plans testdata/layered, a clean-architecture
+// layout: main calls internal/app.Run, which builds a connection pool
+// (pkg/pgx), the repository (internal/taskrepo, embedding the pool, its
+// constructor returning the repo interface), the use case and the HTTP
+// server (pkg/httpserver). The repository holds state the wiring builds
+// and the use case calls at request time: not shared, nor is the use
+// case that reaches it through an interface. The pool and the server
+// wrapper, which only the wiring drives, stay shared libraries.
+func TestLayeredWiredState(t *testing.T) {
+	p, short := proposeDir(t, "layered", Constraints{})
+	shared := shortList(p.Shared, short)
+	for _, want := range []string{"pkg/httpserver", "pkg/pgx", "internal/repo"} {
+		if !slices.Contains(shared, want) {
+			t.Errorf("shared = %v; want %s among them", shared, want)
+		}
+	}
+	for _, not := range []string{"internal/taskrepo", "internal/tasks"} {
+		if slices.Contains(shared, not) {
+			t.Errorf("shared = %v; want no %s", shared, not)
+		}
+	}
+}

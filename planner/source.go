@@ -60,6 +60,7 @@ func readFacts(g *analyzer.Graph, pkgs []*analyzer.Package, funcs []*analyzer.Fu
 		return facts
 	}
 	fset := token.NewFileSet()
+	syn := map[string]*pkgSyntax{}
 	for i, p := range pkgs {
 		var files []*ast.File
 		generated := len(p.Files) > 0
@@ -78,82 +79,105 @@ func readFacts(g *analyzer.Graph, pkgs []*analyzer.Package, funcs []*analyzer.Fu
 			}
 		}
 		facts[i].generated = generated && len(files) > 0
-		facts[i].builds = buildsStateful(files)
+		syn[p.Path] = newPkgSyntax(files)
+	}
+	stateful := statefulTypes(syn)
+	for i, p := range pkgs {
+		facts[i].builds = builtTypes(syn[p.Path], stateful[p.Path])
 	}
 	return facts
 }
 
-// buildsStateful returns the stateful struct types of the package that
-// its functions build. A struct is stateful when a
-// field is a lock, a map, a channel, a database or client connection
-// handle, or a stateful struct of the same package.
-func buildsStateful(files []*ast.File) map[string]bool {
-	structs := map[string]*ast.StructType{}
-	for _, f := range files {
+// pkgSyntax is the parsed source of one package, as the stateful-type
+// search needs it.
+type pkgSyntax struct {
+	files   []*ast.File
+	imports []map[string]string // per file: import name → path
+	structs map[string]*ast.StructType
+	fileOf  map[string]int // struct name → index of its file
+}
+
+func newPkgSyntax(files []*ast.File) *pkgSyntax {
+	ps := &pkgSyntax{files: files, structs: map[string]*ast.StructType{}, fileOf: map[string]int{}}
+	for k, f := range files {
+		ps.imports = append(ps.imports, importNames(f))
 		for _, d := range f.Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok || gd.Tok != token.TYPE {
 				continue
 			}
-			for _, s := range gd.Specs {
-				if ts, ok := s.(*ast.TypeSpec); ok {
+			for _, sp := range gd.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok {
 					if st, ok := ts.Type.(*ast.StructType); ok {
-						structs[ts.Name.Name] = st
+						ps.structs[ts.Name.Name] = st
+						ps.fileOf[ts.Name.Name] = k
 					}
 				}
 			}
 		}
 	}
-	// imports maps, per file, a local import name to its path.
-	imports := make([]map[string]string, len(files))
-	for k, f := range files {
-		imports[k] = map[string]string{}
-		for _, im := range f.Imports {
-			path, _ := strconv.Unquote(im.Path.Value)
-			name := path[strings.LastIndexByte(path, '/')+1:]
-			if im.Name != nil {
-				name = im.Name.Name
-			} else if v := strings.TrimLeft(name, "v0123456789"); v == "" && strings.Count(path, "/") > 0 {
-				// A major version suffix: the name is the element before.
-				rest := path[:strings.LastIndexByte(path, '/')]
-				name = rest[strings.LastIndexByte(rest, '/')+1:]
-			}
-			imports[k][name] = path
+	return ps
+}
+
+// importNames maps the names file f refers to its imports by to their
+// paths (a major version suffix is skipped: .../echo/v4 is echo).
+func importNames(f *ast.File) map[string]string {
+	out := map[string]string{}
+	for _, im := range f.Imports {
+		path, _ := strconv.Unquote(im.Path.Value)
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if im.Name != nil {
+			name = im.Name.Name
+		} else if strings.TrimLeft(name, "v0123456789") == "" && strings.Contains(path, "/") {
+			rest := path[:strings.LastIndexByte(path, '/')]
+			name = rest[strings.LastIndexByte(rest, '/')+1:]
 		}
+		out[name] = path
 	}
-	fileOf := map[string]int{}
-	for k, f := range files {
-		for _, d := range f.Decls {
-			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
-				for _, s := range gd.Specs {
-					if ts, ok := s.(*ast.TypeSpec); ok {
-						fileOf[ts.Name.Name] = k
+	return out
+}
+
+// statefulTypes returns, per package path, its stateful struct types. A
+// struct is stateful when a field is a lock, a map, a channel, a database
+// or client connection handle, or a stateful struct of the module (of its
+// own package or another: a repository embedding the module's *Postgres).
+func statefulTypes(syn map[string]*pkgSyntax) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for path := range syn {
+		out[path] = map[string]bool{}
+	}
+	for changed := true; changed; {
+		changed = false
+		for path, ps := range syn {
+			for name, st := range ps.structs {
+				if out[path][name] {
+					continue
+				}
+				imports := ps.imports[ps.fileOf[name]]
+				module := func(p, n string) bool {
+					if p == "" {
+						p = path
+					}
+					return out[p][n]
+				}
+				for _, fld := range st.Fields.List {
+					if stateType(fld.Type, imports, module) {
+						out[path][name] = true
+						changed = true
+						break
 					}
 				}
 			}
 		}
 	}
-	memo := map[string]int{} // 0 unknown, 1 visiting or stateless, 2 stateful
-	var stateful func(name string) bool
-	stateful = func(name string) bool {
-		if v, ok := memo[name]; ok {
-			return v == 2
-		}
-		memo[name] = 1
-		st := structs[name]
-		if st == nil {
-			return false
-		}
-		for _, fld := range st.Fields.List {
-			if stateType(fld.Type, imports[fileOf[name]], stateful) {
-				memo[name] = 2
-				return true
-			}
-		}
-		return false
-	}
+	return out
+}
+
+// builtTypes returns the types of stateful that the functions of ps build:
+// a composite literal or new of the type inside a function body.
+func builtTypes(ps *pkgSyntax, stateful map[string]bool) map[string]bool {
 	built := map[string]bool{}
-	for _, f := range files {
+	for _, f := range ps.files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
@@ -174,7 +198,7 @@ func buildsStateful(files []*ast.File) map[string]bool {
 				} else if ix, ok := t.(*ast.IndexListExpr); ok {
 					t = ix.X
 				}
-				if id, ok := t.(*ast.Ident); ok && stateful(id.Name) {
+				if id, ok := t.(*ast.Ident); ok && stateful[id.Name] {
 					built[id.Name] = true
 				}
 				return true
@@ -184,15 +208,17 @@ func buildsStateful(files []*ast.File) map[string]bool {
 	return built
 }
 
-// stateType reports whether a field of type e makes its struct stateful.
-func stateType(e ast.Expr, imports map[string]string, local func(string) bool) bool {
+// stateType reports whether a field of type e makes its struct stateful;
+// module reports whether a struct of the module is (path "" for the
+// struct's own package).
+func stateType(e ast.Expr, imports map[string]string, module func(path, name string) bool) bool {
 	switch t := e.(type) {
 	case *ast.MapType, *ast.ChanType:
 		return true
 	case *ast.StarExpr:
-		return stateType(t.X, imports, local)
+		return stateType(t.X, imports, module)
 	case *ast.Ident:
-		return local(t.Name)
+		return module("", t.Name)
 	case *ast.SelectorExpr:
 		x, ok := t.X.(*ast.Ident)
 		if !ok {
@@ -202,7 +228,7 @@ func stateType(e ast.Expr, imports map[string]string, local func(string) bool) b
 		if !ok {
 			return false
 		}
-		if stateFields[path+"."+t.Sel.Name] {
+		if stateFields[path+"."+t.Sel.Name] || module(path, t.Sel.Name) {
 			return true
 		}
 		// A client library's connection handle: a type named DB, Pool,
