@@ -4,7 +4,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"regexp"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -23,8 +22,6 @@ import (
 // descriptor's ServiceName (generated code of the module), else the
 // method's name alone.
 
-var registerServer = regexp.MustCompile(`^Register(\w+)Server$`)
-
 // rpcRegistration returns the implementation a call registers on a gRPC
 // server, with the interface it implements and the service's name.
 func rpcRegistration(cc *ssa.CallCommon) (impl ssa.Value, iface *types.Named, service string, callee *ssa.Function, ok bool) {
@@ -32,9 +29,11 @@ func rpcRegistration(cc *ssa.CallCommon) (impl ssa.Value, iface *types.Named, se
 	if callee == nil || len(cc.Args) != 2 {
 		return nil, nil, "", nil, false
 	}
-	m := registerServer.FindStringSubmatch(callee.Name())
+	name := callee.Name()
+	service, ok = strings.CutPrefix(name, "Register")
+	service, ok2 := strings.CutSuffix(service, "Server")
 	sig := callee.Signature
-	if m == nil || sig.Recv() != nil || sig.Params().Len() != 2 {
+	if !ok || !ok2 || service == "" || sig.Recv() != nil || sig.Params().Len() != 2 {
 		return nil, nil, "", nil, false
 	}
 	srv := sig.Params().At(0).Type()
@@ -45,7 +44,7 @@ func rpcRegistration(cc *ssa.CallCommon) (impl ssa.Value, iface *types.Named, se
 	if !ok || !types.IsInterface(iface) {
 		return nil, nil, "", nil, false
 	}
-	return cc.Args[1], iface, m[1], callee, true
+	return cc.Args[1], iface, service, callee, true
 }
 
 // rpcEntries returns the rpc entries a registration makes: function IDs

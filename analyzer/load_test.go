@@ -142,7 +142,7 @@ func compare(t *testing.T, what string, got, want []string) {
 // TestDeterministic loads a fixture twice, in two directories, and
 // compares the JSON byte for byte.
 func TestDeterministic(t *testing.T) {
-	for _, fixture := range []string{"godefer", "dispatch", "generics", "gin"} {
+	for _, fixture := range []string{"godefer", "dispatch", "generics", "gin", "grpc"} {
 		testDeterministic(t, fixture)
 	}
 }
