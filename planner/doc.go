@@ -78,7 +78,10 @@
 // stream. A hazard the analyzer found on a crossing callee is a Blocker; so
 // is a mutable variable used from two services — one per variable, at its
 // first use, naming the others — unless only start-up code writes it (a
-// configuration main parses: each process sets its copy the same way).
+// configuration main parses: each process sets its copy the same way). A
+// call from a shared package into a service's code (by name or through an
+// interface; not a callback) is a blocker too: shared code runs in every
+// process, on that process's own copy of the service's objects.
 //
 // # Scores
 //

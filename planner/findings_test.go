@@ -160,3 +160,26 @@ func TestLayeredWiredState(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedCallBlocker names internal/queue/v1 of testdata/sharedcall
+// shared by hand: its call into the counter service cannot be rewritten
+// and runs on each process's own counter, so it is a blocker.
+func TestSharedCallBlocker(t *testing.T) {
+	const m = "example.com/sharedcall"
+	p, _ := proposeDir(t, "sharedcall", Constraints{
+		Pin:    []Pin{{Package: m + "/internal/counter", Service: "counter"}},
+		Shared: []string{m + "/internal/queue/v1"},
+	})
+	var got []string
+	for _, b := range p.Blockers {
+		if b.Kind == BlockerSharedCall {
+			got = append(got, b.Pos)
+		}
+	}
+	if want := []string{"internal/queue/v1/v1.go:13:9"}; !slices.Equal(got, want) {
+		t.Errorf("shared-call blockers at %v; want %v", got, want)
+	}
+	if p.Scores.Split.Blockers != len(p.Blockers) {
+		t.Errorf("scores count %d blockers; the plan lists %d", p.Scores.Split.Blockers, len(p.Blockers))
+	}
+}

@@ -238,6 +238,18 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 		}
 		pbs = append(pbs, posBlocker{h.Pos, b})
 	}
+	for _, sc := range s.sharedCalls() {
+		b := &Blocker{Kind: BlockerSharedCall, Pos: sc.sites[0].String(), Fix: "take " + sc.pkg + " out of shared (it then belongs to a service and its calls become topics), or pin it to " + sc.service}
+		b.Message = sc.pkg + " is shared but calls " + sc.callee + " of service " + sc.service + ": every process runs it on its own copy"
+		var more []string
+		for _, p := range sc.sites[1:] {
+			more = append(more, p.String())
+		}
+		if len(more) > 0 {
+			b.Message += "; also at " + strings.Join(more, ", ")
+		}
+		pbs = append(pbs, posBlocker{sc.sites[0], b})
+	}
 	slices.SortFunc(pbs, func(a, b posBlocker) int {
 		return cmp.Or(comparePos(a.pos, b.pos), cmp.Compare(a.b.Kind, b.b.Kind), cmp.Compare(a.b.Topic, b.b.Topic), cmp.Compare(a.b.Message, b.b.Message))
 	})
@@ -246,6 +258,64 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 		bs = append(bs, pb.b)
 	}
 	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
+}
+
+// BlockerSharedCall is the kind of a blocker on a shared package calling
+// into a service: linked into every service, its code calls the local copy
+// of the service's objects in every process but the service's own.
+const BlockerSharedCall = "shared-call"
+
+// sharedCall is a shared package's calls into one service's function.
+type sharedCall struct {
+	pkg, callee, service string
+	sites                []analyzer.Pos
+}
+
+// sharedCalls returns the calls from shared packages into services' code,
+// by name or through an interface, one entry per shared package and
+// callee, sorted by first site. Packages no package imports (test kits),
+// callbacks (func values, web handlers a middleware calls next) and calls
+// that stay in-process anyway (constructors, start-up wiring, value
+// methods) are left out; detectShared leaves out the same.
+func (s *split) sharedCalls() []sharedCall {
+	type key struct{ pkg, callee int }
+	by := map[key]*sharedCall{}
+	var keys []key
+	// A package no package imports (test support) runs in no service.
+	imported := map[string]bool{}
+	for _, p := range s.pg.pkgs {
+		for _, q := range p.Imports {
+			imported[q] = true
+		}
+	}
+	for i, c := range s.pg.g.Calls {
+		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
+		if a < 0 || b < 0 || a == b || !s.shared[a] || !imported[s.pg.paths[a]] || s.pt.comm[b] < 0 || c.Via == analyzer.ViaFuncValue || s.pg.inproc[i] != "" {
+			continue
+		}
+		if f := s.pg.funcs[c.Callee]; f == nil || isWebHandler(f, s.pg.g.Module) {
+			continue
+		}
+		k := key{a, s.pg.calleeIdx[i]}
+		sc := by[k]
+		if sc == nil {
+			sc = &sharedCall{pkg: s.pg.paths[a], callee: c.Callee, service: s.names[s.pt.comm[b]]}
+			by[k] = sc
+			keys = append(keys, k)
+		}
+		sc.sites = append(sc.sites, c.Site.Pos)
+	}
+	out := make([]sharedCall, 0, len(keys))
+	for _, k := range keys {
+		sc := by[k]
+		slices.SortFunc(sc.sites, comparePos)
+		sc.sites = slices.CompactFunc(sc.sites, func(a, b analyzer.Pos) bool { return comparePos(a, b) == 0 })
+		out = append(out, *sc)
+	}
+	slices.SortFunc(out, func(a, b sharedCall) int {
+		return cmp.Or(comparePos(a.sites[0], b.sites[0]), cmp.Compare(a.callee, b.callee))
+	})
+	return out
 }
 
 // varBlocks reports whether the variable of shared-var hazard h blocks
@@ -312,5 +382,5 @@ func (s *split) counts() (topics, blockers int) {
 		// As in blockers: one per hazard position, kind and callee.
 		seen[Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix, Topic: h.Func}] = true
 	}
-	return len(callees), len(seen)
+	return len(callees), len(seen) + len(s.sharedCalls())
 }
