@@ -267,7 +267,7 @@ func (pr *proposer) detectShared() {
 	for changed := true; changed; {
 		changed = false
 		for i, p := range pg.pkgs {
-			if pr.shared[i] || p.Main || pr.pin[i] != "" || serves[i] || len(pg.entries[i]) > 0 && pg.hasEntry(i, analyzer.EntryHTTP) {
+			if pr.shared[i] || p.Main || pr.pin[i] != "" || serves[i] || len(pg.entries[i]) > 0 && (pg.hasEntry(i, analyzer.EntryHTTP) || pg.hasEntry(i, analyzer.EntryRPC)) {
 				continue
 			}
 			leaf := true
@@ -348,7 +348,10 @@ func (pr *proposer) handlerFuncs() map[int]map[string]bool {
 		out[i][id] = true
 	}
 	for _, e := range pg.g.Entries {
-		if i := pg.funcPkg(e.Func); i >= 0 && e.Kind == analyzer.EntryHTTP {
+		// A ServeHTTP handed to a server routes in its own package: taken
+		// below with the functions it calls.
+		serveHTTP := strings.HasSuffix(e.Func, ").ServeHTTP")
+		if i := pg.funcPkg(e.Func); i >= 0 && (e.Kind == analyzer.EntryHTTP && !serveHTTP || e.Kind == analyzer.EntryRPC) {
 			add(i, e.Func)
 		}
 	}

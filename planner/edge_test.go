@@ -32,8 +32,13 @@ func TestEdgeHandlers(t *testing.T) {
 	tg.call("cmd/app.main", "front.New", 1)
 	tg.call("front.Mux.ServeHTTP", "front.Mux.invoice", 1)
 	tg.fn("front.Mux.ServeHTTP").Params = web
+	tg.entry(analyzer.EntryHTTP, "front.Mux.ServeHTTP") // as the analyzer records a handler given to http.Server
 	tg.call("front.Mux.invoice", "billing.Ledger.Charge", 1)
 	tg.call("billing.Ledger.Charge", "billing.post", 1)
+	// rpcapi: a gRPC server implementation handing the work to orders.
+	tg.call("cmd/app.main", "rpcapi.New", 1)
+	tg.call("rpcapi.Server.Place", "orders.Service.Place", 1)
+	tg.entry(analyzer.EntryRPC, "rpcapi.Server.Place")
 	tg.entry(analyzer.EntryMain, "cmd/app.main")
 	g := tg.done()
 
@@ -47,7 +52,7 @@ func TestEdgeHandlers(t *testing.T) {
 			edge[pkg[len(testModule)+1:]] = s.Edge
 		}
 	}
-	for pkg, want := range map[string]bool{"cmd/app": true, "api": true, "front": true, "notes": false, "orders": false, "billing": false} {
+	for pkg, want := range map[string]bool{"cmd/app": true, "api": true, "front": true, "rpcapi": true, "notes": false, "orders": false, "billing": false} {
 		if got, ok := edge[pkg]; !ok || got != want {
 			t.Errorf("%s: edge = %v (placed: %v); want %v", pkg, got, ok, want)
 		}

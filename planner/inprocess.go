@@ -186,7 +186,7 @@ func computesOnValue(funcs map[string]*analyzer.Func, out map[string][]string, p
 // command-line program does its work from main.
 func isServer(g *analyzer.Graph) bool {
 	for _, e := range g.Entries {
-		if e.Kind == analyzer.EntryHTTP {
+		if e.Kind == analyzer.EntryHTTP || e.Kind == analyzer.EntryRPC {
 			return true
 		}
 	}
