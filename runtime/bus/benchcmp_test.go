@@ -6,11 +6,13 @@ package bus
 //	CLEAVE_BENCH_TABLE=1 go test -run=TestBenchTable -v ./runtime/bus   # table of ratios
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -107,6 +109,9 @@ func env(tb testing.TB) *benchEnvT {
 
 // TestMain closes the benchmarks' server and removes its store.
 func TestMain(m *testing.M) {
+	if url := os.Getenv("CLEAVE_BENCH_SERVE"); url != "" {
+		os.Exit(serveBench(url))
+	}
 	code := m.Run()
 	if benchEnv != nil {
 		for _, b := range []*Bus{benchEnv.sink, benchEnv.tcp, benchEnv.inproc} {
@@ -347,14 +352,17 @@ func TestBenchTable(t *testing.T) {
 		}
 	}
 	pp := pingPong(t)
+	otherProcess(t, e.inproc.ClientURL())
 	in := interleave(15, 200, call(e.inproc, "bench.inproc.Echo"), raw(e.rawIn, "raw.inproc.Echo"))
 	tcp := interleave(15, 200, call(e.tcp, "bench.tcp.Echo"), raw(e.rawTCP, "raw.tcp.Echo"), pp)
+	proc := interleave(15, 200, call(e.tcp, "bench.proc.Echo"), raw(e.rawTCP, "raw.proc.Echo"))
 	row := func(what string, bus, ref float64, goal string) {
 		fmt.Fprintf(w, "%s\t%.1f µs\t%.1f µs\t%.2f×\t%s\n", what, bus/1e3, ref/1e3, bus/ref, goal)
 	}
 	row("request/reply in-process vs raw nats Request", in[0], in[1], "≤1.1×")
 	row("request/reply TCP loopback vs raw nats Request", tcp[0], tcp[1], "≤1.1×")
 	row("  TCP loopback ping-pong floor", tcp[0], tcp[2], "")
+	row("request/reply to another process (TCP) vs raw nats Request", proc[0], proc[1], "≤1.1×")
 
 	js, err := jetstream.New(e.rawTCP)
 	must(t, err)
@@ -398,6 +406,57 @@ func TestBenchTable(t *testing.T) {
 		lb := testing.Benchmark(func(b *testing.B) { loopbackCall(b, n) })
 		fmt.Fprintf(w, "loopback Call, %d-byte string, vs local Call\t%.2f µs, %d allocs\t%.0f ns\t%.0f×\t\n",
 			n, ns(lb)/1e3, lb.AllocsPerOp(), ns(local), ns(lb)/ns(local))
+	}
+}
+
+// serveBench is the other process of the cross-process benchmarks: it
+// serves bench.proc.Echo through a Bus and raw.proc.Echo through plain
+// nats.go on the server at url until its standard input closes.
+func serveBench(url string) int {
+	b, err := Open(context.Background(), Config{Transport: NATS, App: "bench", Service: "proc", URLs: []string{url}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer b.Close()
+	echo := func(ctx context.Context, r *echoReq) (*echoResp, error) { return &echoResp{Text: r.Text}, nil }
+	if err := Handle(b, "bench.proc.Echo", echo); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	nc, err := nats.Connect(url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer nc.Close()
+	if _, err := nc.Subscribe("raw.proc.Echo", func(m *nats.Msg) { m.Respond(m.Data) }); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := b.Ready(); err != nil || nc.Flush() != nil {
+		return 1
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// otherProcess starts serveBench in a child process and waits until it
+// serves.
+func otherProcess(t *testing.T, url string) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CLEAVE_BENCH_SERVE="+url)
+	stdin, err := cmd.StdinPipe()
+	must(t, err)
+	out, err := cmd.StdoutPipe()
+	must(t, err)
+	cmd.Stderr = os.Stderr
+	must(t, cmd.Start())
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		t.Fatalf("bench server process: %q, %v", line, err)
 	}
 }
 
