@@ -577,6 +577,7 @@ func (r *rewrite) genErrors(s *svcPkg, g *gofile) {
 		r.importClosure(t.pkg.PkgPath, seen)
 	}
 	var lines []string
+	var sentinels [][2]string // code, expression
 	for _, p := range sortedKeys(seen) {
 		pkg := r.byPath[p]
 		if pkg == nil || pkg.Name == "main" || strings.Contains(p, "/internal/") && !strings.HasPrefix(p, r.module+"/internal/") {
@@ -590,7 +591,11 @@ func (r *rewrite) genErrors(s *svcPkg, g *gofile) {
 			}
 			q := g.im.add(p, pkg.Name)
 			lines = append(lines, fmt.Sprintf("\t%s.RegisterError(%q, %s.%s)\n", g.im.add(busPath, "bus"), p+"."+name, q, name))
+			sentinels = append(sentinels, [2]string{p + "." + name, q + "." + name})
 		}
+	}
+	if s.carriesPartial() {
+		r.genCarried(g, sentinels)
 	}
 	if len(lines) == 0 {
 		return
@@ -600,6 +605,95 @@ func (r *rewrite) genErrors(s *svcPkg, g *gofile) {
 		g.p("%s", l)
 	}
 	g.p("}\n")
+}
+
+// carriesPartial reports whether t's replies carry results together with
+// an error: a request whose callee returns results and an error, which
+// Go code may return both of (n, err). Topics reached through local stubs
+// (cleavesvc/link) do not: their results are dropped when the error is
+// not nil.
+func (t *topic) carriesPartial() bool {
+	return !t.event && t.hasErr && len(t.results) > 0 && !t.hasLink()
+}
+
+// carriesPartial reports whether any topic of s does.
+func (s *svcPkg) carriesPartial() bool {
+	for _, t := range s.topics {
+		if t.carriesPartial() {
+			return true
+		}
+	}
+	return false
+}
+
+// genCarried writes what a reply needs to carry an error beside results:
+// the error's message and the sentinel errors it wraps, by code.
+func (r *rewrite) genCarried(g *gofile, sentinels [][2]string) {
+	errs := g.im.add("errors", "errors")
+	refl := g.im.add("reflect", "reflect")
+	g.p("// sentinels are the sentinel errors of the service's packages, by code.\nvar sentinels = []struct {\n\tcode string\n\terr  error\n}{\n")
+	for _, sn := range sentinels {
+		g.p("\t{%q, %s},\n", sn[0], sn[1])
+	}
+	g.p("}\n\n")
+	g.p(`// carriedError is an error a callee returned together with results that
+// are not all zero (n, err): it travels in the reply beside them, so that
+// the caller gets both, as from a direct call. Codes name the sentinel
+// errors it wraps.
+type carriedError struct {
+	Message string   `+"`json:\"message\"`"+`
+	Codes   []string `+"`json:\"codes,omitempty\"`"+`
+}
+
+// carryError returns err as a carriedError.
+func carryError(err error) *carriedError {
+	c := &carriedError{Message: err.Error()}
+	for _, s := range sentinels {
+		if %[1]s.Is(err, s.err) {
+			c.Codes = append(c.Codes, s.code)
+		}
+	}
+	return c
+}
+
+// err rebuilds the error: the sentinel itself when that is all it was,
+// else an error with its message that unwraps to the sentinels it wrapped.
+func (c *carriedError) err() error {
+	var errs []error
+	for _, code := range c.Codes {
+		for _, s := range sentinels {
+			if s.code == code {
+				errs = append(errs, s.err)
+			}
+		}
+	}
+	if len(errs) == 1 && errs[0].Error() == c.Message {
+		return errs[0]
+	}
+	return &carriedErrors{msg: c.Message, errs: errs}
+}
+
+// carriedErrors is an error rebuilt from a carriedError.
+type carriedErrors struct {
+	msg  string
+	errs []error
+}
+
+func (e *carriedErrors) Error() string { return e.msg }
+
+func (e *carriedErrors) Unwrap() []error { return e.errs }
+
+// isZero reports whether every v is the zero value of its type.
+func isZero(vs ...any) bool {
+	for _, v := range vs {
+		if v != nil && !%[2]s.ValueOf(v).IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+`, errs, refl)
 }
 
 func (r *rewrite) genMessages(t *topic, g *gofile) {
@@ -631,6 +725,9 @@ func (r *rewrite) genMessages(t *topic, g *gofile) {
 		}
 		if t.typedErrors() {
 			g.p("\t// Err is an error of one of the service's error types.\n\tErr *typedError `json:\"error,omitempty\"`\n")
+		}
+		if t.carriesPartial() {
+			g.p("\t// Failed is the error returned with the results, when they are not all zero.\n\tFailed *carriedError `json:\"failed,omitempty\"`\n")
 		}
 		g.p("}\n\n")
 	}
@@ -830,10 +927,21 @@ func (r *rewrite) genClient(t *topic, g *gofile) {
 		if t.typedErrors() {
 			var zs []string
 			for _, f := range t.results {
-				zs = append(zs, g.zero(f.typ))
+				if t.carriesPartial() {
+					zs = append(zs, "resp."+f.goName)
+				} else {
+					zs = append(zs, g.zero(f.typ))
+				}
 			}
 			zs = append(zs, "resp.Err.err()")
 			g.p("\tif resp.Err != nil {\n\t\treturn %s\n\t}\n", strings.Join(zs, ", "))
+		}
+		if t.carriesPartial() {
+			var rs []string
+			for _, f := range t.results {
+				rs = append(rs, "resp."+f.goName)
+			}
+			g.p("\tif resp.Failed != nil {\n\t\treturn %s\n\t}\n", strings.Join(append(rs, "resp.Failed.err()"), ", "))
 		}
 		genCopyBack(t, g, v.params)
 		var rs []string
@@ -928,7 +1036,20 @@ func (r *rewrite) genHandler(t *topic, g *gofile) {
 		assign = strings.Join(lhs, ", ") + op
 	}
 	g.p("\t%s%s(%s)\n", assign, call, strings.Join(args, ", "))
-	if t.typedErrors() {
+	if t.carriesPartial() {
+		// Results returned with an error travel with it.
+		var rs, rf []string
+		for i, f := range t.results {
+			rs = append(rs, fmt.Sprintf("r%d", i))
+			rf = append(rf, fmt.Sprintf("%s: r%d", f.goName, i))
+		}
+		g.p("\tif err != nil {\n")
+		if t.typedErrors() {
+			g.p("\t\tif te := encodeError(err); te != nil {\n\t\t\treturn &%sReply{%s}, nil\n\t\t}\n", t.stub, strings.Join(append(rf, "Err: te"), ", "))
+		}
+		g.p("\t\tif !isZero(%s) {\n\t\t\treturn &%sReply{%s}, nil\n\t\t}\n", strings.Join(rs, ", "), t.stub, strings.Join(append(rf, "Failed: carryError(err)"), ", "))
+		g.p("\t\treturn %s\n\t}\n", fail)
+	} else if t.typedErrors() {
 		g.p("\tif err != nil {\n\t\tif te := encodeError(err); te != nil {\n\t\t\treturn &%sReply{Err: te}, nil\n\t\t}\n\t\treturn %s\n\t}\n", t.stub, fail)
 	} else if t.hasErr {
 		g.p("\tif err != nil {\n\t\treturn %s\n\t}\n", fail)

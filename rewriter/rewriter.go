@@ -84,9 +84,10 @@
 // of data types, callees that start goroutines, calls that may reach several
 // topics when one of them cannot be served at the call (or from a test
 // file), and constructors (wiring) are left alone, each with a reason in
-// the Result. A callee's results are dropped when it also returns a non-nil
-// error. Background work the monolith's wiring starts runs in every service
-// process.
+// the Result. Results a callee returns together with a non-nil error
+// (n, err) travel with the error when they are not all zero, except through
+// local stubs (cleavesvc/link), which drop them. Background work the
+// monolith's wiring starts runs in every service process.
 package rewriter
 
 import (
