@@ -51,7 +51,6 @@ func (r *rewrite) generate() error {
 	r.editSites()
 	r.bindConstructors()
 	r.guardBackground()
-	r.redirectListens()
 	if err := r.applyEdits(); err != nil {
 		return err
 	}
