@@ -225,10 +225,14 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool) ([]by
 	g.p("\tvar err error\n\tcleaveBus, err = %s.Open(cleaveCtx, %s.ConfigFromEnv())\n", bus, bus)
 	g.p("\tif err != nil {\n\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t%s.Exit(1)\n\t}\n", fmtPkg, os, os)
 	g.p("\t%s.SetDefault(cleaveBus)\n", bus)
+	// The monolith's packages listen and serve through the runtime
+	// (redirectListens): the same edge/idle logic as in main.
+	g.p("\t%s.SetListener(cleaveListen)\n\t%s.SetServer(cleaveServeOn)\n", bus, bus)
 	if copied {
 		g.p("\tmonolithMain()\n")
 	}
-	g.p("\tcleaveReady()\n\t<-cleaveCtx.Done()\n\tcleaveExit(0)\n}\n\n")
+	// A monolith main that returned after a signal is on its way out: not ready.
+	g.p("\tif cleaveCtx.Err() == nil {\n\t\tcleaveReady()\n\t}\n\t<-cleaveCtx.Done()\n\tcleaveExit(0)\n}\n\n")
 	httpPkg := g.im.add("net/http", "http")
 	net := g.im.add("net", "net")
 	syncPkg := g.im.add("sync", "sync")
@@ -266,22 +270,26 @@ func cleaveListen(network, addr string) (%[2]s.Listener, error) {
 
 // cleaveServe stands in for http.ListenAndServe.
 func cleaveServe(addr string, h %[1]s.Handler) error {
-	return cleaveServeServer(&%[1]s.Server{Addr: addr, Handler: h})
+	return %[9]s.ListenAndServe(addr, h)
 }
 
-// cleaveServeServer stands in for srv.ListenAndServe: it serves until
-// SIGINT or SIGTERM, then shuts the server down and exits through cleaveExit.
+// cleaveServeServer stands in for srv.ListenAndServe.
 func cleaveServeServer(srv *%[1]s.Server) error {
-	addr := srv.Addr
-	if addr == "" {
-		addr = ":http"
-	}
-	ln, err := cleaveListen("tcp", addr)
-	if err != nil {
+	return %[9]s.ServeServer(srv)
+}
+
+// cleaveServeOn serves srv (serve runs it on the listener cleaveListen
+// gave) until SIGINT or SIGTERM, then shuts the server down and exits
+// through cleaveExit. The runtime's serving functions, which the monolith's
+// packages call, hand their server to it.
+func cleaveServeOn(srv *%[1]s.Server, serve func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- serve() }()
+	select {
+	case err := <-errc:
 		return err
+	case <-cleaveCtx.Done():
 	}
-	go srv.Serve(ln)
-	<-cleaveCtx.Done()
 	shutdown, cancel := %[4]s.WithTimeout(%[4]s.Background(), 10*%[5]s.Second)
 	defer cancel()
 	srv.Shutdown(shutdown)
@@ -320,7 +328,7 @@ func (l *idleListener) Close() error {
 }
 
 func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(127, 0, 0, 1)} }
-`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register)
+`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register, bus)
 	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
 }
 

@@ -1,0 +1,106 @@
+package bus
+
+import (
+	"net"
+	"net/http"
+	"sync"
+)
+
+// Listening, redirected. cleave apply rewrites the calls that open the
+// monolith's listening sockets outside package main (net.Listen,
+// http.ListenAndServe, srv.ListenAndServe(), ...) into calls of the
+// functions below. In the monolith nothing is set and they do what the
+// standard library does. In a split service the generated main sets its
+// own listener and server hooks, so that wherever the program's start-up
+// path listens (main → app.Run → http.ListenAndServe), only the edge
+// service binds the monolith's address, the others get a listener that
+// accepts nothing, and the service can say it is ready and shut the server
+// down on SIGINT or SIGTERM.
+
+var (
+	hookMu   sync.RWMutex
+	listenFn func(network, addr string) (net.Listener, error)
+	serveFn  func(srv *http.Server, serve func() error) error
+)
+
+// SetListener sets the function Listen calls instead of net.Listen (nil:
+// net.Listen again). Generated service mains set it before the monolith's
+// code runs.
+func SetListener(f func(network, addr string) (net.Listener, error)) {
+	hookMu.Lock()
+	defer hookMu.Unlock()
+	listenFn = f
+}
+
+// SetServer sets the function ServeServer and the other serving functions
+// hand a server to once its listener is open; serve runs the server on that
+// listener and returns what Serve returns. f may return before serve does
+// (after shutting the server down). nil restores the default, which calls
+// serve.
+func SetServer(f func(srv *http.Server, serve func() error) error) {
+	hookMu.Lock()
+	defer hookMu.Unlock()
+	serveFn = f
+}
+
+// Listen is net.Listen, unless SetListener set another function: it
+// stands in for net.Listen in code rewritten by cleave apply.
+func Listen(network, addr string) (net.Listener, error) {
+	hookMu.RLock()
+	f := listenFn
+	hookMu.RUnlock()
+	if f == nil {
+		return net.Listen(network, addr)
+	}
+	return f(network, addr)
+}
+
+// ListenAndServe stands in for http.ListenAndServe: it listens through
+// Listen and serves h.
+func ListenAndServe(addr string, h http.Handler) error {
+	return ServeServer(&http.Server{Addr: addr, Handler: h})
+}
+
+// ListenAndServeTLS stands in for http.ListenAndServeTLS.
+func ListenAndServeTLS(addr, certFile, keyFile string, h http.Handler) error {
+	return ServeServerTLS(&http.Server{Addr: addr, Handler: h}, certFile, keyFile)
+}
+
+// ServeServer stands in for srv.ListenAndServe(): it listens on srv.Addr
+// (":http" when empty) through Listen and serves srv there.
+func ServeServer(srv *http.Server) error {
+	addr := srv.Addr
+	if addr == "" {
+		addr = ":http"
+	}
+	ln, err := Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return serve(srv, func() error { return srv.Serve(ln) })
+}
+
+// ServeServerTLS stands in for srv.ListenAndServeTLS(certFile, keyFile):
+// it listens on srv.Addr (":https" when empty) through Listen and serves
+// TLS there.
+func ServeServerTLS(srv *http.Server, certFile, keyFile string) error {
+	addr := srv.Addr
+	if addr == "" {
+		addr = ":https"
+	}
+	ln, err := Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return serve(srv, func() error { return srv.ServeTLS(ln, certFile, keyFile) })
+}
+
+func serve(srv *http.Server, run func() error) error {
+	hookMu.RLock()
+	f := serveFn
+	hookMu.RUnlock()
+	if f == nil {
+		return run()
+	}
+	return f(srv, run)
+}
