@@ -162,6 +162,7 @@ const (
 	HazardDroppedField   = "dropped-field"   // a field tagged json:"-" crosses: its value is lost
 	HazardProto          = "proto"           // a protobuf message crosses: it needs a proto codec
 	HazardReceiver       = "receiver"        // the method's receiver holds request-scoped state
+	HazardContextValue   = "context-value"   // callee reads values from the caller's context
 )
 
 // Hazard is a positioned finding that makes a crossing unsafe to cut.

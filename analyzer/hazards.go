@@ -30,6 +30,7 @@ func (a *analysis) collectHazards() {
 	}
 	wf := &writeFinder{funcs: a.funcs, memo: make(map[*ssa.Function][]bool), busy: make(map[*ssa.Function]bool)}
 	txs := make(map[*ssa.Function]txScope)
+	cv := &ctxValueFinder{funcs: a.funcs, memo: make(map[*ssa.Function]bool)}
 	var found typeutil.Map // types.Type → []finding, a cache of findings
 	for _, c := range a.crossings {
 		pos := c.call.Site.Pos
@@ -134,6 +135,14 @@ func (a *analysis) collectHazards() {
 					fmt.Sprintf("receiver %s %s of %s: field %s %s %s", name, rt, short, path, types.TypeString(typ, shortQualifier), why),
 					fmt.Sprintf("pass what %s needs from the request as parameters, or keep %s in the caller's service", short, short))
 			}
+		}
+
+		// The callee reads values the caller put in its context: over
+		// the wire only the deadline and the trace travel.
+		if hasContextParam(sig) && cv.reads(callee) {
+			hz(HazardContextValue, "ctx",
+				fmt.Sprintf("%s reads values from its context (ctx.Value: a signed-in user, a request id); the remote side gets a context without the caller's values", short),
+				fmt.Sprintf("pass what %s reads from the context as parameters, or keep %s in the caller's service", short, short))
 		}
 
 		// The call is made while a transaction is open.
@@ -479,4 +488,66 @@ func shortName(id string) string {
 		prefix = "("
 	}
 	return prefix + id[i+1:]
+}
+
+// hasContextParam reports whether sig takes a context.Context.
+func hasContextParam(sig *types.Signature) bool {
+	for i := 0; i < sig.Params().Len(); i++ {
+		if isContext(sig.Params().At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isContext(t types.Type) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+}
+
+// ctxValueFinder finds the functions that read values from a context:
+// they call context.Context's Value method, directly, in a function
+// literal they make, or through functions of the module they call.
+type ctxValueFinder struct {
+	funcs map[*ssa.Function]bool // the module's functions
+	memo  map[*ssa.Function]bool // false while in progress (recursion)
+}
+
+func (f *ctxValueFinder) reads(fn *ssa.Function) bool {
+	if fn == nil {
+		return false
+	}
+	if r, ok := f.memo[fn]; ok {
+		return r
+	}
+	f.memo[fn] = false
+	found := false
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if found {
+				break
+			}
+			var c *ssa.CallCommon
+			switch i := instr.(type) {
+			case ssa.CallInstruction:
+				c = i.Common()
+			case *ssa.MakeClosure:
+				if g, ok := i.Fn.(*ssa.Function); ok && f.reads(g) {
+					found = true
+				}
+				continue
+			default:
+				continue
+			}
+			if c.IsInvoke() {
+				found = c.Method.Name() == "Value" && isContext(c.Value.Type())
+				continue
+			}
+			if g := c.StaticCallee(); g != nil && (f.funcs[g] || f.funcs[g.Origin()]) && f.reads(g) {
+				found = true
+			}
+		}
+	}
+	f.memo[fn] = found
+	return found
 }

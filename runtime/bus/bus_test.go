@@ -205,6 +205,27 @@ func TestTypedSubject(t *testing.T) {
 	}
 }
 
+// Values of the caller's context do not cross, under loopback as over
+// NATS; the correlation id and trace do.
+func TestContextValuesStay(t *testing.T) {
+	type key struct{}
+	for _, tr := range []string{Loopback, NATS} {
+		t.Run(tr, func(t *testing.T) {
+			b := open(t, tr, Config{})
+			must(t, Handle(b, "t.cv.Echo", func(ctx context.Context, r *echoReq) (*echoResp, error) {
+				v, _ := ctx.Value(key{}).(string)
+				return &echoResp{Text: v, Corr: CorrelationID(ctx)}, nil
+			}))
+			ctx := WithCorrelationID(context.WithValue(context.Background(), key{}, "secret"), "corr-9")
+			got, err := Call[echoReq, echoResp](ctx, b, "t.cv.Echo", &echoReq{})
+			must(t, err)
+			if got.Text != "" || got.Corr != "corr-9" {
+				t.Errorf("handler saw value %q, correlation id %q; want none and corr-9", got.Text, got.Corr)
+			}
+		})
+	}
+}
+
 func TestRuns(t *testing.T) {
 	for _, tr := range transports {
 		b := open(t, tr, Config{Service: "orders"})
