@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -281,5 +282,64 @@ func TestProposeTiny(t *testing.T) {
 		if _, err := Marshal(p); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestUpdateRename: after a package is renamed (git mv notes memo) the new
+// package takes the old one's place, with its subpackages; a service is
+// never dropped silently.
+func TestUpdateRename(t *testing.T) {
+	graph := func(store string) *analyzer.Graph {
+		tg := newTestGraph()
+		tg.call("cmd/app.main", "web.Routes", 1)
+		tg.call("web.Handler.get", store+".Store.Get", 1)
+		tg.call("web.Handler.put", store+".Store.Put", 1)
+		tg.fn(store + "/fakes.Store.Get")
+		tg.entry(analyzer.EntryMain, "cmd/app.main")
+		tg.entry(analyzer.EntryHTTP, "web.Handler.get")
+		tg.entry(analyzer.EntryHTTP, "web.Handler.put")
+		return tg.done()
+	}
+	m := func(rel string) string { return testModule + "/" + rel }
+	old := &Plan{Version: PlanVersion, Module: testModule, Prefix: "m", Shared: []string{m("notes/fakes")}, Services: []*Service{
+		{Name: "keeper", Packages: []string{m("notes")}},
+		{Name: "web", Packages: []string{m("cmd/app"), m("web")}, Edge: true},
+	}}
+	if err := Refresh(graph("notes"), old); err != nil {
+		t.Fatal(err)
+	}
+	p, ch, err := Update(context.Background(), graph("memo"), old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{m("notes"): m("memo"), m("notes/fakes"): m("memo/fakes")}; !maps.Equal(ch.Renamed, want) {
+		t.Errorf("Renamed = %v; want %v", ch.Renamed, want)
+	}
+	if len(p.Services) != 2 || p.Services[0].Name != "keeper" || !slices.Equal(p.Services[0].Packages, []string{m("memo")}) {
+		t.Errorf("services = %+v; want keeper [memo] kept", p.Services)
+	}
+	if !slices.Equal(p.Shared, []string{m("memo/fakes")}) || len(ch.EmptyServices) != 0 {
+		t.Errorf("shared = %v, empty services %v; want [memo/fakes], none", p.Shared, ch.EmptyServices)
+	}
+	var subjects []string
+	for _, tp := range p.Topics {
+		subjects = append(subjects, tp.Subject)
+	}
+	if want := []string{"m.keeper.Store.Get", "m.keeper.Store.Put"}; !slices.Equal(subjects, want) {
+		t.Errorf("topics = %v; want %v", subjects, want)
+	}
+
+	// A package that vanished with nothing in its place empties its
+	// service: reported, not dropped silently.
+	g := graph("notes")
+	g.Packages = slices.DeleteFunc(g.Packages, func(p *analyzer.Package) bool { return p.Path == m("notes") })
+	g.Funcs = slices.DeleteFunc(g.Funcs, func(f *analyzer.Func) bool { return f.Package == m("notes") })
+	g.Calls = slices.DeleteFunc(g.Calls, func(c *analyzer.Call) bool { return strings.Contains(c.Callee, "/notes.") })
+	_, ch, err = Update(context.Background(), g, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ch.EmptyServices, []string{"keeper"}) {
+		t.Errorf("EmptyServices = %v; want [keeper]", ch.EmptyServices)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cleave-go/cleave/analyzer"
 )
@@ -15,6 +16,12 @@ type Changes struct {
 	Removed       []string    `json:"removed,omitempty"`        // packages that no longer exist
 	TopicsAdded   []string    `json:"topics_added,omitempty"`   // subjects
 	TopicsRemoved []string    `json:"topics_removed,omitempty"` // subjects
+	// Renamed maps packages that vanished to the new package that took
+	// their place (same functions, or the same place under a renamed
+	// parent): the new one inherits the old one's service or shared.
+	Renamed map[string]string `json:"renamed,omitempty"`
+	// EmptyServices are services of the old plan left with no package.
+	EmptyServices []string `json:"empty_services,omitempty"`
 }
 
 // Placement says where Update put a new package ("" Service: shared).
@@ -25,7 +32,7 @@ type Placement struct {
 
 // Empty reports whether nothing changed.
 func (c *Changes) Empty() bool {
-	return len(c.Added)+len(c.Removed)+len(c.TopicsAdded)+len(c.TopicsRemoved) == 0
+	return len(c.Added)+len(c.Removed)+len(c.TopicsAdded)+len(c.TopicsRemoved)+len(c.Renamed)+len(c.EmptyServices) == 0
 }
 
 // Update re-derives old against a fresh graph of the code, keeping the
@@ -51,6 +58,7 @@ func Update(ctx context.Context, g *analyzer.Graph, old *Plan) (*Plan, *Changes,
 		p.Prefix = prefixOf(g.Module)
 	}
 	ch := &Changes{}
+	renamed := renames(pg, old)
 	placed := map[string]bool{}
 	keep := func(paths []string) []string {
 		var out []string
@@ -60,7 +68,15 @@ func Update(ctx context.Context, g *analyzer.Graph, old *Plan) (*Plan, *Changes,
 			}
 			if _, ok := pg.index[path]; !ok {
 				ch.Removed = append(ch.Removed, path)
-				continue
+				to, ok := renamed[path]
+				if !ok || placed[to] {
+					continue
+				}
+				if ch.Renamed == nil {
+					ch.Renamed = map[string]string{}
+				}
+				ch.Renamed[path] = to
+				path = to
 			}
 			placed[path] = true
 			out = append(out, path)
@@ -74,6 +90,8 @@ func Update(ctx context.Context, g *analyzer.Graph, old *Plan) (*Plan, *Changes,
 		}
 		if pkgs := keep(s.Packages); len(pkgs) > 0 {
 			p.Services = append(p.Services, &Service{Name: s.Name, Packages: pkgs, Edge: s.Edge})
+		} else {
+			ch.EmptyServices = append(ch.EmptyServices, s.Name)
 		}
 	}
 	slices.Sort(ch.Removed)
@@ -120,9 +138,17 @@ func Update(ctx context.Context, g *analyzer.Graph, old *Plan) (*Plan, *Changes,
 		}
 		if !progress {
 			// Nothing ties the first pending package to placed code: it
-			// becomes a service of its own.
+			// becomes a service of its own, if it calls or is called by
+			// anything; an isolated package (test doubles, a tool) is
+			// shared, as a fresh plan would make it.
 			i := rest[0]
 			rest = rest[1:]
+			if len(pg.out[i]) == 0 && len(pg.in[i]) == 0 && len(pg.entries[i]) == 0 {
+				p.Shared = append(p.Shared, pg.paths[i])
+				ch.Added = append(ch.Added, Placement{Package: pg.paths[i]})
+				pending = rest
+				continue
+			}
 			name := uniqueName(p, identName(pg.pkgs[i].Name, "service"))
 			svcOf[i] = len(p.Services)
 			p.Services = append(p.Services, &Service{Name: name, Packages: []string{pg.paths[i]}})
@@ -202,4 +228,131 @@ func uniqueName(p *Plan, base string) string {
 			return c
 		}
 	}
+}
+
+// renames finds, for the packages of old that no longer exist, the new
+// package (one old does not list) that took each one's place: the one
+// declaring every function old names in that package (its topics,
+// in-process calls and blockers), by name and receiver; then, under a
+// parent matched so, the package at the same relative path (notes/fakes
+// → memo/fakes after notes → memo).
+func renames(pg *pkgGraph, old *Plan) map[string]string {
+	listed := map[string]bool{}
+	for _, path := range old.Shared {
+		listed[path] = true
+	}
+	for _, s := range old.Services {
+		if s != nil {
+			for _, path := range s.Packages {
+				listed[path] = true
+			}
+		}
+	}
+	var gone, fresh []string
+	for path := range listed {
+		if _, ok := pg.index[path]; !ok {
+			gone = append(gone, path)
+		}
+	}
+	for _, path := range pg.paths {
+		if !listed[path] {
+			fresh = append(fresh, path)
+		}
+	}
+	if len(gone) == 0 || len(fresh) == 0 {
+		return nil
+	}
+	slices.Sort(gone)
+	// The functions old names, by package, without the package path.
+	named := map[string]map[string]bool{}
+	note := func(id string) {
+		pkg, short := splitFuncID(id)
+		if pkg == "" {
+			return
+		}
+		if named[pkg] == nil {
+			named[pkg] = map[string]bool{}
+		}
+		named[pkg][short] = true
+	}
+	for _, t := range old.Topics {
+		note(t.Function)
+	}
+	for _, ip := range old.InProcess {
+		note(ip.Function)
+	}
+	declared := map[string]map[string]bool{}
+	for _, f := range pg.g.Funcs {
+		if _, short := splitFuncID(f.ID); short != "" {
+			if declared[f.Package] == nil {
+				declared[f.Package] = map[string]bool{}
+			}
+			declared[f.Package][short] = true
+		}
+	}
+	out := map[string]string{}
+	taken := map[string]bool{}
+	for _, g := range gone {
+		want := named[g]
+		if len(want) == 0 {
+			continue
+		}
+		match := ""
+		for _, f := range fresh {
+			if taken[f] {
+				continue
+			}
+			all := true
+			for fn := range want {
+				all = all && declared[f][fn]
+			}
+			if all {
+				if match != "" {
+					match = "" // two candidates: not sure
+					break
+				}
+				match = f
+			}
+		}
+		if match != "" {
+			out[g], taken[match] = match, true
+		}
+	}
+	for _, g := range gone {
+		if _, ok := out[g]; ok {
+			continue
+		}
+		for parent, to := range out {
+			if rel, ok := strings.CutPrefix(g, parent+"/"); ok {
+				if f := to + "/" + rel; slices.Contains(fresh, f) && !taken[f] {
+					out[g], taken[f] = f, true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// splitFuncID splits a Func.ID ("pkg.F", "(*pkg.T).M", "(pkg.T).M") into
+// its package path and the rest ("F", "T.M").
+func splitFuncID(id string) (pkg, short string) {
+	if strings.HasPrefix(id, "(") {
+		end := strings.Index(id, ")")
+		if end < 0 {
+			return "", ""
+		}
+		recv := strings.TrimPrefix(id[1:end], "*")
+		dot := strings.LastIndex(recv, ".")
+		if dot < 0 {
+			return "", ""
+		}
+		return recv[:dot], recv[dot+1:] + id[end+1:]
+	}
+	slash := strings.LastIndex(id, "/")
+	dot := strings.Index(id[slash+1:], ".")
+	if dot < 0 {
+		return "", ""
+	}
+	return id[:slash+1+dot], id[slash+2+dot:]
 }

@@ -322,7 +322,14 @@ func writeChanges(w io.Writer, c *planner.Changes) {
 		fmt.Fprintf(w, "+ package %s → %s\n", a.Package, where)
 	}
 	for _, r := range c.Removed {
+		if to, ok := c.Renamed[r]; ok {
+			fmt.Fprintf(w, "~ package %s → %s (renamed; keeps its place)\n", r, to)
+			continue
+		}
 		fmt.Fprintf(w, "- package %s (gone)\n", r)
+	}
+	for _, s := range c.EmptyServices {
+		fmt.Fprintf(w, "- service %s (no package left: removed)\n", s)
 	}
 	for _, t := range c.TopicsAdded {
 		fmt.Fprintf(w, "+ topic %s\n", t)
