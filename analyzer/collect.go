@@ -28,13 +28,13 @@ func (a *analysis) pos(p token.Pos) Pos {
 	if !p.IsValid() {
 		return Pos{}
 	}
-	tp := a.fset.Position(p)
+	tp := a.fset.PositionFor(p, false) // the Go file, not a //line directive's source
 	return Pos{File: relPath(a.root, tp.Filename), Line: tp.Line, Col: tp.Column, Offset: tp.Offset}
 }
 
 func (a *analysis) span(n ast.Node) Span {
 	s := Span{Pos: a.pos(n.Pos())}
-	end := a.fset.Position(n.End())
+	end := a.fset.PositionFor(n.End(), false)
 	s.EndLine, s.EndCol, s.EndOffset = end.Line, end.Column, end.Offset
 	return s
 }

@@ -243,7 +243,7 @@ func (r *rewrite) position(site string) (*srcFile, int, error) {
 
 // posString formats pos as file:line:col relative to the module root.
 func (r *rewrite) posString(pos token.Pos) string {
-	p := r.fset.Position(pos)
+	p := r.fset.PositionFor(pos, false) // the Go file, as the analyzer records it
 	rel, err := filepath.Rel(r.dir, p.Filename)
 	if err != nil {
 		rel = p.Filename

@@ -511,7 +511,7 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 		// The file may have gained lines above the call since the plan
 		// was made (an earlier apply --only added imports): look at the
 		// same column a few lines further down, then up.
-		p := r.fset.Position(pos)
+		p := r.fset.PositionFor(pos, false)
 		for d := 1; d <= 20 && best == nil; d++ {
 			for _, line := range []int{p.Line + d, p.Line - d} {
 				if line < 1 || line > tf.LineCount() {
