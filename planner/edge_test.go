@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/cleave-go/cleave/analyzer"
@@ -56,5 +57,40 @@ func TestEdgeHandlers(t *testing.T) {
 		if got, ok := edge[pkg]; !ok || got != want {
 			t.Errorf("%s: edge = %v (placed: %v); want %v", pkg, got, ok, want)
 		}
+	}
+}
+
+// TestRequestValueBlocker: a value a handler makes per request with
+// another package's constructor exists only in the handler's process;
+// calls on it cannot become topics the other service serves.
+func TestRequestValueBlocker(t *testing.T) {
+	tg := newTestGraph()
+	tg.call("cmd/app.main", "web.Routes", 1)
+	tg.fn("report.New", "*"+testModule+"/report.Builder")
+	tg.call("web.Handler.report", "report.New", 1)
+	tg.call("web.Handler.report", "report.Builder.Add", 2)
+	tg.call("cmd/app.main", "store.Open", 1) // start-up: not per request
+	tg.fn("store.Open", "*"+testModule+"/store.DB")
+	tg.call("web.Handler.report", "store.DB.Save", 1)
+	tg.entry(analyzer.EntryMain, "cmd/app.main")
+	tg.entry(analyzer.EntryHTTP, "web.Handler.report")
+	g := tg.done()
+	p := &Plan{Version: PlanVersion, Module: testModule, Prefix: "m", Services: []*Service{
+		{Name: "web", Packages: []string{testModule + "/cmd/app", testModule + "/web"}, Edge: true},
+		{Name: "report", Packages: []string{testModule + "/report"}},
+		{Name: "store", Packages: []string{testModule + "/store"}},
+	}}
+	if err := Refresh(g, p); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range p.Blockers {
+		got = append(got, b.Kind+" "+b.Topic)
+	}
+	if want := []string{"request-value m.report.Builder.Add", "request-value m.report.Builder.Add"}; !slices.Equal(got, want) {
+		t.Errorf("blockers = %v; want %v", got, want)
+	}
+	if p.Scores.Split.Blockers != 2 {
+		t.Errorf("blocker score = %d; want 2", p.Scores.Split.Blockers)
 	}
 }

@@ -400,3 +400,31 @@ func (s *split) inProcess() []*InProcess {
 	})
 	return list
 }
+
+// madePerRequest returns the types of the module a server's request-time
+// code makes with a constructor of another package (a report builder, a
+// client per session), with the first such call site. Their values live
+// in the process that made them: the callee's service never has them.
+func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[string]analyzer.Pos {
+	if !isServer(g) {
+		return nil
+	}
+	startup := startupOnly(g)
+	out := map[string]analyzer.Pos{}
+	for _, c := range g.Calls {
+		f, caller := funcs[c.Callee], funcs[c.Caller]
+		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || startup[c.Caller] && !c.InClosure {
+			continue
+		}
+		for _, r := range f.Results {
+			t := strings.TrimPrefix(r, "*")
+			if !strings.HasPrefix(t, f.Package+".") {
+				continue
+			}
+			if p, ok := out[t]; !ok || comparePos(c.Site.Pos, p) < 0 {
+				out[t] = c.Site.Pos
+			}
+		}
+	}
+	return out
+}

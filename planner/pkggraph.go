@@ -53,6 +53,11 @@ type pkgGraph struct {
 	// code writes (startupVars), computed on first use.
 	startVars map[string]bool
 
+	// madePerRequest maps receiver types ("<pkg>.<Type>") whose
+	// constructor request-time code of another package calls to the first
+	// such call site.
+	madePerRequest map[string]analyzer.Pos
+
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
 	pairs []funcPair
@@ -181,6 +186,7 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 	}
 	pg.callees = len(num)
 	pg.inproc = inProcessReasons(g, pg.funcs)
+	pg.madePerRequest = madePerRequest(g, pg.funcs)
 	pg.staticIn = make([]map[int]bool, n)
 	for i := range n {
 		pg.staticIn[i] = map[int]bool{}

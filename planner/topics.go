@@ -3,6 +3,7 @@ package planner
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -238,6 +239,26 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 		}
 		pbs = append(pbs, posBlocker{h.Pos, b})
 	}
+	// Methods of values made per request cannot cross: the callee's
+	// service never has the value.
+	for _, t := range topics {
+		f := s.pg.funcs[t.Function]
+		if f == nil || f.Recv == "" {
+			continue
+		}
+		typ := f.Package + "." + strings.TrimPrefix(f.Recv, "*")
+		made, ok := s.pg.madePerRequest[typ]
+		if !ok {
+			continue
+		}
+		short := typ[strings.LastIndex(typ, "/")+1:]
+		for _, site := range t.Sites {
+			b := &Blocker{Kind: BlockerRequestValue, Pos: site, Topic: t.Subject,
+				Message: short + " values are made per request (" + made.String() + "): the " + t.Consumer + " service never has them",
+				Fix:     "pass the data " + f.Name + " needs instead of the value, or keep " + short + "'s methods in the caller's service"}
+			pbs = append(pbs, posBlocker{parsePos(site), b})
+		}
+	}
 	for _, sc := range s.sharedCalls() {
 		b := &Blocker{Kind: BlockerSharedCall, Pos: sc.sites[0].String(), Fix: "take " + sc.pkg + " out of shared (it then belongs to a service and its calls become topics), or pin it to " + sc.service}
 		b.Message = sc.pkg + " is shared but calls " + sc.callee + " of service " + sc.service + ": every process runs it on its own copy"
@@ -259,6 +280,11 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 	}
 	return slices.CompactFunc(bs, func(a, b *Blocker) bool { return *a == *b })
 }
+
+// BlockerRequestValue is the kind of a blocker on a method call whose
+// receiver the caller's request-time code made: it exists only in the
+// caller's process.
+const BlockerRequestValue = "request-value"
 
 // BlockerSharedCall is the kind of a blocker on a shared package calling
 // into a service: linked into every service, its code calls the local copy
@@ -382,5 +408,36 @@ func (s *split) counts() (topics, blockers int) {
 		// As in blockers: one per hazard position, kind and callee.
 		seen[Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix, Topic: h.Func}] = true
 	}
-	return len(callees), len(seen) + len(s.sharedCalls())
+	// As in blockers: one per crossing site of a method of a value made
+	// per request.
+	perRequest := map[string]bool{}
+	if len(s.pg.madePerRequest) > 0 {
+		for i, c := range s.pg.g.Calls {
+			f := s.pg.funcs[c.Callee]
+			if f == nil || f.Recv == "" || !callees[c.Callee] || s.pg.inproc[i] != "" {
+				continue
+			}
+			a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
+			if a < 0 || b < 0 || s.pt.comm[a] < 0 || s.pt.comm[a] == s.pt.comm[b] {
+				continue
+			}
+			if _, ok := s.pg.madePerRequest[f.Package+"."+strings.TrimPrefix(f.Recv, "*")]; ok {
+				perRequest[c.Site.Pos.String()] = true
+			}
+		}
+	}
+	return len(callees), len(seen) + len(s.sharedCalls()) + len(perRequest)
+}
+
+// parsePos reads a "file:line:col" site back; a malformed one sorts first.
+func parsePos(site string) analyzer.Pos {
+	var p analyzer.Pos
+	parts := strings.Split(site, ":")
+	if len(parts) < 3 {
+		return p
+	}
+	p.File = strings.Join(parts[:len(parts)-2], ":")
+	p.Line, _ = strconv.Atoi(parts[len(parts)-2])
+	p.Col, _ = strconv.Atoi(parts[len(parts)-1])
+	return p
 }
