@@ -17,6 +17,15 @@ var listenCalls = map[string]string{
 	"(*net/http.Server).ListenAndServeTLS": "ServeServerTLS",
 }
 
+// frameworkCalls are the start calls of web frameworks, redirected through
+// bus.ListenAndServe or bus.Serve (see redirectFramework); they are
+// rewritten in package main too, which copyMain does not know them in.
+var frameworkCalls = map[string]bool{
+	"(*github.com/gin-gonic/gin.Engine).Run":    true,
+	"(*github.com/labstack/echo/v4.Echo).Start": true,
+	"(*github.com/gofiber/fiber/v2.App).Listen": true,
+}
+
 // redirectListens rewrites, in the module's non-test code outside package
 // main, every call that opens a listening socket (net.Listen,
 // http.ListenAndServe[TLS], srv.ListenAndServe[TLS]()) into a call of the
@@ -30,13 +39,20 @@ var listenCalls = map[string]string{
 func (r *rewrite) redirectListens() {
 	for _, rel := range sortedKeys(r.files) {
 		f := r.files[rel]
-		if f.test || f.pkg == nil || f.pkg.Name == "main" || strings.HasPrefix(rel, GenDir+"/") {
+		if f.test || f.pkg == nil || strings.HasPrefix(rel, GenDir+"/") {
 			continue
 		}
+		inMain := f.pkg.Name == "main"
 		info := f.pkg.TypesInfo
+		var stack []ast.Node
 		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			stack = append(stack, n)
 			call, ok := n.(*ast.CallExpr)
-			if !ok {
+			if !ok || inRuntimeCall(info, stack) {
 				return true
 			}
 			fn := calleeFunc(info, call)
@@ -51,12 +67,16 @@ func (r *rewrite) redirectListens() {
 			if recv := sig.Recv(); recv != nil {
 				key = "(" + types.TypeString(recv.Type(), nil) + ")." + fn.Name()
 			}
-			to, ok := listenCalls[key]
+			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 			if !ok {
 				return true
 			}
-			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-			if !ok {
+			if frameworkCalls[key] {
+				r.redirectFramework(f, call, sel, key)
+				return true
+			}
+			to, ok := listenCalls[key]
+			if !ok || inMain {
 				return true
 			}
 			ref := svcMark + busPath + "\x00" + to
@@ -94,4 +114,74 @@ func (r *rewrite) redirectListens() {
 			return true
 		})
 	}
+}
+
+// redirectFramework rewrites the start call of a web framework so that it
+// listens through the runtime:
+//
+//	r.Run(addr)      (gin)   → bus.ListenAndServe(addr, r.Handler())
+//	e.Start(addr)    (echo)  → bus.Serve("tcp", addr, func(ln net.Listener) error { e.Listener = ln; return e.Start(ln.Addr().String()) }, e.Shutdown)
+//	app.Listen(addr) (fiber) → bus.Serve("tcp", addr, app.Listener, func(context.Context) error { return app.Shutdown() })
+//
+// echo's and fiber's receiver appears more than once: it must be a name or
+// a selection of names. Other shapes are left alone with a note.
+func (r *rewrite) redirectFramework(f *srcFile, call *ast.CallExpr, sel *ast.SelectorExpr, key string) {
+	leave := func(why string) {
+		r.notes = append(r.notes, r.posString(call.Pos())+": "+key+" is not redirected ("+why+"): every service process will listen there")
+	}
+	if len(call.Args) != 1 || call.Ellipsis.IsValid() {
+		leave("it does not take exactly one address")
+		return
+	}
+	text := func(e ast.Expr) string { return string(f.src[r.off(e.Pos()):r.off(e.End())]) }
+	recv, addr := text(sel.X), text(call.Args[0])
+	bus := svcMark + busPath + "\x00"
+	var out string
+	switch {
+	case strings.HasSuffix(key, ".Run"): // gin
+		out = bus + "ListenAndServe(" + addr + ", " + recv + ".Handler())"
+	default:
+		if !simpleExpr(sel.X) {
+			leave("its receiver is not a plain name")
+			return
+		}
+		if strings.HasSuffix(key, ".Start") { // echo
+			out = bus + "Serve(\"tcp\", " + addr + ", func(ln " + svcMark + "net\x00Listener) error {\n" +
+				recv + ".Listener = ln\nreturn " + recv + ".Start(ln.Addr().String())\n}, " + recv + ".Shutdown)"
+		} else { // fiber
+			out = bus + "Serve(\"tcp\", " + addr + ", " + recv + ".Listener, func(" + svcMark + "context\x00Context) error { return " + recv + ".Shutdown() })"
+		}
+	}
+	// editFile resolves one import reference per edit: the text goes in as
+	// the call's replacement and insertions after it, one per reference.
+	start, end := r.off(call.Pos()), r.off(call.End())
+	parts := strings.Split(out, svcMark)
+	f.edits = append(f.edits, edit{start: start, end: end, text: parts[0] + svcMark + parts[1]})
+	for _, p := range parts[2:] {
+		f.edits = append(f.edits, edit{start: end, end: end, text: svcMark + p})
+	}
+}
+
+// simpleExpr reports whether e is a name or a selection of names (a, a.b.c).
+func simpleExpr(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return simpleExpr(e.X)
+	}
+	return false
+}
+
+// inRuntimeCall reports whether the node on top of stack is inside a call
+// of the runtime (an earlier apply's bus.Serve(..., func(ln) { e.Start(...) }, ...)).
+func inRuntimeCall(info *types.Info, stack []ast.Node) bool {
+	for _, n := range stack[:len(stack)-1] {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == busPath {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -278,11 +278,11 @@ func cleaveServeServer(srv *%[1]s.Server) error {
 	return %[9]s.ServeServer(srv)
 }
 
-// cleaveServeOn serves srv (serve runs it on the listener cleaveListen
-// gave) until SIGINT or SIGTERM, then shuts the server down and exits
-// through cleaveExit. The runtime's serving functions, which the monolith's
-// packages call, hand their server to it.
-func cleaveServeOn(srv *%[1]s.Server, serve func() error) error {
+// cleaveServeOn runs serve (a server on the listener cleaveListen gave)
+// until SIGINT or SIGTERM, then shuts the server down and exits through
+// cleaveExit. The runtime's serving functions, which the monolith's code
+// calls, hand their server to it.
+func cleaveServeOn(serve func() error, shutdown func(%[4]s.Context) error) error {
 	errc := make(chan error, 1)
 	go func() { errc <- serve() }()
 	select {
@@ -290,9 +290,11 @@ func cleaveServeOn(srv *%[1]s.Server, serve func() error) error {
 		return err
 	case <-cleaveCtx.Done():
 	}
-	shutdown, cancel := %[4]s.WithTimeout(%[4]s.Background(), 10*%[5]s.Second)
-	defer cancel()
-	srv.Shutdown(shutdown)
+	if shutdown != nil {
+		ctx, cancel := %[4]s.WithTimeout(%[4]s.Background(), 10*%[5]s.Second)
+		defer cancel()
+		shutdown(ctx)
+	}
 	cleaveExit(0)
 	return %[1]s.ErrServerClosed
 }

@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -20,7 +21,7 @@ import (
 var (
 	hookMu   sync.RWMutex
 	listenFn func(network, addr string) (net.Listener, error)
-	serveFn  func(srv *http.Server, serve func() error) error
+	serveFn  func(serve func() error, shutdown func(context.Context) error) error
 )
 
 // SetListener sets the function Listen calls instead of net.Listen (nil:
@@ -32,12 +33,13 @@ func SetListener(f func(network, addr string) (net.Listener, error)) {
 	listenFn = f
 }
 
-// SetServer sets the function ServeServer and the other serving functions
-// hand a server to once its listener is open; serve runs the server on that
-// listener and returns what Serve returns. f may return before serve does
-// (after shutting the server down). nil restores the default, which calls
-// serve.
-func SetServer(f func(srv *http.Server, serve func() error) error) {
+// SetServer sets the function Serve, ServeServer and the other serving
+// functions hand a server to once its listener is open: serve runs the
+// server on that listener and returns what it returns; shutdown, when not
+// nil, stops the server gracefully (http.Server.Shutdown). f may return
+// before serve does, after calling shutdown. nil restores the default,
+// which calls serve.
+func SetServer(f func(serve func() error, shutdown func(context.Context) error) error) {
 	hookMu.Lock()
 	defer hookMu.Unlock()
 	serveFn = f
@@ -77,7 +79,7 @@ func ServeServer(srv *http.Server) error {
 	if err != nil {
 		return err
 	}
-	return serve(srv, func() error { return srv.Serve(ln) })
+	return serveWith(func() error { return srv.Serve(ln) }, srv.Shutdown)
 }
 
 // ServeServerTLS stands in for srv.ListenAndServeTLS(certFile, keyFile):
@@ -92,15 +94,27 @@ func ServeServerTLS(srv *http.Server, certFile, keyFile string) error {
 	if err != nil {
 		return err
 	}
-	return serve(srv, func() error { return srv.ServeTLS(ln, certFile, keyFile) })
+	return serveWith(func() error { return srv.ServeTLS(ln, certFile, keyFile) }, srv.Shutdown)
 }
 
-func serve(srv *http.Server, run func() error) error {
+// Serve listens on addr through Listen and runs serve on the listener; it
+// stands in for the start calls of web frameworks that serve on a listener
+// of their own (echo's e.Start, fiber's app.Listen). shutdown, when not
+// nil, stops the server gracefully.
+func Serve(network, addr string, serve func(net.Listener) error, shutdown func(context.Context) error) error {
+	ln, err := Listen(network, addr)
+	if err != nil {
+		return err
+	}
+	return serveWith(func() error { return serve(ln) }, shutdown)
+}
+
+func serveWith(run func() error, shutdown func(context.Context) error) error {
 	hookMu.RLock()
 	f := serveFn
 	hookMu.RUnlock()
 	if f == nil {
 		return run()
 	}
-	return f(srv, run)
+	return f(run, shutdown)
 }

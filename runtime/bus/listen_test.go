@@ -87,20 +87,31 @@ func TestSetListener(t *testing.T) {
 	SetListener(func(network, addr string) (net.Listener, error) {
 		return net.Listen(network, "127.0.0.1:0")
 	})
-	var served *http.Server
-	SetServer(func(srv *http.Server, serve func() error) error {
-		served = srv
+	SetServer(func(serve func() error, shutdown func(context.Context) error) error {
 		errc := make(chan error, 1)
 		go func() { errc <- serve() }()
-		srv.Shutdown(context.Background())
+		if shutdown != nil {
+			shutdown(context.Background())
+		}
 		return <-errc
 	})
 	srv := &http.Server{Addr: "127.0.0.1:1"}
 	if err := ServeServer(srv); !errors.Is(err, http.ErrServerClosed) {
 		t.Errorf("ServeServer = %v; want ErrServerClosed", err)
 	}
-	if served != srv {
-		t.Error("the server hook did not get the server")
+	// Serve: a framework's server on the listener, stopped by its shutdown.
+	stop := make(chan struct{})
+	var served net.Listener
+	err := Serve("tcp", "127.0.0.1:1", func(ln net.Listener) error {
+		served = ln
+		<-stop
+		return http.ErrServerClosed
+	}, func(context.Context) error { close(stop); return nil })
+	if !errors.Is(err, http.ErrServerClosed) || served == nil {
+		t.Errorf("Serve = %v (listener %v); want ErrServerClosed", err, served)
+	}
+	if served != nil {
+		served.Close()
 	}
 
 	SetListener(nil)
