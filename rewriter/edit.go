@@ -59,11 +59,7 @@ func (r *rewrite) editSites() {
 				f.edits = append(f.edits, e)
 			case shapeMethod, shapeIface:
 				recvStart := r.off(s.sel.X.Pos())
-				pre := ref + stub + "("
-				if s.addr {
-					pre += "&"
-				}
-				f.edits = append(f.edits, edit{start: recvStart, end: recvStart, text: pre})
+				f.edits = append(f.edits, edit{start: recvStart, end: recvStart, text: ref + stub + "("})
 				sep := s.path + ", "
 				if len(s.call.Args) == 0 {
 					sep = s.path
@@ -71,11 +67,7 @@ func (r *rewrite) editSites() {
 				f.edits = append(f.edits, edit{start: r.off(s.sel.X.End()), end: r.off(s.call.Lparen) + 1, text: sep})
 			case shapeMethodVal:
 				start := r.off(s.sel.X.Pos())
-				pre := ref + t.stub + "Func("
-				if s.addr {
-					pre += "&"
-				}
-				f.edits = append(f.edits, edit{start: start, end: start, text: pre})
+				f.edits = append(f.edits, edit{start: start, end: start, text: ref + t.stub + "Func("})
 				f.edits = append(f.edits, edit{start: r.off(s.sel.X.End()), end: r.off(s.sel.End()), text: s.path + ")"})
 			}
 			f.sites = append(f.sites, s.pos)

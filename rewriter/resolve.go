@@ -69,7 +69,6 @@ type site struct {
 	call  *ast.CallExpr
 	sel   *ast.SelectorExpr // x.M for methods
 	path  string            // ".Field" path to a promoted method's receiver
-	addr  bool              // receiver needs &
 	skip  string
 	done  bool // already rewritten by an earlier apply
 	// extra: a static call of the callee from another service that the
@@ -659,7 +658,11 @@ func (r *rewrite) methodSite(t *topic, st *site, info *types.Info) string {
 		return "promoted method of an embedded interface"
 	}
 	if _, ok := typ.Underlying().(*types.Pointer); !ok {
-		st.addr = true
+		// A receiver held by value (q := pricing.Quoter{...}, a struct
+		// field of type T): its address was never bound to the service,
+		// which binds the pointers the wiring makes, so the service
+		// could not find it.
+		return "receiver held by value (" + types.TypeString(typ, func(p *types.Package) string { return p.Name() }) + "): the service knows only the pointers the wiring made; hold it by pointer"
 	}
 	return ""
 }
