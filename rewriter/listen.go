@@ -119,7 +119,7 @@ func (r *rewrite) redirectListens() {
 // redirectFramework rewrites the start call of a web framework so that it
 // listens through the runtime:
 //
-//	r.Run(addr)      (gin)   → bus.ListenAndServe(addr, r.Handler())
+//	r.Run(addr)      (gin)   → bus.ListenAndServe(addr, r.Handler()) (r before gin 1.8)
 //	e.Start(addr)    (echo)  → bus.Serve("tcp", addr, func(ln net.Listener) error { e.Listener = ln; return e.Start(ln.Addr().String()) }, e.Shutdown)
 //	app.Listen(addr) (fiber) → bus.Serve("tcp", addr, app.Listener, func(context.Context) error { return app.Shutdown() })
 //
@@ -139,7 +139,15 @@ func (r *rewrite) redirectFramework(f *srcFile, call *ast.CallExpr, sel *ast.Sel
 	var out string
 	switch {
 	case strings.HasSuffix(key, ".Run"): // gin
-		out = bus + "ListenAndServe(" + addr + ", " + recv + ".Handler())"
+		// Engine.Handler (gin 1.8 on) adds h2c when asked; before, the
+		// engine itself is the handler.
+		h := recv
+		if tv, ok := f.pkg.TypesInfo.Types[sel.X]; ok {
+			if obj, _, _ := types.LookupFieldOrMethod(tv.Type, true, nil, "Handler"); obj != nil {
+				h += ".Handler()"
+			}
+		}
+		out = bus + "ListenAndServe(" + addr + ", " + h + ")"
 	default:
 		if !simpleExpr(sel.X) {
 			leave("its receiver is not a plain name")
