@@ -15,6 +15,8 @@ var listenCalls = map[string]string{
 	"net/http.ListenAndServeTLS":           "ListenAndServeTLS",
 	"(*net/http.Server).ListenAndServe":    "ServeServer",
 	"(*net/http.Server).ListenAndServeTLS": "ServeServerTLS",
+	"(*net/http.Server).Serve":             "ServeOn",
+	"net/http.Serve":                       "HTTPServe",
 }
 
 // frameworkCalls are the start calls of web frameworks, redirected through

@@ -97,6 +97,17 @@ func ServeServerTLS(srv *http.Server, certFile, keyFile string) error {
 	return serveWith(func() error { return srv.ServeTLS(ln, certFile, keyFile) }, srv.Shutdown)
 }
 
+// ServeOn stands in for srv.Serve(ln): it serves srv on ln, handing it
+// to the server hook, so that a split service shuts it down on SIGTERM.
+func ServeOn(srv *http.Server, ln net.Listener) error {
+	return serveWith(func() error { return srv.Serve(ln) }, srv.Shutdown)
+}
+
+// HTTPServe stands in for http.Serve(ln, h).
+func HTTPServe(ln net.Listener, h http.Handler) error {
+	return ServeOn(&http.Server{Handler: h}, ln)
+}
+
 // Serve listens on addr through Listen and runs serve on the listener; it
 // stands in for the start calls of web frameworks that serve on a listener
 // of their own (echo's e.Start, fiber's app.Listen). shutdown, when not

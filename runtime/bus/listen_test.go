@@ -114,6 +114,21 @@ func TestSetListener(t *testing.T) {
 		served.Close()
 	}
 
+	// ServeOn and HTTPServe hand their server to the hook too.
+	for _, f := range []func(net.Listener) error{
+		func(ln net.Listener) error { return ServeOn(&http.Server{}, ln) },
+		func(ln net.Listener) error { return HTTPServe(ln, nil) },
+	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f(ln); !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("ServeOn/HTTPServe = %v; want ErrServerClosed", err)
+		}
+		ln.Close()
+	}
+
 	SetListener(nil)
 	SetServer(nil)
 	ln, err := Listen("tcp", "127.0.0.1:0")
