@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"path"
 	"path/filepath"
 	"sort"
@@ -85,7 +86,9 @@ func (r *rewrite) generateMains() error {
 	return nil
 }
 
-// monolithMain is the module's main package: the edge service's, else the first.
+// monolithMain is the module's main package: the edge service's, else the
+// first; among several, one that serves (its start-up path listens: a
+// server beside its command-line client) comes first.
 func (r *rewrite) monolithMain() *packages.Package {
 	var mains []*packages.Package
 	for _, p := range sortedKeys(r.byPath) {
@@ -93,6 +96,18 @@ func (r *rewrite) monolithMain() *packages.Package {
 		if pkg.Name == "main" && !strings.HasPrefix(p, r.module+"/"+GenDir+"/") {
 			mains = append(mains, pkg)
 		}
+	}
+	if len(mains) > 1 {
+		listens := r.listeningPackages()
+		var serving, other []*packages.Package
+		for _, m := range mains {
+			if r.reachesAny(m, listens) {
+				serving = append(serving, m)
+			} else {
+				other = append(other, m)
+			}
+		}
+		mains = append(serving, other...)
 	}
 	for _, m := range mains {
 		for _, s := range r.plan.Services {
@@ -420,4 +435,60 @@ func dropUnusedImports(src []byte, imports map[string]*packages.Package) ([]byte
 		return nil, err
 	}
 	return format.Source(b.Bytes())
+}
+
+// listeningPackages returns the module's packages whose non-test code
+// calls a listening function of the standard library or a web
+// framework's start (see listenCalls, frameworkCalls).
+func (r *rewrite) listeningPackages() map[string]bool {
+	out := map[string]bool{}
+	for _, rel := range sortedKeys(r.files) {
+		f := r.files[rel]
+		if f.test || f.pkg == nil || out[f.pkg.PkgPath] {
+			continue
+		}
+		info := f.pkg.TypesInfo
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || out[f.pkg.PkgPath] {
+				return !out[f.pkg.PkgPath]
+			}
+			fn := calleeFunc(info, call)
+			if fn == nil || fn.Pkg() == nil {
+				return true
+			}
+			key := fn.Pkg().Path() + "." + fn.Name()
+			if sig, _ := fn.Type().(*types.Signature); sig != nil && sig.Recv() != nil {
+				key = "(" + types.TypeString(sig.Recv().Type(), nil) + ")." + fn.Name()
+			}
+			if _, ok := listenCalls[key]; ok || frameworkCalls[key] {
+				out[f.pkg.PkgPath] = true
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// reachesAny reports whether m, or a package of the module it imports
+// directly or not, is in set.
+func (r *rewrite) reachesAny(m *packages.Package, set map[string]bool) bool {
+	seen := map[string]bool{}
+	var walk func(p *packages.Package) bool
+	walk = func(p *packages.Package) bool {
+		if seen[p.PkgPath] {
+			return false
+		}
+		seen[p.PkgPath] = true
+		if set[p.PkgPath] {
+			return true
+		}
+		for path, q := range p.Imports {
+			if (path == r.module || strings.HasPrefix(path, r.module+"/")) && walk(q) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(m)
 }
