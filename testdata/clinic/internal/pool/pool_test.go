@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMapKeepsOrder(t *testing.T) {
@@ -56,6 +57,14 @@ func TestMapFirstErrorCancels(t *testing.T) {
 		calls.Add(1)
 		if n == 3 {
 			return 0, boom
+		}
+		if n > 3 && n < 10 {
+			// Slow jobs: they end when Map cancels, so the workers are
+			// busy until then and the rest is not handed out.
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
 		}
 		return n, ctx.Err()
 	})
