@@ -38,15 +38,9 @@ func (r *rewrite) guardBackground() {
 			continue
 		}
 		info := f.pkg.TypesInfo
-		var stack []ast.Node
-		ast.Inspect(f.ast, func(n ast.Node) bool {
-			if n == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, n)
+		ast.PreorderStack(f.ast, nil, func(n ast.Node, stack []ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || len(stack) < 2 {
+			if !ok || len(stack) < 1 {
 				return true
 			}
 			svc, ok := owner[r.posString(call.Pos())]
@@ -54,7 +48,7 @@ func (r *rewrite) guardBackground() {
 				return true
 			}
 			var stmt ast.Stmt
-			switch s := stack[len(stack)-2].(type) {
+			switch s := stack[len(stack)-1].(type) {
 			case *ast.ExprStmt:
 				stmt = s
 			case *ast.DeferStmt:
@@ -64,7 +58,7 @@ func (r *rewrite) guardBackground() {
 			default:
 				return true
 			}
-			if len(stack) >= 4 && isRunsGuard(info, stack[len(stack)-4]) {
+			if len(stack) >= 3 && isRunsGuard(info, stack[len(stack)-3]) {
 				return true // guarded by an earlier apply
 			}
 			start, end := r.off(stmt.Pos()), r.off(stmt.End())

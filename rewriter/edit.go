@@ -100,11 +100,11 @@ func (r *rewrite) bindConstructors() {
 	if len(want) == 0 && len(opaque) == 0 {
 		return
 	}
-	// wrapped reports whether the expression on top of stack is already the
-	// argument of a call into s (an earlier apply's Bind).
+	// wrapped reports whether the expression whose ancestors are stack is
+	// already the argument of a call into s (an earlier apply's Bind).
 	wrapped := func(info *types.Info, stack []ast.Node, s *svcPkg) bool {
-		if len(stack) >= 2 {
-			if c, ok := stack[len(stack)-2].(*ast.CallExpr); ok {
+		if len(stack) >= 1 {
+			if c, ok := stack[len(stack)-1].(*ast.CallExpr); ok {
 				if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == s.path {
 					return true
 				}
@@ -118,13 +118,7 @@ func (r *rewrite) bindConstructors() {
 			continue
 		}
 		info := f.pkg.TypesInfo
-		var stack []ast.Node
-		ast.Inspect(f.ast, func(n ast.Node) bool {
-			if n == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, n)
+		ast.PreorderStack(f.ast, nil, func(n ast.Node, stack []ast.Node) bool {
 			e, ok := n.(ast.Expr)
 			if !ok {
 				return true

@@ -46,13 +46,7 @@ func (r *rewrite) redirectListens() {
 		}
 		inMain := f.pkg.Name == "main"
 		info := f.pkg.TypesInfo
-		var stack []ast.Node
-		ast.Inspect(f.ast, func(n ast.Node) bool {
-			if n == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, n)
+		ast.PreorderStack(f.ast, nil, func(n ast.Node, stack []ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || inRuntimeCall(info, stack) {
 				return true
@@ -183,10 +177,10 @@ func simpleExpr(e ast.Expr) bool {
 	return false
 }
 
-// inRuntimeCall reports whether the node on top of stack is inside a call
-// of the runtime (an earlier apply's bus.Serve(..., func(ln) { e.Start(...) }, ...)).
+// inRuntimeCall reports whether a node whose ancestors are stack is inside
+// a call of the runtime (an earlier apply's bus.Serve(..., func(ln) { e.Start(...) }, ...)).
 func inRuntimeCall(info *types.Info, stack []ast.Node) bool {
-	for _, n := range stack[:len(stack)-1] {
+	for _, n := range stack {
 		if c, ok := n.(*ast.CallExpr); ok {
 			if fn := calleeFunc(info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == busPath {
 				return true
