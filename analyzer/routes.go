@@ -426,20 +426,7 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 		if spec.kind != regPrefix && !(spec.kind == regRoute && spec.path < 0) {
 			return "", false
 		}
-		base, known := "", true
-		if recv != nil {
-			base, known = a.prefix(recv, depth+1)
-		}
-		if !known {
-			return "", false
-		}
-		if spec.path < 0 {
-			return base, true
-		}
-		if s, ok := constString(args[spec.path]); ok {
-			return joinRoute(spec.pkg, base, s), true
-		}
-		return "", false
+		return a.joinedPrefix(spec, recv, args, depth)
 	case *ssa.Phi:
 		first := true
 		for _, e := range x.Edges {
@@ -544,20 +531,7 @@ func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 				if !ok || spec.kind != regScope || spec.first >= len(args) || !denotes(args[spec.first], fn) {
 					continue
 				}
-				base, known := "", true
-				if recv != nil {
-					base, known = a.prefix(recv, depth+1)
-				}
-				if !known {
-					return "", false
-				}
-				if spec.path < 0 {
-					return base, true
-				}
-				if s, ok := constString(args[spec.path]); ok {
-					return joinRoute(spec.pkg, base, s), true
-				}
-				return "", false
+				return a.joinedPrefix(spec, recv, args, depth)
 			}
 		}
 	}
@@ -622,4 +596,24 @@ func joinRoute(pkg, prefix, p string) string {
 		return prefix + p[1:]
 	}
 	return prefix + p
+}
+
+// joinedPrefix is the path a router call with spec makes: the prefix of
+// its receiver (recv) joined with its constant path argument, or the
+// receiver's prefix alone when spec takes no path.
+func (a *analysis) joinedPrefix(spec regSpec, recv ssa.Value, args []ssa.Value, depth int) (string, bool) {
+	base, known := "", true
+	if recv != nil {
+		base, known = a.prefix(recv, depth+1)
+	}
+	if !known {
+		return "", false
+	}
+	if spec.path < 0 {
+		return base, true
+	}
+	if s, ok := constString(args[spec.path]); ok {
+		return joinRoute(spec.pkg, base, s), true
+	}
+	return "", false
 }

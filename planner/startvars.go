@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/cleave-go/cleave/analyzer"
@@ -82,18 +81,7 @@ func (pg *pkgGraph) startupVars() map[string]bool {
 // varWrites calls report for every write in file f (of package pkg) to a
 // variable of vars, with whether it is made at start-up.
 func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report func(obj string, startup bool), startup map[string]bool) {
-	imports := map[string]string{}
-	for _, im := range f.Imports {
-		path, _ := strconv.Unquote(im.Path.Value)
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		if im.Name != nil {
-			name = im.Name.Name
-		} else if strings.TrimLeft(name, "v0123456789") == "" && strings.Contains(path, "/") {
-			rest := path[:strings.LastIndexByte(path, '/')]
-			name = rest[strings.LastIndexByte(rest, '/')+1:]
-		}
-		imports[name] = path
-	}
+	imports := importNames(f)
 	// root returns the variable e writes to ("" when none of vars): the
 	// expression stripped of fields, indexes, dereferences and parentheses.
 	root := func(e ast.Expr) string {
