@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -57,7 +58,9 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 	if len(data) > b.cfg.MaxMessageBytes {
 		return nil, fmt.Errorf("bus: call %s: %w: %d bytes, limit %d", subject, ErrTooLarge, len(data), b.cfg.MaxMessageBytes)
 	}
-	msg := &nats.Msg{Subject: subject, Data: data}
+	msg := getMsg()
+	defer putMsg(msg)
+	msg.Subject, msg.Data = subject, data
 	var reply *nats.Msg
 	if b.kind == tLoopback {
 		msg.Header = outHeader(ctx, b.cfg.Codec, Fingerprint[Req](), Fingerprint[Resp](), false, "")
@@ -67,6 +70,7 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 		}
 		var rbuf *buffer
 		reply, rbuf = h.serve(noValues{ctx}, msg, false)
+		defer putMsg(reply)
 		defer release(rbuf)
 	} else {
 		// The typed subject first: its handler needs no schema headers.
@@ -103,6 +107,18 @@ func callEncoded[Req, Resp any](ctx context.Context, b *Bus, subject string, req
 }
 
 const hdrNil = "Cleave-Nil" // the handler returned a nil reply
+
+// msgPool recycles the request and reply messages the bus builds: nats.go
+// encodes a message when it is published and keeps no reference to it.
+var msgPool = sync.Pool{New: func() any { return new(nats.Msg) }}
+
+func getMsg() *nats.Msg { return msgPool.Get().(*nats.Msg) }
+
+// putMsg returns m to the pool once nothing reads it any more.
+func putMsg(m *nats.Msg) {
+	*m = nats.Msg{}
+	msgPool.Put(m)
+}
 
 // noValues is the caller's context under loopback as the wire leaves it:
 // its deadline and cancellation, none of its values (what the headers
@@ -190,7 +206,9 @@ func Handle[Req, Resp any](b *Bus, subject string, h func(context.Context, *Req)
 		if err != nil {
 			return errorReply(fmt.Errorf("bus: %s: encode reply %T: %w", subject, resp, err)), nil
 		}
-		return &nats.Msg{Data: data}, buf
+		reply := getMsg()
+		reply.Data = data
+		return reply, buf
 	}
 	typed := subject + "." + schemaToken(codec.Name(), reqFP, respFP)
 	return b.register(subject, &handler{fn: h, typed: typed, serve: serve})

@@ -252,6 +252,7 @@ func (b *Bus) serveRequest(m *nats.Msg) {
 	if err := m.RespondMsg(reply); err != nil {
 		b.logger().Warn("bus: reply", "subject", m.Subject, "err", err)
 	}
+	putMsg(reply)
 	release(buf)
 }
 
