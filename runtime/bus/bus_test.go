@@ -240,7 +240,7 @@ func TestEvents(t *testing.T) {
 		t.Run(tr, func(t *testing.T) {
 			b := open(t, tr, Config{EventsWait: true})
 			var sum, calls atomic.Int64
-			for range 2 { // two subscribers: both get every event
+			for i := 0; i < 2; i++ { // two subscribers: both get every event
 				must(t, Subscribe(b, "t.stock.Noted", func(ctx context.Context, e *noted) error {
 					sum.Add(int64(e.ID))
 					calls.Add(1)
@@ -291,7 +291,7 @@ func TestTraceParent(t *testing.T) {
 			t.Errorf("parseTraceParent(%q) ok = %v; want %v", tc.in, ok, tc.ok)
 		}
 	}
-	for range 100 {
+	for i := 0; i < 100; i++ {
 		if tp := childTraceParent(""); !isValid(tp) {
 			t.Fatalf("childTraceParent(\"\") = %q; not valid", tp)
 		}

@@ -113,7 +113,7 @@ func ConfigFromEnv() Config {
 		TLSCert:   os.Getenv("CLEAVE_NATS_TLS_CERT"),
 		TLSKey:    os.Getenv("CLEAVE_NATS_TLS_KEY"),
 	}
-	for u := range strings.SplitSeq(os.Getenv("CLEAVE_NATS_URL"), ",") {
+	for _, u := range strings.Split(os.Getenv("CLEAVE_NATS_URL"), ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			c.URLs = append(c.URLs, u)
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding"
 	"encoding/json"
-	"math/rand/v2"
+	"math/rand"
 	"reflect"
 	"strings"
 
@@ -258,7 +258,7 @@ var (
 // type Req expecting Resp to: subject plus a token naming the pair of
 // schemas and the codec (see Handle). Cached per subject and pair.
 func typedSubject[Req, Resp any](b *Bus, subject string) string {
-	key := typedKey{subject, reflect.TypeFor[Req](), reflect.TypeFor[Resp]()}
+	key := typedKey{subject, reflect.TypeOf((*Req)(nil)).Elem(), reflect.TypeOf((*Resp)(nil)).Elem()}
 	if s, ok := b.typed.Load(key); ok {
 		return s.(string)
 	}

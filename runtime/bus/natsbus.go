@@ -98,7 +98,7 @@ func (b *Bus) openNATS(ctx context.Context) error {
 	}
 	b.nc = nc
 	b.pub = newPublisher(nc)
-	if b.js, err = jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishAckWait)); err != nil {
+	if b.js, err = jetstream.New(nc); err != nil {
 		return err
 	}
 	b.stream = streamName(c.App)

@@ -63,7 +63,8 @@ func publishAll(t *testing.T, b *Bus, subject string, n int) {
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	const workers = 16
-	for w := range workers {
+	for w := 0; w < workers; w++ {
+		w := w
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -196,7 +197,7 @@ func TestClusterNodeKilled(t *testing.T) {
 	var calls, failed, okAfterKill atomic.Int64
 	recovered := make(chan struct{}) // closed by the first call to succeed after the kill
 	var callers sync.WaitGroup
-	for range 4 {
+	for i := 0; i < 4; i++ {
 		callers.Add(1)
 		go func() {
 			defer callers.Done()
@@ -239,7 +240,7 @@ func TestClusterNodeKilled(t *testing.T) {
 	}
 	close(stop)
 	callers.Wait()
-	for i := range 20 {
+	for i := 0; i < 20; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_, err := Call[echoReq, echoResp](ctx, cli, "t.echo.Echo", &echoReq{Text: "after"})
 		cancel()

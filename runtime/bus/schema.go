@@ -10,7 +10,7 @@ import (
 	"sync"
 )
 
-func reflectTypeFor[T any]() reflect.Type { return reflect.TypeFor[T]() }
+func reflectTypeFor[T any]() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
 var fingerprints sync.Map // reflect.Type → string
 
@@ -20,7 +20,7 @@ var fingerprints sync.Map // reflect.Type → string
 // in two services matches; it changes when a field is added, removed,
 // renamed or changes kind. Every message carries its fingerprint and a
 // receiver expecting another one rejects it with ErrSchemaMismatch.
-func Fingerprint[T any]() string { return fingerprint(reflect.TypeFor[T]()) }
+func Fingerprint[T any]() string { return fingerprint(reflect.TypeOf((*T)(nil)).Elem()) }
 
 func fingerprint(t reflect.Type) string {
 	if fp, ok := fingerprints.Load(t); ok {
@@ -83,7 +83,7 @@ func shape(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
 		var fields []field
 		var collect func(t reflect.Type)
 		collect = func(t reflect.Type) {
-			for i := range t.NumField() {
+			for i := 0; i < t.NumField(); i++ {
 				f := t.Field(i)
 				tag := f.Tag.Get("json")
 				if tag == "-" {

@@ -125,7 +125,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	// Route ports must be known before the nodes start; one may be taken
 	// between choosing and binding it, so try a few times.
 	var err error
-	for range 3 {
+	for i := 0; i < 3; i++ {
 		var c *Cluster
 		if c, err = startCluster(t, n); err == nil {
 			t.Cleanup(c.shutdown)
@@ -147,7 +147,7 @@ func startCluster(t testing.TB, n int) (*Cluster, error) {
 	for _, p := range routePorts {
 		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
 	}
-	for i := range n {
+	for i := 0; i < n; i++ {
 		c.Nodes = append(c.Nodes, &Server{t: t, opts: &server.Options{
 			ServerName: fmt.Sprintf("n%d", i+1),
 			Host:       "127.0.0.1",
@@ -167,6 +167,7 @@ func startCluster(t testing.TB, n int) (*Cluster, error) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i, s := range c.Nodes {
+		i, s := i, s
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = s.start() }()
 	}

@@ -49,7 +49,8 @@ func BenchmarkUnmarshal(b *testing.B) {
 	for _, c := range codecs {
 		b.Run("fullorder/"+c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(fullData)))
-			for b.Loop() {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
 				if err := c.unmarshal(fullData, new(order)); err != nil {
 					b.Fatal(err)
 				}
@@ -57,7 +58,8 @@ func BenchmarkUnmarshal(b *testing.B) {
 		})
 		b.Run("small/"+c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(smallData)))
-			for b.Loop() {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
 				if err := c.unmarshal(smallData, new(small)); err != nil {
 					b.Fatal(err)
 				}
@@ -65,7 +67,8 @@ func BenchmarkUnmarshal(b *testing.B) {
 		})
 		b.Run("order/"+c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(orderData)))
-			for b.Loop() {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
 				if err := c.unmarshal(orderData, new(order)); err != nil {
 					b.Fatal(err)
 				}
@@ -81,7 +84,8 @@ func BenchmarkAppend(b *testing.B) {
 			v    any
 		}{{"small", &smallValue}, {"order", &orderValue}, {"fullorder", &fullOrder}} {
 			b.Run(v.name+"/"+c.name, func(b *testing.B) {
-				for b.Loop() {
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
 					if _, err := c.marshal(v.v); err != nil {
 						b.Fatal(err)
 					}
@@ -99,7 +103,8 @@ func BenchmarkAppendReuse(b *testing.B) {
 		v    any
 	}{{"small", &smallValue}, {"order", &orderValue}} {
 		b.Run(v.name, func(b *testing.B) {
-			for b.Loop() {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
 				var err error
 				if buf, err = Append(buf[:0], v.v); err != nil {
 					b.Fatal(err)
@@ -152,11 +157,11 @@ func BenchmarkSpeedup(b *testing.B) {
 			n := 0
 			for ; n < b.N; n += batch {
 				t0 := time.Now()
-				for range batch {
+				for i := 0; i < batch; i++ {
 					c.std()
 				}
 				t1 := time.Now()
-				for range batch {
+				for i := 0; i < batch; i++ {
 					c.fast()
 				}
 				std += t1.Sub(t0)

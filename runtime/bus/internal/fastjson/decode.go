@@ -817,7 +817,7 @@ func equalFoldASCII(s string, k []byte) bool {
 	if len(s) != len(k) {
 		return false
 	}
-	for i := range len(s) {
+	for i := 0; i < len(s); i++ {
 		a, b := s[i], k[i]
 		if 'a' <= a && a <= 'z' {
 			a -= 'a' - 'A'

@@ -393,7 +393,11 @@ func encodeBytes(b []byte, v reflect.Value, _ int) ([]byte, bool) {
 		return append(b, "null"...), true
 	}
 	b = append(b, '"')
-	b = base64.StdEncoding.AppendEncode(b, v.Bytes())
+	src := v.Bytes()
+	n := base64.StdEncoding.EncodedLen(len(src))
+	b = slices.Grow(b, n)
+	base64.StdEncoding.Encode(b[len(b):len(b)+n], src)
+	b = b[:len(b)+n]
 	return append(b, '"'), true
 }
 
@@ -729,7 +733,7 @@ func (m *mapEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, bool)
 	return append(b, '}'), true
 }
 
-var stringMapType = reflect.TypeFor[map[string]string]()
+var stringMapType = reflect.TypeOf((*map[string]string)(nil)).Elem()
 
 // appendStringMap encodes the common map[string]string without reflect.
 func appendStringMap(b []byte, m map[string]string) []byte {
@@ -783,7 +787,7 @@ func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, boo
 		}
 	}
 	b = append(b, '[')
-	for i := range v.Len() {
+	for i := 0; i < v.Len(); i++ {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -798,7 +802,7 @@ func (a *arrayEncoder) encode(b []byte, v reflect.Value, depth int) ([]byte, boo
 // encodeAt encodes n flat elements stored from data on.
 func (a *arrayEncoder) encodeAt(b []byte, data unsafe.Pointer, n int) ([]byte, bool) {
 	b = append(b, '[')
-	for i := range n {
+	for i := 0; i < n; i++ {
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -14,44 +14,44 @@ import (
 
 // testTypes are decoded into by every input of the table and fuzz tests.
 var testTypes = []reflect.Type{
-	reflect.TypeFor[small](),
-	reflect.TypeFor[order](),
-	reflect.TypeFor[node](),
-	reflect.TypeFor[kitchen](),
-	reflect.TypeFor[*kitchen](),
+	reflect.TypeOf((*small)(nil)).Elem(),
+	reflect.TypeOf((*order)(nil)).Elem(),
+	reflect.TypeOf((*node)(nil)).Elem(),
+	reflect.TypeOf((*kitchen)(nil)).Elem(),
+	reflect.TypeOf((**kitchen)(nil)).Elem(),
 	dupFields,
-	reflect.TypeFor[any](),
-	reflect.TypeFor[map[string]any](),
-	reflect.TypeFor[map[string]small](),
-	reflect.TypeFor[[]int](),
-	reflect.TypeFor[[]byte](),
-	reflect.TypeFor[[2]float32](),
-	reflect.TypeFor[string](),
-	reflect.TypeFor[float64](),
-	reflect.TypeFor[int8](),
-	reflect.TypeFor[uint64](),
-	reflect.TypeFor[time.Time](),
-	reflect.TypeFor[valText](),
-	reflect.TypeFor[struct{ time.Time }](),
-	reflect.TypeFor[unsupported](),
-	reflect.TypeFor[embA](),
-	reflect.TypeFor[embB](),
-	reflect.TypeFor[embC](),
-	reflect.TypeFor[embD](),
-	reflect.TypeFor[embE](),
-	reflect.TypeFor[embF](),
+	reflect.TypeOf((*any)(nil)).Elem(),
+	reflect.TypeOf((*map[string]any)(nil)).Elem(),
+	reflect.TypeOf((*map[string]small)(nil)).Elem(),
+	reflect.TypeOf((*[]int)(nil)).Elem(),
+	reflect.TypeOf((*[]byte)(nil)).Elem(),
+	reflect.TypeOf((*[2]float32)(nil)).Elem(),
+	reflect.TypeOf((*string)(nil)).Elem(),
+	reflect.TypeOf((*float64)(nil)).Elem(),
+	reflect.TypeOf((*int8)(nil)).Elem(),
+	reflect.TypeOf((*uint64)(nil)).Elem(),
+	reflect.TypeOf((*time.Time)(nil)).Elem(),
+	reflect.TypeOf((*valText)(nil)).Elem(),
+	reflect.TypeOf((*struct{ time.Time })(nil)).Elem(),
+	reflect.TypeOf((*unsupported)(nil)).Elem(),
+	reflect.TypeOf((*embA)(nil)).Elem(),
+	reflect.TypeOf((*embB)(nil)).Elem(),
+	reflect.TypeOf((*embC)(nil)).Elem(),
+	reflect.TypeOf((*embD)(nil)).Elem(),
+	reflect.TypeOf((*embE)(nil)).Elem(),
+	reflect.TypeOf((*embF)(nil)).Elem(),
 }
 
 // dupFields has two fields named "dup" (built with reflect.StructOf
 // because vet rejects duplicate tags in source) and a tagged field that
 // dominates an untagged one.
 var dupFields = reflect.StructOf([]reflect.StructField{
-	{Name: "A", Type: reflect.TypeFor[int](), Tag: `json:"dup"`},
-	{Name: "B", Type: reflect.TypeFor[int](), Tag: `json:"dup"`},
-	{Name: "C", Type: reflect.TypeFor[string](), Tag: `json:"D"`},
-	{Name: "D", Type: reflect.TypeFor[string]()},
-	{Name: "E", Type: reflect.TypeFor[bool](), Tag: `json:"e"`},
-	{Name: "F", Type: reflect.TypeFor[bool](), Tag: `json:"E"`},
+	{Name: "A", Type: reflect.TypeOf((*int)(nil)).Elem(), Tag: `json:"dup"`},
+	{Name: "B", Type: reflect.TypeOf((*int)(nil)).Elem(), Tag: `json:"dup"`},
+	{Name: "C", Type: reflect.TypeOf((*string)(nil)).Elem(), Tag: `json:"D"`},
+	{Name: "D", Type: reflect.TypeOf((*string)(nil)).Elem()},
+	{Name: "E", Type: reflect.TypeOf((*bool)(nil)).Elem(), Tag: `json:"e"`},
+	{Name: "F", Type: reflect.TypeOf((*bool)(nil)).Elem(), Tag: `json:"E"`},
 })
 
 // decodeInputs exercise field matching, every kind, nulls, escapes,
@@ -132,8 +132,8 @@ func TestUnmarshalNotPointer(t *testing.T) {
 
 // TestFastPath makes sure the common shapes do not fall back.
 func TestFastPath(t *testing.T) {
-	for _, typ := range []reflect.Type{reflect.TypeFor[small](), reflect.TypeFor[order](), reflect.TypeFor[node](),
-		reflect.TypeFor[embA](), reflect.TypeFor[embB](), reflect.TypeFor[embC](), reflect.TypeFor[embD]()} {
+	for _, typ := range []reflect.Type{reflect.TypeOf((*small)(nil)).Elem(), reflect.TypeOf((*order)(nil)).Elem(), reflect.TypeOf((*node)(nil)).Elem(),
+		reflect.TypeOf((*embA)(nil)).Elem(), reflect.TypeOf((*embB)(nil)).Elem(), reflect.TypeOf((*embC)(nil)).Elem(), reflect.TypeOf((*embD)(nil)).Elem()} {
 		if topDecoder(reflect.PointerTo(typ)) == nil {
 			t.Errorf("no decoder for %v", typ)
 		}
@@ -142,7 +142,7 @@ func TestFastPath(t *testing.T) {
 		}
 	}
 	d := &decodeState{data: []byte(`{"ID":"1","Lines":[{"SKU":"a\u00e9","Qty":1}],"Meta":{"a":"b"},"Note":"n"}`)}
-	if !d.top(topDecoder(reflect.TypeFor[*order]()), reflect.New(reflect.TypeFor[order]()).Elem()) {
+	if !d.top(topDecoder(reflect.TypeOf((**order)(nil)).Elem()), reflect.New(reflect.TypeOf((*order)(nil)).Elem()).Elem()) {
 		t.Errorf("order fell back")
 	}
 }
@@ -262,10 +262,10 @@ func TestAppendFastPath(t *testing.T) {
 func TestConcurrent(t *testing.T) {
 	data, _ := json.Marshal(kitchenValue())
 	done := make(chan bool)
-	for range 4 {
+	for i := 0; i < 4; i++ {
 		go func() {
 			defer func() { done <- true }()
-			for range 20 {
+			for i := 0; i < 20; i++ {
 				for _, typ := range testTypes {
 					v := reflect.New(typ).Interface()
 					Unmarshal(data, v)
@@ -274,7 +274,7 @@ func TestConcurrent(t *testing.T) {
 			}
 		}()
 	}
-	for range 4 {
+	for i := 0; i < 4; i++ {
 		<-done
 	}
 }

@@ -11,12 +11,12 @@ import (
 )
 
 var (
-	marshalerType       = reflect.TypeFor[json.Marshaler]()
-	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
-	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-	numberType          = reflect.TypeFor[json.Number]()
-	isZeroerType        = reflect.TypeFor[interface{ IsZero() bool }]()
+	marshalerType       = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
+	textMarshalerType   = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
+	unmarshalerType     = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	numberType          = reflect.TypeOf((*json.Number)(nil)).Elem()
+	isZeroerType        = reflect.TypeOf((*interface{ IsZero() bool })(nil)).Elem()
 )
 
 // maxDepth bounds nesting; deeper values go to encoding/json.
@@ -56,7 +56,7 @@ func structFields(t reflect.Type) (fields []field, ok bool) {
 				continue
 			}
 			visited[e.typ] = true
-			for i := range e.typ.NumField() {
+			for i := 0; i < e.typ.NumField(); i++ {
 				sf := e.typ.Field(i)
 				if sf.Anonymous {
 					ft := sf.Type
