@@ -42,6 +42,8 @@ type analysis struct {
 	// calls maps the Lparen (and go/defer keyword) positions of every call
 	// expression in the module to the expression.
 	calls map[token.Pos]*ast.CallExpr
+	// callInfo holds the type information of each call expression's file.
+	callInfo map[*ast.CallExpr]*types.Info
 
 	funcByID  map[string]*Func
 	crossings []crossing

@@ -43,6 +43,7 @@ func (a *analysis) span(n ast.Node) Span {
 // SSA reports for it: its Lparen, and the go or defer keyword.
 func (a *analysis) indexCalls() {
 	a.calls = make(map[token.Pos]*ast.CallExpr)
+	a.callInfo = make(map[*ast.CallExpr]*types.Info)
 	seen := make(map[*ast.File]bool)
 	for _, p := range a.pkgs {
 		for _, f := range p.Syntax {
@@ -54,6 +55,9 @@ func (a *analysis) indexCalls() {
 				switch n := n.(type) {
 				case *ast.CallExpr:
 					a.calls[n.Lparen] = n
+					if p.TypesInfo != nil {
+						a.callInfo[n] = p.TypesInfo
+					}
 				case *ast.GoStmt:
 					a.calls[n.Go] = n.Call
 				case *ast.DeferStmt:
@@ -139,7 +143,10 @@ func (a *analysis) collectFuncs() {
 				if !ok {
 					continue
 				}
-				a.addFunc(obj, p.PkgPath)
+				f := a.addFunc(obj, p.PkgPath)
+				if f.Stays = CalleeStays(obj, false, fd.Body, nil); f.Stays == nil {
+					f.StaysEvent = CalleeStays(obj, true, fd.Body, nil)
+				}
 			}
 		}
 	}
@@ -252,6 +259,9 @@ func (a *analysis) collectCalls() {
 			}
 			seen[k] = true
 			calls[k] = c
+			if info := a.callInfo[expr]; info != nil && callerPkg != calleePkg {
+				c.Stays = SiteStays(info, expr, a.declObj(e.Callee.Func))
+			}
 			cc := e.Site.Common()
 			switch {
 			case cc.IsInvoke():

@@ -52,6 +52,12 @@ type Func struct {
 	Results  []string `json:"results,omitempty"` // result types, package-qualified
 	Variadic bool     `json:"variadic,omitempty"`
 	Generic  bool     `json:"generic,omitempty"`
+	// Stays says why a call of the function from another service stays a
+	// direct call (CalleeStays), as a request topic and then as an event
+	// topic too; nil when such a call can become a message. StaysEvent,
+	// set only when Stays is nil, says why it stays as an event topic.
+	Stays      *Stay `json:"stays,omitempty"`
+	StaysEvent *Stay `json:"stays_event,omitempty"`
 }
 
 // Param is a named parameter of a Func.
@@ -106,6 +112,10 @@ type Call struct {
 	// InClosure reports that the call is made inside a function literal,
 	// which Caller stands for.
 	InClosure bool `json:"in_closure,omitempty"`
+	// Stays says why the call, when Caller and Callee are in different
+	// packages, stays a direct call whatever the callee (SiteStays): a
+	// call through a func value, on a receiver held by value.
+	Stays *Stay `json:"stays,omitempty"`
 }
 
 // Dynamic reports whether the callee was resolved by the call graph rather

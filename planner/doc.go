@@ -67,10 +67,17 @@
 // any handler runs — every service process runs it on its own objects;
 // but start-up calls that start background work of another service, such
 // as a worker's Start and Stop, are made only in that service's processes),
-// and methods of values the caller holds that only compute on the value
-// (protobuf messages' getters among them; a
-// value method reaching a function or pointer method of another package, a
-// model's method querying the database, is a topic). A program is a server
+// methods of values the caller holds that only compute on the value
+// (protobuf messages' getters among them), and every call `cleave apply`
+// would leave alone, with why: the analyzer records those shapes with the
+// predicate apply uses (analyzer.CalleeStays, analyzer.SiteStays) — value
+// receivers of exported types (value), methods of data types, structs all
+// of whose fields travel (data), parameters or results that cannot travel
+// (payload), generic, unexported or main-package callees (callee), callees
+// starting goroutines (goroutines), calls through a func value or on a
+// receiver held by value (site) — so that every topic is a call apply turns
+// into a message (judged for the kind a callee gets by default, not an
+// overridden one). A program is a server
 // when it registers HTTP handlers or has request handlers a library calls:
 // functions taking an http.ResponseWriter or *http.Request, a web
 // framework's request context (a type named Context or Ctx outside the

@@ -216,7 +216,11 @@ var comments = map[string]string{
 		"service process runs it on its own objects. background: start-up calls that\n" +
 		"start background work (a worker's Start, and its Stop); only the processes of\n" +
 		"the service owning it make them. value: methods of a value the caller already\n" +
-		"holds (value receivers, Error, String).",
+		"holds (value receivers, Error, String). The shapes `cleave apply` cannot turn\n" +
+		"into messages, with why: data (a method of a data type all of whose fields\n" +
+		"travel: it runs where the data is), payload (a parameter or result that cannot\n" +
+		"travel), callee (generic, unexported, in package main), goroutines (the callee\n" +
+		"starts goroutines), site (a call through a func value, a receiver held by value).",
 	"blockers": "Hazards on crossings: those calls are left alone until you do what fix says.",
 	"scores": "Scores of this split (split) beside baselines: boulder (one service), grains (one\n" +
 		"service per package), random (median of 21 random splits with the same sizes).\n" +

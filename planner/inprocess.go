@@ -22,9 +22,11 @@ const (
 	// ReasonValue: the callee is a method of a value the caller already
 	// holds (a value receiver, or Error/String and the like): it computes
 	// on the caller's copy, and the caller links the callee's package for
-	// the type anyway. A value method that reaches a function or pointer
-	// method of another package (a model's method querying the database)
-	// does more than compute on the value: it is a topic. Methods of
+	// the type anyway. A value method of an unexported type that reaches a
+	// function or pointer method of another package (a model's method
+	// querying the database) does more than compute on the value: it is a
+	// topic; of an exported type apply leaves it alone (analyzer.StayValue)
+	// and it stays in-process. Methods of
 	// generated protobuf messages (getters on a pointer receiver) are
 	// value methods too.
 	ReasonValue = "value"
@@ -37,15 +39,44 @@ const (
 	// sent, N dispatch batches). `cleave apply` guards the call sites with
 	// the process's service (bus.Runs); the monolith still makes them all.
 	ReasonBackground = "background"
+	// ReasonData: a method of a data type, a struct all of whose fields
+	// travel (a domain entity the caller holds, such as a cargo): it runs
+	// where the data is. (analyzer.StayData)
+	ReasonData = analyzer.StayData
+	// ReasonPayload: a parameter or result cannot travel as a message (a
+	// func, a channel, an io.Writer, an error inside a result, a type
+	// whose JSON does not round-trip, an object with unexported state).
+	// (analyzer.StayPayload)
+	ReasonPayload = analyzer.StayPayload
+	// ReasonCallee: no generated handler can serve the callee: generic,
+	// unexported (reached through an interface or a func value), in a
+	// main package, an event on an unexported type. (analyzer.StayCallee)
+	ReasonCallee = analyzer.StayCallee
+	// ReasonGoroutines: the callee starts goroutines, whose work would
+	// outlive the request in another process. (analyzer.StayGoroutines)
+	ReasonGoroutines = analyzer.StayGoroutines
+	// ReasonSite: the call's own shape: through a func value, on a
+	// receiver held by value, through an embedded interface.
+	// (analyzer.StaySite)
+	ReasonSite = analyzer.StaySite
 )
+
+// The reasons above from ReasonData on, and ReasonValue for a method with
+// a value receiver, are the shapes cleave apply cannot rewrite: the
+// analyzer records them (Func.Stays, Call.Stays) with the predicate apply
+// uses (analyzer.CalleeStays, analyzer.SiteStays), so that the plan lists
+// as topics only calls apply turns into messages.
 
 // InProcess is a function called across services that stays a direct call,
 // with the reason and the call sites.
 type InProcess struct {
-	Function string   `yaml:"function" json:"function"`
-	Consumer string   `yaml:"consumer" json:"consumer"` // service that owns Function
-	Reason   string   `yaml:"reason" json:"reason"`     // ReasonStartup, ReasonBackground or ReasonValue
-	Sites    []string `yaml:"sites" json:"sites"`
+	Function string `yaml:"function" json:"function"`
+	Consumer string `yaml:"consumer" json:"consumer"` // service that owns Function
+	Reason   string `yaml:"reason" json:"reason"`     // ReasonStartup, ReasonBackground, ReasonValue, ReasonData, ...
+	// Why details a reason apply judged from the types: "parameter w
+	// io.Writer: interface values cannot travel".
+	Why   string   `yaml:"why,omitempty" json:"why,omitempty"`
+	Sites []string `yaml:"sites" json:"sites"`
 }
 
 // valueMethods are method names that compute on a value: formatting,
@@ -57,8 +88,9 @@ var valueMethods = map[string]bool{
 }
 
 // inProcessReasons returns, for each call of g.Calls, why it would stay an
-// in-process call if it crossed services ("" when it would be a topic).
-func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []string {
+// in-process call if it crossed services ("" when it would be a topic),
+// and the detail of the reasons apply judges from the types (see stays).
+func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) (reasons, whys []string) {
 	var startup map[string]bool
 	if isServer(g) {
 		startup = startupOnly(g)
@@ -69,7 +101,8 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 	}
 	pure := map[string]bool{}
 	messages := protoMessages(funcs)
-	reasons := make([]string, len(g.Calls))
+	reasons = make([]string, len(g.Calls))
+	whys = make([]string, len(g.Calls))
 	for i, c := range g.Calls {
 		switch {
 		case isConstructor(funcs[c.Callee]):
@@ -83,7 +116,32 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) []stri
 		}
 	}
 	markBackground(g, funcs, reasons)
-	return reasons
+	for i, c := range g.Calls {
+		if reasons[i] != "" {
+			continue
+		}
+		if st := stays(c, funcs[c.Callee]); st != nil {
+			reasons[i], whys[i] = st.Reason, st.Why
+		}
+	}
+	return reasons, whys
+}
+
+// stays returns why cleave apply would leave call c alone if it crossed
+// services, or nil: the call's own shape first (Call.Stays), then the
+// callee's (Func.Stays for a request, Func.StaysEvent for an event, the
+// kind a callee returning nothing gets).
+func stays(c *analyzer.Call, f *analyzer.Func) *analyzer.Stay {
+	if f == nil {
+		return nil
+	}
+	switch {
+	case f.Stays != nil:
+		return f.Stays
+	case f.StaysEvent != nil && len(f.Results) == 0:
+		return f.StaysEvent
+	}
+	return c.Stays
 }
 
 // markBackground turns the start-up calls that start background work of
@@ -366,7 +424,7 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 // inProcess lists the calls of s that cross services but stay direct calls,
 // one entry per callee and reason, sorted by function.
 func (s *split) inProcess() []*InProcess {
-	type key struct{ fn, reason string }
+	type key struct{ fn, reason, why string }
 	by := map[key]*InProcess{}
 	for i, c := range s.pg.g.Calls {
 		r := s.pg.inproc[i]
@@ -381,10 +439,10 @@ func (s *split) inProcess() []*InProcess {
 		if ca < 0 || cb < 0 || ca == cb {
 			continue
 		}
-		k := key{c.Callee, r}
+		k := key{c.Callee, r, s.pg.inprocWhy[i]}
 		ip := by[k]
 		if ip == nil {
-			ip = &InProcess{Function: c.Callee, Consumer: s.names[cb], Reason: r}
+			ip = &InProcess{Function: c.Callee, Consumer: s.names[cb], Reason: r, Why: k.why}
 			by[k] = ip
 		}
 		ip.Sites = append(ip.Sites, c.Site.Pos.String())
@@ -396,7 +454,7 @@ func (s *split) inProcess() []*InProcess {
 		list = append(list, ip)
 	}
 	slices.SortFunc(list, func(a, b *InProcess) int {
-		return cmp.Or(cmp.Compare(a.Function, b.Function), cmp.Compare(a.Reason, b.Reason))
+		return cmp.Or(cmp.Compare(a.Function, b.Function), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Why, b.Why))
 	})
 	return list
 }

@@ -48,6 +48,8 @@ type pkgGraph struct {
 	// inproc holds, for each call of g.Calls, why it stays a direct call
 	// when it crosses services (inProcessReasons), or "".
 	inproc []string
+	// inprocWhy details inproc's reasons apply judges from the types.
+	inprocWhy []string
 
 	// startVars holds the variables of shared-var hazards only start-up
 	// code writes (startupVars), computed on first use.
@@ -185,7 +187,7 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 		pg.calleeIdx[i] = k
 	}
 	pg.callees = len(num)
-	pg.inproc = inProcessReasons(g, pg.funcs)
+	pg.inproc, pg.inprocWhy = inProcessReasons(g, pg.funcs)
 	pg.madePerRequest = madePerRequest(g, pg.funcs)
 	pg.staticIn = make([]map[int]bool, n)
 	for i := range n {

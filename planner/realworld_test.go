@@ -70,7 +70,10 @@ func TestModularMonolith(t *testing.T) {
 	for _, tp := range p.Topics {
 		topics = append(topics, tp.Subject+" "+tp.Kind+" "+strings.Join(tp.Producers, ","))
 	}
-	if want := []string{"modmono.catalog.Product.InStock request orders", "modmono.catalog.service.Price request orders"}; !slices.Equal(topics, want) {
+	// Product.InStock queries the database, but on a value the caller
+	// holds: cleave apply leaves calls of value methods alone, so the
+	// plan lists it in-process (value), not as a topic.
+	if want := []string{"modmono.catalog.service.Price request orders"}; !slices.Equal(topics, want) {
 		t.Errorf("topics = %v; want %v", topics, want)
 	}
 	inproc := map[string]string{}
@@ -82,15 +85,16 @@ func TestModularMonolith(t *testing.T) {
 		inproc[fn] = ip.Reason
 	}
 	wantIn := map[string]string{
-		"internal/modules/billing.NewLedger":                 ReasonStartup,
-		"internal/modules/billing.Register":                  ReasonStartup,
-		"internal/modules/catalog.Migrate":                   ReasonStartup,
-		"internal/modules/catalog.NewService":                ReasonStartup,
-		"internal/modules/catalog.Register":                  ReasonStartup,
-		"internal/modules/orders.NewService":                 ReasonStartup,
-		"internal/modules/orders.Register":                   ReasonStartup,
-		"internal/legacy/catalog.Register":                   ReasonStartup,
-		"(" + m + "/internal/modules/catalog.Product).Total": ReasonValue,
+		"internal/modules/billing.NewLedger":                   ReasonStartup,
+		"internal/modules/billing.Register":                    ReasonStartup,
+		"internal/modules/catalog.Migrate":                     ReasonStartup,
+		"internal/modules/catalog.NewService":                  ReasonStartup,
+		"internal/modules/catalog.Register":                    ReasonStartup,
+		"internal/modules/orders.NewService":                   ReasonStartup,
+		"internal/modules/orders.Register":                     ReasonStartup,
+		"internal/legacy/catalog.Register":                     ReasonStartup,
+		"(" + m + "/internal/modules/catalog.Product).Total":   ReasonValue,
+		"(" + m + "/internal/modules/catalog.Product).InStock": ReasonValue,
 	}
 	if !maps.Equal(inproc, wantIn) {
 		t.Errorf("in_process = %v; want %v", inproc, wantIn)

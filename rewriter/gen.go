@@ -524,7 +524,7 @@ func (r *rewrite) errorTypes(s *svcPkg) []errType {
 			default:
 				continue
 			}
-			if r.travels(n.Underlying(), false, map[types.Type]bool{}) != "" {
+			if r.travels(n.Underlying(), false) != "" {
 				continue
 			}
 			out = append(out, et)

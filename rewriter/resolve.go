@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
 )
 
@@ -142,38 +143,25 @@ func (r *rewrite) resolve() error {
 	return nil
 }
 
-// classify returns why topic t cannot be rewritten, or "".
+// classify returns why topic t cannot be rewritten, or "": what
+// analyzer.CalleeStays says, so that the planner, which asks the same
+// question of the graph, lists such calls as in-process calls and not as
+// topics. It fills in t's receiver, parameters and results.
 func (r *rewrite) classify(t *topic) string {
 	sig := t.sig
-	if sig.TypeParams().Len() > 0 || (sig.Recv() != nil && recvNamed(sig.Recv().Type()) != nil && recvNamed(sig.Recv().Type()).TypeParams().Len() > 0) {
-		return "generic callee"
-	}
-	if t.pkg.Name == "main" {
-		return "callee is in a main package"
-	}
-	if recv := sig.Recv(); recv != nil {
+	if recv := sig.Recv(); recv != nil && t.pkg.Name != "main" && !generic(sig) {
 		t.recv = recvNamed(recv.Type())
-		if t.recv == nil {
-			return "method on an unnamed receiver"
-		}
-		_, ptr := recv.Type().(*types.Pointer)
-		if !t.fn.Exported() {
-			return "unexported method"
-		}
-		if !t.recv.Obj().Exported() {
-			t.opaque = true
-			if t.event {
-				return "event topic on an unexported receiver type"
+		if t.recv != nil && t.fn.Exported() {
+			_, ptr := recv.Type().(*types.Pointer)
+			if !t.recv.Obj().Exported() {
+				t.opaque = true
+			} else if !ptr {
+				t.recv = nil
 			}
-		} else if !ptr {
-			t.recv = nil
-			return "method with a value receiver: a value, not a service object"
 		}
-		if _, ok := t.recv.Underlying().(*types.Struct); ok && r.travels(t.recv.Underlying(), false, map[types.Type]bool{}) == "" {
-			return "method of a data type (all its fields travel): it runs where the data is"
-		}
-	} else if !t.fn.Exported() {
-		return "unexported function"
+	}
+	if st := analyzer.CalleeStays(t.fn, t.event, r.funcBody(t), r.isServiceType); st != nil {
+		return st.Why
 	}
 	params := sig.Params()
 	used := map[string]bool{}
@@ -184,28 +172,19 @@ func (r *rewrite) classify(t *topic) string {
 			continue
 		}
 		typ := v.Type()
-		if sig.Variadic() && i == params.Len()-1 {
+		last := sig.Variadic() && i == params.Len()-1
+		if last {
 			typ = typ.(*types.Slice)
-		}
-		out := false
-		if p, ok := typ.(*types.Pointer); ok && !t.event && !(sig.Variadic() && i == params.Len()-1) {
-			// Copied in and out: the callee's writes through it come back.
-			out = true
-			if hasMethods(typ) && r.isServiceType(p.Elem()) {
-				return fmt.Sprintf("parameter %s %s: pointer to a service object", v.Name(), r.typeString(v.Type()))
-			}
-			if why := r.travels(p.Elem(), true, map[types.Type]bool{}); why != "" {
-				return fmt.Sprintf("parameter %s %s: %s", v.Name(), r.typeString(v.Type()), why)
-			}
-		} else if why := r.travels(typ, true, map[types.Type]bool{}); why != "" {
-			return fmt.Sprintf("parameter %s %s: %s", v.Name(), r.typeString(v.Type()), why)
 		}
 		name := v.Name()
 		if name == "" || name == "_" {
 			name = fmt.Sprintf("arg%d", i)
 		}
 		f := newField(name, typ, used)
-		f.out = out
+		// A pointer parameter of a request is copied in and out: the
+		// callee's writes through it come back.
+		_, f.out = typ.(*types.Pointer)
+		f.out = f.out && !t.event && !last
 		t.params = append(t.params, f)
 	}
 	results := sig.Results()
@@ -214,15 +193,6 @@ func (r *rewrite) classify(t *topic) string {
 		if i == results.Len()-1 && isError(v.Type()) {
 			t.hasErr = true
 			continue
-		}
-		if isError(v.Type()) {
-			return "an error result that is not the last"
-		}
-		if why := r.travels(v.Type(), false, map[types.Type]bool{}); why != "" {
-			if _, ptr := v.Type().(*types.Pointer); (ptr || types.IsInterface(v.Type())) && hasMethods(v.Type()) {
-				return fmt.Sprintf("constructor or wiring: returns %s (%s)", r.typeString(v.Type()), why)
-			}
-			return fmt.Sprintf("result %s: %s", r.typeString(v.Type()), why)
 		}
 		name := v.Name()
 		if name == "" || name == "_" {
@@ -233,34 +203,25 @@ func (r *rewrite) classify(t *topic) string {
 		}
 		t.results = append(t.results, newField(name, v.Type(), used))
 	}
-	if t.event && (results.Len() > 0) {
-		return "event topic but the callee returns results"
-	}
-	if r.startsGoroutines(t) {
-		return "the callee starts goroutines: work that outlives the call would run in another process, under the request's context"
-	}
 	return ""
 }
 
-// startsGoroutines reports whether t's callee has a go statement.
-func (r *rewrite) startsGoroutines(t *topic) bool {
+// generic reports whether sig is a generic function's or a method of a
+// generic type's.
+func generic(sig *types.Signature) bool {
+	return sig.TypeParams().Len() > 0 || (sig.Recv() != nil && recvNamed(sig.Recv().Type()) != nil && recvNamed(sig.Recv().Type()).TypeParams().Len() > 0)
+}
+
+// funcBody returns the body of t's callee, or nil.
+func (r *rewrite) funcBody(t *topic) *ast.BlockStmt {
 	for _, f := range t.pkg.Syntax {
 		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil || t.pkg.TypesInfo.Defs[fd.Name] != t.fn {
-				continue
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && t.pkg.TypesInfo.Defs[fd.Name] == t.fn {
+				return fd.Body
 			}
-			found := false
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				if _, ok := n.(*ast.GoStmt); ok {
-					found = true
-				}
-				return !found
-			})
-			return found
 		}
 	}
-	return false
+	return nil
 }
 
 func (t *topic) hasErrResult() bool {
@@ -307,14 +268,8 @@ func isError(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
-func hasMethods(t types.Type) bool {
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.NumMethods() > 0
-}
-
+// jsonMarshaler and textMarshaler are the interfaces of types that write
+// their own JSON or text form.
 var (
 	jsonMarshaler = types.NewInterfaceType([]*types.Func{
 		types.NewFunc(0, nil, "MarshalJSON", types.NewSignatureType(nil, nil, nil, nil,
@@ -326,121 +281,11 @@ var (
 	}, nil).Complete()
 )
 
-// roundTrip returns why t's own JSON or text methods would not give back
-// the value they were given: one direction is missing.
-func roundTrip(t types.Type) string {
-	if _, ok := t.Underlying().(*types.Interface); ok {
-		return ""
-	}
-	has := func(m *types.Interface) bool {
-		return types.Implements(t, m) || types.Implements(types.NewPointer(t), m)
-	}
-	switch jm, ju, tm, tu := has(jsonMarshaler), has(jsonUnmarshaler), has(textMarshaler), has(textUnmarshaler); {
-	case ju && !jm && !tm:
-		return "has UnmarshalJSON but no MarshalJSON: its JSON does not round-trip"
-	case jm && !ju && !tu:
-		return "has MarshalJSON but no UnmarshalJSON: its JSON does not round-trip"
-	case tu && !tm && !jm:
-		return "has UnmarshalText but no MarshalText: its JSON does not round-trip"
-	case tm && !tu && !ju:
-		return "has MarshalText but no UnmarshalText: its JSON does not round-trip"
-	}
-	return ""
-}
-
-func unmarshaler(name string) *types.Interface {
-	return types.NewInterfaceType([]*types.Func{
-		types.NewFunc(0, nil, name, types.NewSignatureType(nil, nil, nil,
-			types.NewTuple(types.NewVar(0, nil, "", types.NewSlice(types.Typ[types.Byte]))),
-			types.NewTuple(types.NewVar(0, nil, "", types.Universe.Lookup("error").Type())), false)),
-	}, nil).Complete()
-}
-
-var (
-	jsonUnmarshaler = unmarshaler("UnmarshalJSON")
-	textUnmarshaler = unmarshaler("UnmarshalText")
-)
-
 // travels returns why a value of type t cannot cross the wire as JSON
-// without changing what the program does, or "".
-func (r *rewrite) travels(t types.Type, param bool, seen map[types.Type]bool) string {
-	if seen[t] {
-		return ""
-	}
-	seen[t] = true
-	if why := roundTrip(t); why != "" {
-		return fmt.Sprintf("%s %s", r.typeString(t), why)
-	}
-	if types.Implements(t, jsonMarshaler) || types.Implements(types.NewPointer(t), jsonMarshaler) ||
-		types.Implements(t, textMarshaler) || types.Implements(types.NewPointer(t), textMarshaler) {
-		return ""
-	}
-	switch u := t.Underlying().(type) {
-	case *types.Basic:
-		switch u.Kind() {
-		case types.UnsafePointer:
-			return "unsafe.Pointer cannot travel"
-		case types.Uintptr:
-			return "uintptr cannot travel"
-		case types.Complex64, types.Complex128:
-			return "complex numbers do not encode as JSON"
-		}
-		return ""
-	case *types.Chan:
-		return "channels cannot travel"
-	case *types.Signature:
-		return "funcs cannot travel"
-	case *types.Interface:
-		if isError(t) {
-			return "error values cannot travel as data"
-		}
-		return "interface values cannot travel"
-	case *types.Pointer:
-		if param {
-			return "pointer parameter: the callee's writes through it would not come back"
-		}
-		if hasMethods(t) && r.isServiceType(u.Elem()) {
-			return "pointer to a service object"
-		}
-		return r.travels(u.Elem(), param, seen)
-	case *types.Slice:
-		return r.travels(u.Elem(), param, seen)
-	case *types.Array:
-		return r.travels(u.Elem(), param, seen)
-	case *types.Map:
-		switch k := u.Key().Underlying().(type) {
-		case *types.Basic:
-			if k.Info()&(types.IsString|types.IsInteger) == 0 {
-				return "map keys must be strings or integers"
-			}
-		default:
-			if !types.Implements(u.Key(), textMarshaler) {
-				return "map keys must be strings or integers"
-			}
-		}
-		return r.travels(u.Elem(), param, seen)
-	case *types.Struct:
-		for i := 0; i < u.NumFields(); i++ {
-			f := u.Field(i)
-			if !f.Exported() {
-				if f.Embedded() {
-					if why := r.travels(f.Type(), param, seen); why != "" {
-						return why
-					}
-					continue
-				}
-				return fmt.Sprintf("struct %s has unexported field %s", r.typeString(t), f.Name())
-			}
-			if tag := u.Tag(i); strings.Contains(tag, `json:"-"`) {
-				return fmt.Sprintf("struct %s skips field %s in JSON", r.typeString(t), f.Name())
-			}
-			if why := r.travels(f.Type(), false, seen); why != "" {
-				return fmt.Sprintf("field %s: %s", f.Name(), why)
-			}
-		}
-		return ""
-	}
-	return "type cannot travel"
+// without changing what the program does, or "" (analyzer.Travels, with
+// this plan's service objects).
+func (r *rewrite) travels(t types.Type, param bool) string {
+	return analyzer.Travels(t, param, r.isServiceType)
 }
 
 // isServiceType reports whether t is declared in a package of a service
@@ -555,7 +400,7 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 		})
 		if dyn != nil {
 			st.call = dyn
-			st.skip = "call through a func value or interface the stub cannot see (rewrite where the value is made)"
+			st.skip = analyzer.WhyFuncValue
 			return st, nil
 		}
 		return nil, fmt.Errorf("%s: no call of %s here", s, t.t.Function)
@@ -634,11 +479,16 @@ func (r *rewrite) calls(t *topic, info *types.Info, fun ast.Expr) string {
 	return ""
 }
 
-// methodSite works out the receiver expression of a concrete method site.
+// methodSite works out the receiver expression of a concrete method site
+// (st.path) and returns why it cannot go through the stub
+// (analyzer.ReceiverStays), or "".
 func (r *rewrite) methodSite(t *topic, st *site, info *types.Info) string {
 	sel := info.Selections[st.sel]
 	if sel == nil {
 		return "method expression"
+	}
+	if why := analyzer.ReceiverStays(sel); why != "" {
+		return why
 	}
 	idx := sel.Index()
 	typ := sel.Recv()
@@ -646,23 +496,9 @@ func (r *rewrite) methodSite(t *topic, st *site, info *types.Info) string {
 		if p, ok := typ.Underlying().(*types.Pointer); ok {
 			typ = p.Elem()
 		}
-		s, ok := typ.Underlying().(*types.Struct)
-		if !ok {
-			return "promoted method through a non-struct"
-		}
-		f := s.Field(i)
+		f := typ.Underlying().(*types.Struct).Field(i)
 		st.path += "." + f.Name()
 		typ = f.Type()
-	}
-	if types.IsInterface(typ) {
-		return "promoted method of an embedded interface"
-	}
-	if _, ok := typ.Underlying().(*types.Pointer); !ok {
-		// A receiver held by value (q := pricing.Quoter{...}, a struct
-		// field of type T): its address was never bound to the service,
-		// which binds the pointers the wiring makes, so the service
-		// could not find it.
-		return "receiver held by value (" + types.TypeString(typ, func(p *types.Package) string { return p.Name() }) + "): the service knows only the pointers the wiring made; hold it by pointer"
 	}
 	return ""
 }
