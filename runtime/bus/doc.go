@@ -119,6 +119,21 @@
 // the connection and shuts an embedded server down last. Serve is the main
 // loop of a service: Ready, wait for its context, Close.
 //
+// # Listening
+//
+// cleave apply routes the monolith's listening calls through Listen,
+// ListenAndServe, ServeServer, Serve and their kin; a generated service
+// main sets the listener (SetListener) so that only the edge service
+// binds the monolith's addresses and the others get listeners that accept
+// nothing. Ports every service process serves on its own (metrics,
+// health) are named in the environment:
+//
+//	CLEAVE_LISTEN_EACH      ports every service serves on a free port of its own
+//	CLEAVE_LISTEN_<SERVICE> PORT=ADDR,...: where this service serves those ports
+//
+// Each such listen is announced on standard output as
+// "cleave: listen <service> <address asked> at <address bound>".
+//
 // # Testing
 //
 // Config.EventsWait (CLEAVE_EVENTS_WAIT=1) is a testing aid: under nats,
