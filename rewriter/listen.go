@@ -143,7 +143,11 @@ func (r *rewrite) redirectListens() {
 		keepImports(f)
 	}
 	if len(sites) > 1 {
-		r.notes = append(r.notes, fmt.Sprintf("the program listens in %d places (%s): in the split, the edge service binds their addresses and the others get listeners that accept nothing; a port every service should serve on a port of its own (metrics, health, pprof) goes in CLEAVE_LISTEN_EACH when the split runs", len(sites), strings.Join(sites, ", ")))
+		list := strings.Join(sites, ", ")
+		if len(sites) > 5 {
+			list = strings.Join(sites[:5], ", ") + fmt.Sprintf(" and %d more", len(sites)-5)
+		}
+		r.notes = append(r.notes, fmt.Sprintf("the program listens in %d places (%s): in the split, the edge service binds their addresses and the others get listeners that accept nothing; name a port every service should serve on a port of its own (metrics, health, pprof) in CLEAVE_LISTEN_EACH when the split runs", len(sites), list))
 	}
 }
 

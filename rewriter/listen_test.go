@@ -1,11 +1,39 @@
 package rewriter_test
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cleave-go/cleave/rewriter"
+)
 
 // TestSecondApplyListen: listening redirected through the runtime (net/http
 // outside main, the frameworks' start calls) is not redirected again.
 func TestSecondApplyListen(t *testing.T) {
 	for _, name := range []string{"listen", "frameworks"} {
 		t.Run(name, func(t *testing.T) { testSecondApply(t, name) })
+	}
+}
+
+// TestListenNotes: the start calls apply leaves alone are noted with the
+// reason, and so are the places the program listens in.
+func TestListenNotes(t *testing.T) {
+	dir, p := fixture(t, "frameworks")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, want := range []string{
+		"server/server.go:37:9: (*github.com/gofiber/fiber/v2.App).Listen is not redirected (its receiver is not a plain name)",
+		"server/server.go:103:9: (*github.com/gofiber/fiber/v3.App).Listen is not redirected (its ListenConfig asks for TLS (CertFile), which app.Listener ignores)",
+		"the program listens in 25 places (cmd/fw/main.go:35:6, cmd/fw/main.go:37:13, ",
+		" and 20 more): ",
+		"in CLEAVE_LISTEN_EACH",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
 	}
 }
