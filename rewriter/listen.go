@@ -47,6 +47,16 @@ var frameworkCalls = map[string]bool{
 	"(*google.golang.org/grpc.Server).Serve":           true,
 }
 
+// servesListener are the listening calls handed a listener another call
+// opened: not places the program listens in of their own.
+var servesListener = map[string]bool{
+	"(*net/http.Server).Serve":                       true,
+	"(*net/http.Server).ServeTLS":                    true,
+	"net/http.Serve":                                 true,
+	"(*github.com/gin-gonic/gin.Engine).RunListener": true,
+	"(*google.golang.org/grpc.Server).Serve":         true,
+}
+
 // redirectListens rewrites, in the module's non-test code, every call that
 // opens a listening socket (net.Listen, http.ListenAndServe[TLS],
 // srv.ListenAndServe[TLS](), srv.Serve[TLS](ln), a web framework's or a
@@ -90,7 +100,9 @@ func (r *rewrite) redirectListens() {
 				return true
 			}
 			if frameworkCalls[key] {
-				sites = append(sites, r.posString(call.Pos()))
+				if !servesListener[key] {
+					sites = append(sites, r.posString(call.Pos()))
+				}
 				r.redirectFramework(f, call, sel, key)
 				return true
 			}
@@ -98,7 +110,9 @@ func (r *rewrite) redirectListens() {
 			if !ok {
 				return true
 			}
-			sites = append(sites, r.posString(call.Pos()))
+			if !servesListener[key] {
+				sites = append(sites, r.posString(call.Pos()))
+			}
 			ref := svcMark + busPath + "\x00" + to
 			if sig.Recv() == nil {
 				if inMain && copiedListens[key] {
