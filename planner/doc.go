@@ -49,6 +49,16 @@
 //     communities are merged by greatest modularity gain (Newman's greedy
 //     agglomeration) or split (Louvain on the community alone), then
 //     refined by moving units while SM − ICP improves (up to 400 packages).
+//   - A service other than the edge that would serve no topic and start no
+//     background work, and that other services call only while the program
+//     starts (constructors, the wiring that mounts its HTTP handlers on
+//     main's router, as go-kit's MakeHandler transports), would run nothing
+//     in its own process: its code runs where it is called. It is merged
+//     into the service that calls it most, or the edge, and Plan.Notes says
+//     so — unless a pin names it, an apart constraint forbids the merge or
+//     the constraints ask for a number of services; then, as for a service
+//     called at run time only in-process (its callee's results cannot
+//     travel), Plan.Notes warns.
 //   - Services are named after their dominant package: the one other
 //     services call most, then the largest; pins name their service.
 //

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cleave-go/cleave/analyzer"
@@ -53,6 +54,12 @@ func TestEdgeHandlers(t *testing.T) {
 			edge[pkg[len(testModule)+1:]] = s.Edge
 		}
 	}
+	// notes is no edge package, but serves no topic (its handlers run
+	// where HTTP is served): it is merged into the edge, with a note.
+	if want := "merged service notes (notes) into api"; len(p.Notes) != 1 || !strings.HasPrefix(p.Notes[0], want) {
+		t.Errorf("notes = %q; want one starting %q", p.Notes, want)
+	}
+	edge["notes"] = false
 	for pkg, want := range map[string]bool{"cmd/app": true, "api": true, "front": true, "rpcapi": true, "notes": false, "orders": false, "billing": false} {
 		if got, ok := edge[pkg]; !ok || got != want {
 			t.Errorf("%s: edge = %v (placed: %v); want %v", pkg, got, ok, want)

@@ -34,6 +34,12 @@ type Plan struct {
 	Blockers  []*Blocker   `yaml:"blockers,omitempty" json:"blockers,omitempty"`
 	Scores    *Report      `yaml:"scores,omitempty" json:"scores,omitempty"`
 
+	// Notes say what the planner did beyond clustering (a service merged
+	// into the one that calls it) and what looks wrong with the split (a
+	// service whose process would run nothing). Derived; not part of
+	// plan.yaml: cleave plan prints them.
+	Notes []string `yaml:"-" json:"notes,omitempty"`
+
 	// Truth, when set, is a known split Refresh scores the plan against
 	// (MoJoFM, precision, recall). It is not part of plan.yaml.
 	Truth *Truth `yaml:"-" json:"-"`

@@ -51,7 +51,9 @@ func Propose(ctx context.Context, g *analyzer.Graph, c Constraints) (*Plan, erro
 		Shared:      pr.sharedPaths(),
 		Constraints: c,
 	}
+	merged := mergeIdle(pg, p)
 	refresh(pg, p)
+	p.Notes = append(merged, p.Notes...)
 	return p, nil
 }
 

@@ -17,15 +17,16 @@ import (
 // *Context and the module never calls them by name), a library under
 // internal/platform every module uses, middleware under pkg/, and a test
 // kit only _test files import, and a health check that imports nothing of
-// the module, part of the gateway. Each module is a service (billing and the
-// legacy catalog only main calls; the legacy catalog, whose package name
-// clashes with the catalog's, is named after its directory), the
-// libraries and the test kit are shared, the calls between modules at
-// request time are topics — an interface call, and a value's method that
-// queries the database through a shared handle — and main's wiring —
-// constructors returning the module's interface, route registration, a
-// migration with no parameters — and a value's method that only computes
-// on the value stay in-process.
+// the module, part of the gateway. The catalog, which other modules call at
+// request time, is a service; the modules only main calls (billing, the
+// legacy catalog) and orders, which calls the catalog but which no module
+// calls, serve no topic: their handlers run in the gateway, which serves
+// HTTP, so they are merged into it, each with a note. The libraries and the
+// test kit are shared; the interface call into the catalog is a topic; the
+// catalog's wiring — a constructor returning the module's interface, route
+// registration, a migration with no parameters — and a value's methods (one
+// computing on the value, one querying the database through a shared
+// handle, which apply leaves alone) stay in-process.
 func TestModularMonolith(t *testing.T) {
 	g, err := analyzer.Load(context.Background(), filepath.Join("testdata", "modmono", "app"), []string{"./..."}, analyzer.Options{})
 	if err != nil {
@@ -50,11 +51,8 @@ func TestModularMonolith(t *testing.T) {
 		services[name] = strings.Join(pkgs, ",")
 	}
 	wantServices := map[string]string{
-		"gateway*":      ",internal/health",
-		"billing":       "internal/modules/billing",
-		"catalog":       "internal/modules/catalog",
-		"legacycatalog": "internal/legacy/catalog",
-		"orders":        "internal/modules/orders",
+		"gateway*": ",internal/health,internal/legacy/catalog,internal/modules/billing,internal/modules/orders",
+		"catalog":  "internal/modules/catalog",
 	}
 	if !maps.Equal(services, wantServices) {
 		t.Errorf("services = %v; want %v", services, wantServices)
@@ -73,7 +71,7 @@ func TestModularMonolith(t *testing.T) {
 	// Product.InStock queries the database, but on a value the caller
 	// holds: cleave apply leaves calls of value methods alone, so the
 	// plan lists it in-process (value), not as a topic.
-	if want := []string{"modmono.catalog.service.Price request orders"}; !slices.Equal(topics, want) {
+	if want := []string{"modmono.catalog.service.Price request gateway"}; !slices.Equal(topics, want) {
 		t.Errorf("topics = %v; want %v", topics, want)
 	}
 	inproc := map[string]string{}
@@ -85,14 +83,9 @@ func TestModularMonolith(t *testing.T) {
 		inproc[fn] = ip.Reason
 	}
 	wantIn := map[string]string{
-		"internal/modules/billing.NewLedger":                   ReasonStartup,
-		"internal/modules/billing.Register":                    ReasonStartup,
 		"internal/modules/catalog.Migrate":                     ReasonStartup,
 		"internal/modules/catalog.NewService":                  ReasonStartup,
 		"internal/modules/catalog.Register":                    ReasonStartup,
-		"internal/modules/orders.NewService":                   ReasonStartup,
-		"internal/modules/orders.Register":                     ReasonStartup,
-		"internal/legacy/catalog.Register":                     ReasonStartup,
 		"(" + m + "/internal/modules/catalog.Product).Total":   ReasonValue,
 		"(" + m + "/internal/modules/catalog.Product).InStock": ReasonValue,
 	}
@@ -101,6 +94,15 @@ func TestModularMonolith(t *testing.T) {
 	}
 	if len(p.Blockers) != 0 {
 		t.Errorf("blockers = %+v; want none", p.Blockers)
+	}
+	var merged []string
+	for _, n := range p.Notes {
+		if name, ok := strings.CutPrefix(n, "merged service "); ok {
+			merged = append(merged, strings.Fields(name)[0])
+		}
+	}
+	if want := []string{"billing", "legacycatalog", "orders"}; !slices.Equal(merged, want) {
+		t.Errorf("notes = %q; want merges of %v", p.Notes, want)
 	}
 }
 

@@ -30,6 +30,7 @@ func refresh(pg *pkgGraph, p *Plan) {
 	p.Topics = s.topics()
 	p.InProcess = s.inProcess()
 	p.Blockers = s.blockers(p.Topics)
+	p.Notes = s.idleNotes(p, p.Topics, p.InProcess)
 	r := report(s, p.ScoreOptions, p.Truth)
 	r.Split = r.Split.rounded()
 	p.Scores = &r

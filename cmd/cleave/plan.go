@@ -214,6 +214,9 @@ func runPlan(ctx context.Context, o planOptions, stdout, stderr io.Writer) error
 	if changes != nil {
 		writeChanges(report, changes)
 	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(report, "note: %s\n", n)
+	}
 	return writeScores(report, p)
 }
 

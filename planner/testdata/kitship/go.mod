@@ -1,0 +1,3 @@
+module example.com/kitship
+
+go 1.26
