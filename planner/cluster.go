@@ -28,6 +28,8 @@ type proposer struct {
 	fact   []pkgFacts // read from the source on first use
 	front  []bool     // edge packages that lend the edge service no name
 	pin    []string   // package → pinned service name
+	// edgeName is the edge service's name (see pinEdge), "" until known.
+	edgeName string
 
 	unitOf  []int   // package → unit, -1 for shared and edge packages
 	units   [][]int // unit → packages
@@ -51,6 +53,7 @@ func (pr *proposer) run(ctx context.Context) error {
 	}
 	pr.detectShared()
 	if c.Services != 1 {
+		pr.pinEdge()
 		pr.detectEdge()
 	}
 	if err := ctx.Err(); err != nil {

@@ -101,3 +101,40 @@ func TestRequestValueBlocker(t *testing.T) {
 		t.Errorf("blocker score = %d; want 2", p.Scores.Split.Blockers)
 	}
 }
+
+// TestEdgeNamePins: the edge's name does not depend on the pins, and a pin
+// to the edge's name (or to gateway) puts the package in the edge, not in
+// a new service beside it.
+func TestEdgeNamePins(t *testing.T) {
+	tg := newTestGraph()
+	tg.entry(analyzer.EntryMain, "cmd/app.main")
+	tg.call("cmd/app.main", "app.Run", 1)
+	tg.call("app.Run", "orders.NewService", 1)
+	tg.call("app.Run", "billing.NewLedger", 1)
+	tg.call("app.Run", "users.NewStore", 1)
+	tg.call("orders.Service.Place", "billing.Ledger.Charge", 2)
+	tg.call("orders.Service.Place", "users.Store.Get", 1)
+	tg.call("billing.Ledger.Charge", "users.Store.Get", 1)
+	g := tg.done()
+	for _, tc := range []struct {
+		name string
+		pins []Pin
+		want string // fmtServices
+	}{
+		{"none", nil, "app*=app,cmd/app billing=billing orders=orders users=users"},
+		{"to the edge's name", []Pin{{Package: testModule + "/orders", Service: "app"}}, "app*=app,cmd/app,orders billing=billing users=users"},
+		{"edge package to the edge's name", []Pin{{Package: testModule + "/app", Service: "app"}}, "app*=app,cmd/app billing=billing orders=orders users=users"},
+		{"to gateway", []Pin{{Package: testModule + "/users", Service: "gateway"}}, "billing=billing gateway*=app,cmd/app,users orders=orders"},
+		{"elsewhere", []Pin{{Package: testModule + "/billing", Service: "ledger"}}, "app*=app,cmd/app ledger=billing orders=orders users=users"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Propose(context.Background(), g, Constraints{Pin: tc.pins})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmtServices(p); got != tc.want {
+				t.Errorf("Propose(pins %v) = %s; want %s", tc.pins, got, tc.want)
+			}
+		})
+	}
+}

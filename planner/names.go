@@ -7,6 +7,76 @@ import (
 	"strings"
 )
 
+// pinEdge names the edge service and takes into it the packages pinned to
+// that name. The name does not depend on the pins: it is the name of the
+// edge's dominant package (edgeNameOf) for the edge the program would have
+// with no pins at all, so that a person who reads "app" on the edge of one
+// plan and pins a package to app gets it in the edge, not in a new service
+// while the edge takes another name. A pin to "gateway", the edge's name
+// when no package lends it one, names the edge too; the first pin that
+// names the edge (in constraint order) gives it its name.
+func (pr *proposer) pinEdge() {
+	pins := pr.pin
+	pr.pin = make([]string, len(pins))
+	pr.detectEdge()
+	natural := pr.edgeNameOf()
+	pr.pin = pins
+	hasEdge := pr.hasEdge()
+	clear(pr.edge)
+	clear(pr.front)
+	if !hasEdge {
+		return
+	}
+	pr.edgeName = natural
+	pinned := false
+	for _, p := range pr.c.Pin {
+		i, ok := pr.pg.index[p.Package]
+		if !ok || pr.shared[i] || p.Service != natural && p.Service != "gateway" {
+			continue
+		}
+		if !pinned {
+			pr.edgeName, pinned = p.Service, true
+		}
+		pr.pin[i] = ""
+		pr.edge[i] = true
+	}
+}
+
+// edgeNameOf returns the name of the edge's dominant package — the one
+// other packages call into most, then the largest, the shallowest, the
+// first by path — among those that are neither main packages nor part of
+// the program's front, or "gateway".
+func (pr *proposer) edgeNameOf() string {
+	pg := pr.pg
+	var ms []int
+	inW := map[int]float64{}
+	for i, e := range pr.edge {
+		if !e || pg.pkgs[i].Main || pr.front[i] {
+			continue
+		}
+		ms = append(ms, i)
+		for a, w := range pg.in[i] {
+			if !pr.edge[a] {
+				inW[i] += w
+			}
+		}
+	}
+	slices.SortFunc(ms, func(a, b int) int {
+		pa, pb := pg.pkgs[a], pg.pkgs[b]
+		return cmp.Or(
+			cmp.Compare(inW[b], inW[a]),
+			cmp.Compare(pb.Lines, pa.Lines),
+			cmp.Compare(strings.Count(pa.Path, "/"), strings.Count(pb.Path, "/")),
+			cmp.Compare(pa.Path, pb.Path))
+	})
+	for _, i := range ms {
+		if n := identName(pg.pkgs[i].Name, ""); n != "" && n != "main" {
+			return n
+		}
+	}
+	return "gateway"
+}
+
 // services returns the proposed services, named and sorted by name.
 //
 // A service is named after its dominant package: the one the rest of the
@@ -15,8 +85,8 @@ import (
 // Names are unique: on a clash the next package in dominance order lends
 // its name, then the dominant package's name qualified by its parent
 // directory (legacy/catalog: legacycatalog), and failing that a number is
-// appended. The edge service is
-// named after its dominant non-main package, or "gateway".
+// appended. The edge service is named first, after its dominant non-main
+// package or "gateway", whatever the pins (see pinEdge).
 func (pr *proposer) services() []*Service {
 	pg := pr.pg
 	pt := pr.partition()
@@ -57,11 +127,16 @@ func (pr *proposer) services() []*Service {
 	}
 	names := make([]string, pt.k)
 	used := map[string]bool{}
-	// Pins first, then services in order of size (most packages, then most
+	// The edge's name first (see pinEdge).
+	if edge >= 0 && pr.edgeName != "" {
+		names[edge] = pr.edgeName
+		used[pr.edgeName] = true
+	}
+	// Pins next, then services in order of size (most packages, then most
 	// lines first), so the most important service gets the contested name.
 	for k, ms := range members {
 		for _, i := range ms {
-			if pr.pin[i] != "" {
+			if pr.pin[i] != "" && names[k] == "" {
 				names[k] = pr.pin[i]
 				used[names[k]] = true
 				break
