@@ -38,7 +38,8 @@ func BenchmarkDirectCall(b *testing.B) {
 	f := directEcho
 	ctx, req := context.Background(), &echoReq{}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := f(ctx, req); err != nil {
 			b.Fatal(err)
 		}
@@ -51,7 +52,8 @@ func BenchmarkLocalCall(b *testing.B) {
 	must(b, Handle(bb, "bench.Echo", directEcho))
 	ctx, req := context.Background(), &echoReq{}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := Call[echoReq, echoResp](ctx, bb, "bench.Echo", req); err != nil {
 			b.Fatal(err)
 		}
@@ -75,7 +77,8 @@ func loopbackCall(b *testing.B, n int) {
 	ctx, req := context.Background(), &echoReq{Text: strings.Repeat("x", n)}
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := Call[echoReq, echoResp](ctx, bb, "bench.Echo", req); err != nil {
 			b.Fatal(err)
 		}
@@ -184,7 +187,8 @@ func benchCall(b *testing.B, bb *Bus, subject string) {
 	ctx := context.Background()
 	req := &echoReq{Text: strings.Repeat("x", benchPayload-len(`{"text":"","n":0}`))}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := Call[echoReq, echoResp](ctx, bb, subject, req); err != nil {
 			b.Fatal(err)
 		}
@@ -194,7 +198,8 @@ func benchCall(b *testing.B, bb *Bus, subject string) {
 func benchRaw(b *testing.B, nc *nats.Conn, subject string) {
 	data := []byte(strings.Repeat("x", benchPayload))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := nc.Request(subject, data, 10*time.Second); err != nil {
 			b.Fatal(err)
 		}
@@ -236,7 +241,8 @@ func BenchmarkTCPPingPong(b *testing.B) {
 	must(b, err)
 	defer c.Close()
 	buf := make([]byte, benchPayload)
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		if _, err := c.Write(buf); err != nil {
 			b.Fatal(err)
 		}
@@ -383,7 +389,7 @@ func TestBenchTable(t *testing.T) {
 			})
 		},
 		func() {
-			for range batch {
+			for i := 0; i < batch; i++ {
 				if _, err := js.PublishAsync("bench.events.raw", evData); err != nil {
 					t.Fatal(err)
 				}
@@ -392,7 +398,7 @@ func TestBenchTable(t *testing.T) {
 		},
 		func() {
 			// What the bus sends: the event and its Nats-Msg-Id.
-			for range batch {
+			for i := 0; i < batch; i++ {
 				h := nats.Header{jetstream.MsgIDHeader: {eventID(Fingerprint[noted](), nuid.Next())}}
 				if _, err := js.PublishMsgAsync(&nats.Msg{Subject: "bench.events.raw", Header: h, Data: evData}); err != nil {
 					t.Fatal(err)
@@ -474,11 +480,11 @@ func otherProcess(t *testing.T, url string) {
 func interleave(rounds, n int, fs ...func()) (wall, cpu []float64) {
 	res := make([][]float64, len(fs))
 	cpus := make([][]float64, len(fs))
-	for range rounds {
+	for j := 0; j < rounds; j++ {
 		for i, f := range fs {
 			c0 := processCPU()
 			t0 := time.Now()
-			for range n {
+			for i := 0; i < n; i++ {
 				f()
 			}
 			res[i] = append(res[i], float64(time.Since(t0).Nanoseconds())/float64(n))
@@ -509,7 +515,8 @@ func processCPU() int64 {
 // parallel calls f(0..n-1) from the given number of goroutines.
 func parallel(workers, n int, f func(int)) {
 	var wg sync.WaitGroup
-	for w := range workers {
+	for w := 0; w < workers; w++ {
+		w := w
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
