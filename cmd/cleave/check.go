@@ -31,7 +31,8 @@ identifiers, every package in exactly one service or shared and still in the
 module, one topic for every call that crosses services and none for calls
 that do not, constraints naming packages that exist. The plan (plan.yaml when
 none is named) is found relative to -C.
-Each problem prints as PLAN:LINE: msg; the exit status is 1 when there is any.`,
+Each problem prints as PLAN:LINE: msg; the exit status is 1 when there is any.
+A plan without problems prints one line: PLAN: ok (N services, M topics, K blockers).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.file = planFile(o.dir, args)
@@ -73,6 +74,9 @@ func runCheck(ctx context.Context, o checkOptions, stdout io.Writer) error {
 	if len(probs) > 0 {
 		return &exitError{1, fmt.Errorf("check: %s: %d %s", o.file, len(probs), plural(len(probs), "problem"))}
 	}
+	fmt.Fprintf(stdout, "%s: ok (%d %s, %d %s, %d %s)\n", o.file,
+		len(p.Services), plural(len(p.Services), "service"), len(p.Topics), plural(len(p.Topics), "topic"),
+		len(p.Blockers), plural(len(p.Blockers), "blocker"))
 	return nil
 }
 

@@ -64,6 +64,29 @@ func TestCheckCommand(t *testing.T) {
 	}
 }
 
+// TestCheckOK checks the golden shop plan as it is: one line says it is
+// fine, with its counts.
+func TestCheckOK(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a test monolith")
+	}
+	src, err := os.ReadFile(filepath.Join("testdata", "plan_shop.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runCheck(context.Background(), checkOptions{dir: filepath.Join("..", "..", "testdata", "shop"), algo: "vta", file: file}, &out); err != nil {
+		t.Fatalf("check: %v\n%s", err, out.String())
+	}
+	if want := file + ": ok (9 services, 45 topics, 1 blocker)\n"; out.String() != want {
+		t.Errorf("check printed %q; want %q", out.String(), want)
+	}
+}
+
 // TestPlanUpdate edits a plan by hand and re-derives it: the edits stay.
 func TestPlanUpdate(t *testing.T) {
 	if testing.Short() {
