@@ -128,35 +128,64 @@ func (s *split) topics() []*Topic {
 
 // subjects names each topic <prefix>.<service>.<Func> or
 // <prefix>.<service>.<Type>.<Method>. When two callees of one service would
-// share a subject, each is qualified by its package name:
-// <prefix>.<service>.<package>.<Func>.
+// share a subject, each is qualified by its package name
+// (<prefix>.<service>.<package>.<Func>); when the package names are the
+// same too (users/store and orders/store), by the package's directory
+// (<prefix>.<service>.users_store.<Func>); a clash left after that gets a
+// number. Every topic's subject is distinct.
 func (s *split) subjects(topics []*Topic) {
-	base := func(t *Topic, qualify bool) string {
+	const levels = 3 // 0: bare, 1: package name, 2: package directory
+	base := func(t *Topic, level int) string {
 		parts := []string{subjectToken(s.prefix), subjectToken(t.Consumer)}
 		f := s.pg.funcs[t.Function]
-		name, recv, pkg := t.Function, "", ""
+		name, recv, qual := t.Function, "", ""
 		if f != nil {
 			name, recv = f.Name, f.Recv
 			if i, ok := s.pg.index[f.Package]; ok {
-				pkg = s.pg.pkgs[i].Name
+				switch p := s.pg.pkgs[i]; level {
+				case 1:
+					qual = p.Name
+				case 2:
+					qual = strings.ReplaceAll(cmp.Or(p.Dir, ".", p.Name), "/", "_")
+					if qual == "." {
+						qual = p.Name
+					}
+				}
 			}
 		}
-		if qualify && pkg != "" {
-			parts = append(parts, subjectToken(pkg))
+		if qual != "" {
+			parts = append(parts, subjectToken(qual))
 		}
 		if recv != "" {
 			parts = append(parts, subjectToken(recvType(recv)))
 		}
 		return strings.Join(append(parts, subjectToken(name)), ".")
 	}
-	count := map[string]int{}
-	for _, t := range topics {
-		count[base(t, false)]++
+	level := make([]int, len(topics))
+	for {
+		count := map[string]int{}
+		for i, t := range topics {
+			t.Subject = base(t, level[i])
+			count[t.Subject]++
+		}
+		raised := false
+		for i, t := range topics {
+			if count[t.Subject] > 1 && level[i] < levels-1 {
+				level[i]++
+				raised = true
+			}
+		}
+		if !raised {
+			break
+		}
 	}
+	// Still the same (two receivers named alike in one directory can
+	// only clash after subjectToken): number them in topic order.
+	seen := map[string]int{}
 	for _, t := range topics {
-		t.Subject = base(t, false)
-		if count[t.Subject] > 1 {
-			t.Subject = base(t, true)
+		seen[t.Subject]++
+		if n := seen[t.Subject]; n > 1 {
+			t.Subject += "_" + strconv.Itoa(n)
 		}
 	}
 }

@@ -218,11 +218,24 @@ func (s *svcPkg) nameTypes() {
 			used[name] = true
 		}
 	}
+	// Qualified by the package's name (AlbumService), or, when that is
+	// shared too (users/store and orders/store), by its directory
+	// (UsersStoreStore).
+	qualified := map[string]int{}
+	for _, n := range all {
+		if count[exportName(n.Obj().Name())] > 1 {
+			qualified[exportName(n.Obj().Pkg().Name())+exportName(n.Obj().Name())]++
+		}
+	}
+	module := strings.TrimSuffix(s.path, "/"+s.dir)
 	for _, n := range all {
 		if count[exportName(n.Obj().Name())] == 1 {
 			continue
 		}
 		base := exportName(n.Obj().Pkg().Name()) + exportName(n.Obj().Name())
+		if qualified[base] > 1 {
+			base = pathIdent(strings.TrimPrefix(n.Obj().Pkg().Path(), module)) + exportName(n.Obj().Name())
+		}
 		name := base
 		for i := 2; used[name]; i++ {
 			name = base + strconv.Itoa(i)

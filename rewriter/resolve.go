@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -646,17 +647,53 @@ func (r *rewrite) nameStubs() {
 			}
 			return t.fn.Name()
 		}
-		count := map[string]int{}
-		for _, t := range s.topics {
-			count[base(t)]++
+		// On a clash, qualify by the package's name (StoreGet:
+		// StoreStoreGet), then by its directory (users/store:
+		// UsersStoreStoreGet), then number.
+		qualify := []func(t *topic) string{
+			func(t *topic) string { return "" },
+			func(t *topic) string { return exportName(t.pkg.Name) },
+			func(t *topic) string { return pathIdent(strings.TrimPrefix(t.pkg.PkgPath, r.module)) },
 		}
+		level := make([]int, len(s.topics))
+		for {
+			count := map[string]int{}
+			for i, t := range s.topics {
+				t.stub = qualify[level[i]](t) + base(t)
+				count[t.stub]++
+			}
+			raised := false
+			for i, t := range s.topics {
+				if (count[t.stub] > 1 || reserved[t.stub]) && level[i] < len(qualify)-1 {
+					level[i]++
+					raised = true
+				}
+			}
+			if !raised {
+				break
+			}
+		}
+		seen := map[string]int{}
 		for _, t := range s.topics {
-			t.stub = base(t)
-			if count[t.stub] > 1 || reserved[t.stub] {
-				t.stub = exportName(t.pkg.Name) + t.stub
+			seen[t.stub]++
+			if n := seen[t.stub]; n > 1 {
+				t.stub += strconv.Itoa(n)
 			}
 		}
 	}
+}
+
+// pathIdent makes a Go identifier of an import path's elements:
+// "/users/store" gives "UsersStore".
+func pathIdent(path string) string {
+	var b strings.Builder
+	for _, elem := range strings.FieldsFunc(path, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		b.WriteString(exportName(elem))
+	}
+	if b.Len() == 0 || !unicode.IsLetter([]rune(b.String())[0]) {
+		return "P" + b.String()
+	}
+	return b.String()
 }
 
 // reserved names the generated package declares itself.
