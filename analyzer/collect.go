@@ -246,6 +246,7 @@ func (a *analysis) collectCalls() {
 				// A function literal may run long after the function that
 				// made it returned (a handler wrapper, a callback).
 				InClosure: fn.Parent() != nil,
+				ToClosure: e.Callee.Func.Parent() != nil,
 			}
 			if callerPkg != calleePkg {
 				// Every SSA callee, even of a call recorded already:

@@ -112,6 +112,10 @@ type Call struct {
 	// InClosure reports that the call is made inside a function literal,
 	// which Caller stands for.
 	InClosure bool `json:"in_closure,omitempty"`
+	// ToClosure reports that the callee is a function literal declared in
+	// Callee (a closure Callee returned or stored), which Callee stands
+	// for: the call runs that literal, not Callee's own statements.
+	ToClosure bool `json:"to_closure,omitempty"`
 	// Stays says why the call, when Caller and Callee are in different
 	// packages, stays a direct call whatever the callee (SiteStays): a
 	// call through a func value, on a receiver held by value.

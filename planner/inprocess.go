@@ -403,7 +403,15 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 	// statement starts, functions called through a func value or an
 	// interface (callbacks, handlers behind a wrapper), and functions called
 	// from inside a function literal.
+	// A call of a function literal another function returned (a cleanup
+	// func, a handler a constructor built) runs that literal, whose own
+	// calls count from inside it (InClosure), not the function that made
+	// it: `cleanup := web.Setup(); defer cleanup()` leaves web.Setup a
+	// start-up function.
 	for _, c := range g.Calls {
+		if c.ToClosure && c.Callee != c.Caller {
+			continue
+		}
 		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || c.Via == analyzer.ViaFuncValue || c.InClosure {
 			serves = append(serves, c.Callee)
 		}

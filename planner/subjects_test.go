@@ -23,3 +23,20 @@ func TestSubjectsSamePackageName(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanupClosureStartup plans testdata/cleanupclosure: main calls
+// web.Setup, which builds the store and returns a cleanup func literal
+// that main defers. Calling that literal does not make web.Setup run per
+// request, so store.New is start-up wiring and the store's calls are no
+// request-value blockers.
+func TestCleanupClosureStartup(t *testing.T) {
+	p, _ := proposeDir(t, "cleanupclosure", Constraints{})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the handlers' calls into the store")
+	}
+}

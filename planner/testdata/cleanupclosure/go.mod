@@ -1,0 +1,3 @@
+module example.com/rv
+
+go 1.22
