@@ -154,6 +154,7 @@ func Check(g *analyzer.Graph, p *Plan, src []byte) []Problem {
 	}
 
 	// Topics: compare with the ones the services imply.
+	pg.applyKinds(p.Constraints.Kinds)
 	s := resolve(pg, p)
 	want := map[string]*Topic{}
 	for _, t := range s.topics() {

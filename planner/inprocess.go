@@ -2,6 +2,7 @@ package planner
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -120,28 +121,68 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) (reaso
 		if reasons[i] != "" {
 			continue
 		}
-		if st := stays(c, funcs[c.Callee]); st != nil {
+		f := funcs[c.Callee]
+		if st := stays(c, f, f != nil && len(f.Results) == 0); st != nil {
 			reasons[i], whys[i] = st.Reason, st.Why
 		}
 	}
 	return reasons, whys
 }
 
-// stays returns why cleave apply would leave call c alone if it crossed
-// services, or nil: the call's own shape first (Call.Stays), then the
-// callee's (Func.Stays for a request, Func.StaysEvent for an event, the
-// kind a callee returning nothing gets).
-func stays(c *analyzer.Call, f *analyzer.Func) *analyzer.Stay {
+// stays returns why cleave apply would leave call c of f alone if it
+// crossed services as a topic of kind event (event) or request, or nil:
+// the callee's shape (Func.Stays, and Func.StaysEvent for an event), then
+// the call's own (Call.Stays).
+func stays(c *analyzer.Call, f *analyzer.Func, event bool) *analyzer.Stay {
 	if f == nil {
 		return nil
 	}
 	switch {
 	case f.Stays != nil:
 		return f.Stays
-	case f.StaysEvent != nil && len(f.Results) == 0:
+	case f.StaysEvent != nil && event:
 		return f.StaysEvent
 	}
 	return c.Stays
+}
+
+// applyKinds re-derives the reasons apply judges from the types (see
+// stays) for the calls of callees whose kind the person overrode: a
+// callee that returns nothing made a request, or one returning results
+// made an event. It is called with the constraints of the plan pg serves.
+func (pg *pkgGraph) applyKinds(kinds []KindChoice) {
+	if len(kinds) == 0 && pg.kinds == nil {
+		return
+	}
+	want := map[string]string{}
+	for _, k := range kinds {
+		want[k.Function] = k.Kind
+	}
+	if maps.Equal(want, pg.kinds) {
+		return
+	}
+	pg.kinds = want
+	for i, c := range pg.g.Calls {
+		r := pg.inproc[i]
+		if r != "" && pg.inprocWhy[i] == "" {
+			continue // a reason of the planner's own, whatever the kind
+		}
+		f := pg.funcs[c.Callee]
+		if f == nil {
+			continue
+		}
+		event := len(f.Results) == 0
+		switch want[c.Callee] {
+		case KindEvent:
+			event = true
+		case KindRequest:
+			event = false
+		}
+		pg.inproc[i], pg.inprocWhy[i] = "", ""
+		if st := stays(c, f, event); st != nil {
+			pg.inproc[i], pg.inprocWhy[i] = st.Reason, st.Why
+		}
+	}
 }
 
 // markBackground turns the start-up calls that start background work of

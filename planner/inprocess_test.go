@@ -1,7 +1,9 @@
 package planner
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cleave-go/cleave/analyzer"
@@ -81,4 +83,63 @@ func TestInProcess(t *testing.T) {
 	if len(p.InProcess) != 2 || p.InProcess[0].Function != testModule+"/orders.NewService" && p.InProcess[1].Function != testModule+"/orders.NewService" {
 		t.Errorf("command in-process = %+v; want the constructor and the value method", p.InProcess)
 	}
+}
+
+// TestInProcessStays checks that the shapes apply leaves alone, as the
+// analyzer records them, are in-process calls with apply's reason, judged
+// for the topic's kind: the kind a callee gets by default, or the one the
+// person chose.
+func TestInProcessStays(t *testing.T) {
+	tg := newTestGraph()
+	tg.fn("cargo.Cargo.Assign").Stays = &analyzer.Stay{Reason: analyzer.StayData, Why: "method of a data type"}
+	tg.fn("routing.Fill").StaysEvent = &analyzer.Stay{Reason: analyzer.StayPayload, Why: "pointer parameter"}
+	tg.fn("routing.Find", "string").StaysEvent = &analyzer.Stay{Reason: analyzer.StayCallee, Why: "event topic but the callee returns results"}
+	tg.fn("routing.Plan", "string")
+	tg.call("booking.Book", "cargo.Cargo.Assign", 1)
+	tg.call("booking.Book", "routing.Fill", 1)
+	tg.call("booking.Book", "routing.Find", 1)
+	tg.call("booking.Book", "routing.Plan", 2)
+	tg.g.Calls[len(tg.g.Calls)-1].Stays = &analyzer.Stay{Reason: analyzer.StaySite, Why: "receiver held by value"}
+	g := tg.done()
+	p := &Plan{Version: PlanVersion, Module: testModule, Prefix: "m", Services: []*Service{
+		{Name: "booking", Packages: []string{testModule + "/booking"}},
+		{Name: "cargo", Packages: []string{testModule + "/cargo"}},
+		{Name: "routing", Packages: []string{testModule + "/routing"}},
+	}}
+	check := func(wantTopics []string, wantIn map[string]string) {
+		t.Helper()
+		if err := Refresh(g, p); err != nil {
+			t.Fatal(err)
+		}
+		var topics []string
+		for _, tp := range p.Topics {
+			topics = append(topics, tp.Subject+" "+strings.Join(tp.Sites, ","))
+		}
+		if !slices.Equal(topics, wantTopics) {
+			t.Errorf("kinds %v: topics = %q; want %q", p.Constraints.Kinds, topics, wantTopics)
+		}
+		got := map[string]string{}
+		for _, ip := range p.InProcess {
+			got[ip.Function+" "+strings.Join(ip.Sites, ",")] = ip.Reason + ": " + ip.Why
+		}
+		if !maps.Equal(got, wantIn) {
+			t.Errorf("kinds %v: in_process = %q; want %q", p.Constraints.Kinds, got, wantIn)
+		}
+		if p.Scores.Split.Topics != len(p.Topics) {
+			t.Errorf("kinds %v: scores count %d topics; the plan lists %d", p.Constraints.Kinds, p.Scores.Split.Topics, len(p.Topics))
+		}
+	}
+	assign := "(*" + testModule + "/cargo.Cargo).Assign booking/booking.go:6:2"
+	fill, find := testModule+"/routing.Fill booking/booking.go:7:2", testModule+"/routing.Find booking/booking.go:8:2"
+	check([]string{"m.routing.Find booking/booking.go:8:2", "m.routing.Plan booking/booking.go:9:2"}, map[string]string{
+		assign: "data: method of a data type",
+		fill:   "payload: pointer parameter",
+		testModule + "/routing.Plan booking/booking.go:10:2": "site: receiver held by value",
+	})
+	p.Constraints.Kinds = []KindChoice{{Function: testModule + "/routing.Fill", Kind: KindRequest}, {Function: testModule + "/routing.Find", Kind: KindEvent}}
+	check([]string{"m.routing.Fill booking/booking.go:7:2", "m.routing.Plan booking/booking.go:9:2"}, map[string]string{
+		assign: "data: method of a data type",
+		find:   "callee: event topic but the callee returns results",
+		testModule + "/routing.Plan booking/booking.go:10:2": "site: receiver held by value",
+	})
 }

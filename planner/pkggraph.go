@@ -50,6 +50,8 @@ type pkgGraph struct {
 	inproc []string
 	// inprocWhy details inproc's reasons apply judges from the types.
 	inprocWhy []string
+	// kinds are the kind overrides inproc was last derived for (applyKinds).
+	kinds map[string]string
 
 	// startVars holds the variables of shared-var hazards only start-up
 	// code writes (startupVars), computed on first use.

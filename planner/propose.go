@@ -38,6 +38,7 @@ func Propose(ctx context.Context, g *analyzer.Graph, c Constraints) (*Plan, erro
 	if err := validate(pg, c); err != nil {
 		return nil, fmt.Errorf("propose: %w", err)
 	}
+	pg.applyKinds(c.Kinds)
 	pr := newProposer(pg, c)
 	if err := pr.run(ctx); err != nil {
 		return nil, fmt.Errorf("propose: %w", err)

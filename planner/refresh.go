@@ -26,6 +26,7 @@ func Refresh(g *analyzer.Graph, p *Plan) error {
 }
 
 func refresh(pg *pkgGraph, p *Plan) {
+	pg.applyKinds(p.Constraints.Kinds)
 	s := resolve(pg, p)
 	p.Topics = s.topics()
 	p.InProcess = s.inProcess()
