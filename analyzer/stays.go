@@ -83,8 +83,16 @@ func CalleeStays(fn *types.Func, event bool, body *ast.BlockStmt, isObject IsObj
 		} else if !ptr {
 			return &Stay{Reason: StayValue, Why: "method with a value receiver: a value, not a service object"}
 		}
-		if _, ok := named.Underlying().(*types.Struct); ok && Travels(named.Underlying(), false, isObject) == "" {
-			return &Stay{Reason: StayData, Why: "method of a data type (all its fields travel): it runs where the data is"}
+		if _, ok := named.Underlying().(*types.Struct); ok {
+			if Travels(named.Underlying(), false, isObject) == "" {
+				return &Stay{Reason: StayData, Why: "method of a data type (all its fields travel): it runs where the data is"}
+			}
+			if isData(named.Underlying(), isObject) {
+				// An entity with a field kept out of JSON (json:"-"):
+				// data all the same, whose methods act on the caller's
+				// value; sent as a message they would change a copy.
+				return &Stay{Reason: StayData, Why: "method of a data type (its fields are data, some kept out of JSON): it runs where the data is"}
+			}
 		}
 	} else if !fn.Exported() {
 		return callee("unexported function")
@@ -263,10 +271,18 @@ func ReceiverStays(sel *types.Selection) string {
 // without changing what the program does, or "". param says t is a
 // parameter's type (a pointer parameter's writes would not come back).
 func Travels(t types.Type, param bool, isObject IsObject) string {
-	return travels(t, param, isObject, map[types.Type]bool{})
+	return travels(t, param, isObject, false, map[types.Type]bool{})
 }
 
-func travels(t types.Type, param bool, isObject IsObject, seen map[types.Type]bool) string {
+// isData reports whether t is data rather than an object with state: it
+// would travel but for fields it skips in JSON (json:"-"), whose own
+// types are data too. A method of such a type runs where the value is.
+func isData(t types.Type, isObject IsObject) bool {
+	return travels(t, false, isObject, true, map[types.Type]bool{}) == ""
+}
+
+// travels is Travels; skipped accepts fields tagged json:"-".
+func travels(t types.Type, param bool, isObject IsObject, skipped bool, seen map[types.Type]bool) string {
 	if seen[t] {
 		return ""
 	}
@@ -305,11 +321,11 @@ func travels(t types.Type, param bool, isObject IsObject, seen map[types.Type]bo
 		if hasMethodsType(t) && isObject != nil && isObject(u.Elem()) {
 			return "pointer to a service object"
 		}
-		return travels(u.Elem(), param, isObject, seen)
+		return travels(u.Elem(), param, isObject, skipped, seen)
 	case *types.Slice:
-		return travels(u.Elem(), param, isObject, seen)
+		return travels(u.Elem(), param, isObject, skipped, seen)
 	case *types.Array:
-		return travels(u.Elem(), param, isObject, seen)
+		return travels(u.Elem(), param, isObject, skipped, seen)
 	case *types.Map:
 		switch k := u.Key().Underlying().(type) {
 		case *types.Basic:
@@ -321,23 +337,23 @@ func travels(t types.Type, param bool, isObject IsObject, seen map[types.Type]bo
 				return "map keys must be strings or integers"
 			}
 		}
-		return travels(u.Elem(), param, isObject, seen)
+		return travels(u.Elem(), param, isObject, skipped, seen)
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
 			f := u.Field(i)
 			if !f.Exported() {
 				if f.Embedded() {
-					if why := travels(f.Type(), param, isObject, seen); why != "" {
+					if why := travels(f.Type(), param, isObject, skipped, seen); why != "" {
 						return why
 					}
 					continue
 				}
 				return fmt.Sprintf("struct %s has unexported field %s", typeString(t), f.Name())
 			}
-			if tag := u.Tag(i); strings.Contains(tag, `json:"-"`) {
+			if tag := u.Tag(i); strings.Contains(tag, `json:"-"`) && !skipped {
 				return fmt.Sprintf("struct %s skips field %s in JSON", typeString(t), f.Name())
 			}
-			if why := travels(f.Type(), false, isObject, seen); why != "" {
+			if why := travels(f.Type(), false, isObject, skipped, seen); why != "" {
 				return fmt.Sprintf("field %s: %s", f.Name(), why)
 			}
 		}

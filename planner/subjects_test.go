@@ -40,3 +40,35 @@ func TestCleanupClosureStartup(t *testing.T) {
 		t.Errorf("no topics; want the handlers' calls into the store")
 	}
 }
+
+// TestEntityWithSkippedFieldStays plans testdata/entity: a handler builds
+// a catalog.Item (exported fields, one kept out of JSON with json:"-") and
+// calls its pointer method Normalize, which cleans the SKU in place. The
+// item is data all the same: the call runs where the value is (in-process,
+// reason data), never an event that would change a copy in another
+// service.
+func TestEntityWithSkippedFieldStays(t *testing.T) {
+	p, _ := proposeDir(t, "entity", Constraints{})
+	const fn = "(*example.com/ent/catalog.Item).Normalize"
+	for _, tp := range p.Topics {
+		if tp.Function == fn {
+			t.Errorf("topic %s (%s) for a method of the caller's value", tp.Subject, tp.Kind)
+		}
+	}
+	found := false
+	for _, ip := range p.InProcess {
+		if ip.Function == fn {
+			found = true
+			if ip.Reason != ReasonData {
+				t.Errorf("in_process %s reason %s; want %s", fn, ip.Reason, ReasonData)
+			}
+		}
+	}
+	if !found {
+		var got []string
+		for _, ip := range p.InProcess {
+			got = append(got, ip.Function+" "+ip.Reason)
+		}
+		t.Errorf("%s not listed in_process; in_process: %v", fn, got)
+	}
+}

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"flag"
+	"log"
+	"net/http"
+
+	"example.com/ent/catalog"
+	"example.com/ent/web"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
+	flag.Parse()
+	log.Fatal(http.ListenAndServe(*addr, web.Routes(&web.API{Cat: catalog.New()})))
+}

@@ -1,0 +1,3 @@
+module example.com/ent
+
+go 1.22
