@@ -86,8 +86,8 @@
 // (payload), generic, unexported or main-package callees (callee), callees
 // starting goroutines (goroutines), calls through a func value or on a
 // receiver held by value (site) — so that every topic is a call apply turns
-// into a message (judged for the kind a callee gets by default, not an
-// overridden one). A program is a server
+// into a message (judged for the topic's kind, a constraints.kinds choice
+// included). A program is a server
 // when it registers HTTP handlers or has request handlers a library calls:
 // functions taking an http.ResponseWriter or *http.Request, a web
 // framework's request context (a type named Context or Ctx outside the
@@ -123,6 +123,9 @@
 //	constraints  {services, pin: [{package, service}], together: [[pkg...]],
 //	             apart: [[pkg...]], seed, kinds: [{function, kind}], shared}
 //	topics       list of {subject, kind, function, consumer, producers, sites}
+//	in_process   list of {function, consumer, reason, why, sites}: calls between
+//	             services that stay direct calls; why details the reasons apply
+//	             judges from the types (data, payload, callee, goroutines, site)
 //	blockers     list of {topic, kind, pos, message, fix}
 //	scores       {split, boulder, grains, random}: each {services, icp, sm, q,
 //	             ifn, ned, cdp, topics, blockers, mojofm, precision, recall}
