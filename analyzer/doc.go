@@ -104,6 +104,19 @@
 // Call hazards are positioned at the call expression, use hazards at the
 // use. Error variables are reported as sentinel, never as shared-var.
 //
+// # Calls that stay direct calls
+//
+// Some shapes cleave apply cannot turn into a message whatever the split;
+// the Graph records them so that the planner does not propose them as
+// topics: Func.Stays (and Func.StaysEvent for an event) for the callee —
+// generic, unexported or in package main, a method with a value receiver,
+// a method of a data type (a struct all of whose fields travel: it runs
+// where the data is), a parameter or result that cannot travel as JSON, a
+// callee that starts goroutines — and Call.Stays for the call — through a
+// func value or a method expression, on a receiver held by value, through
+// an embedded interface. [CalleeStays] and [SiteStays] are the predicate;
+// apply uses the same functions on its own type information.
+//
 // # JSON
 //
 // A Graph marshals with encoding/json as documented on its fields; this
