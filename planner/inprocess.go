@@ -146,6 +146,17 @@ func stays(c *analyzer.Call, f *analyzer.Func, event bool) *analyzer.Stay {
 	return c.Stays
 }
 
+// onOwnCopy reports whether call i, if it crossed services, would stay a
+// direct call that works on the caller's own objects: for the planner's
+// own reasons (start-up wiring each process runs, methods computing on a
+// value) and methods of data types. A call apply leaves alone for its
+// shape only (a payload that cannot travel, a callee that starts
+// goroutines) still runs the service's code in the caller's process.
+func (pg *pkgGraph) onOwnCopy(i int) bool {
+	r := pg.inproc[i]
+	return r != "" && (pg.inprocWhy[i] == "" || r == ReasonData)
+}
+
 // applyKinds re-derives the reasons apply judges from the types (see
 // stays) for the calls of callees whose kind the person overrode: a
 // callee that returns nothing made a request, or one returning results

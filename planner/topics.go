@@ -330,8 +330,9 @@ type sharedCall struct {
 // by name or through an interface, one entry per shared package and
 // callee, sorted by first site. Packages no package imports (test kits),
 // callbacks (func values, web handlers a middleware calls next) and calls
-// that stay in-process anyway (constructors, start-up wiring, value
-// methods) are left out; detectShared leaves out the same.
+// that stay in-process on the caller's own objects anyway (constructors,
+// start-up wiring, value methods, methods of data types; see onOwnCopy)
+// are left out.
 func (s *split) sharedCalls() []sharedCall {
 	type key struct{ pkg, callee int }
 	by := map[key]*sharedCall{}
@@ -345,7 +346,7 @@ func (s *split) sharedCalls() []sharedCall {
 	}
 	for i, c := range s.pg.g.Calls {
 		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
-		if a < 0 || b < 0 || a == b || !s.shared[a] || !imported[s.pg.paths[a]] || s.pt.comm[b] < 0 || c.Via == analyzer.ViaFuncValue || s.pg.inproc[i] != "" {
+		if a < 0 || b < 0 || a == b || !s.shared[a] || !imported[s.pg.paths[a]] || s.pt.comm[b] < 0 || c.Via == analyzer.ViaFuncValue || s.pg.onOwnCopy(i) {
 			continue
 		}
 		if f := s.pg.funcs[c.Callee]; f == nil || isWebHandler(f, s.pg.g.Module) {
