@@ -17,6 +17,7 @@ func (a *analysis) collect() {
 	a.indexCalls()
 	a.collectPackages()
 	a.collectFuncs()
+	a.collectMakes()
 	a.collectCalls()
 	a.collectDeps()
 	a.collectEntries()

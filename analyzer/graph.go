@@ -58,6 +58,9 @@ type Func struct {
 	// set only when Stays is nil, says why it stays as an event topic.
 	Stays      *Stay `json:"stays,omitempty"`
 	StaysEvent *Stay `json:"stays_event,omitempty"`
+	// Makes lists the values of other module packages' types the
+	// function builds itself (&T{...}, new(T)).
+	Makes []Make `json:"makes,omitempty"`
 }
 
 // Param is a named parameter of a Func.

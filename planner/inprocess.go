@@ -521,7 +521,8 @@ func (s *split) inProcess() []*InProcess {
 
 // madePerRequest returns the types of the module a server's request-time
 // code makes with a constructor of another package (a report builder, a
-// client per session), with the first such call site. Their values live
+// client per session) or builds itself (&pkg.T{...}, new(pkg.T)), with
+// the first such site. Their values live
 // in the process that made them: the callee's service never has them.
 func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[string]analyzer.Pos {
 	if !isServer(g) {
@@ -541,6 +542,18 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 			}
 			if p, ok := out[t]; !ok || comparePos(c.Site.Pos, p) < 0 {
 				out[t] = c.Site.Pos
+			}
+		}
+	}
+	// Values request-time code builds itself: &quote.Quoter{...} in a
+	// handler is no more the callee service's than a constructor's.
+	for _, f := range g.Funcs {
+		for _, m := range f.Makes {
+			if startup[f.ID] && !m.InClosure {
+				continue
+			}
+			if p, ok := out[m.Type]; !ok || comparePos(m.Pos, p) < 0 {
+				out[m.Type] = m.Pos
 			}
 		}
 	}

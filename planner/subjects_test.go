@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,20 @@ func TestEntityWithSkippedFieldStays(t *testing.T) {
 		}
 		t.Errorf("%s not listed in_process; in_process: %v", fn, got)
 	}
+}
+
+// TestLiteralPerRequestBlocker plans testdata/literalperrequest: a handler
+// builds a pricing.Quoter itself (&pricing.Quoter{...}) and calls its
+// method. That value lives in the edge's process, as a constructor's
+// would: the call is a request-value blocker, never bound as wiring.
+func TestLiteralPerRequestBlocker(t *testing.T) {
+	p, _ := proposeDir(t, "literalperrequest", Constraints{})
+	var kinds []string
+	for _, b := range p.Blockers {
+		kinds = append(kinds, b.Kind)
+		if b.Kind == "request-value" && strings.Contains(b.Message, "pricing.Quoter") {
+			return
+		}
+	}
+	t.Errorf("blockers %v; want a request-value blocker on pricing.Quoter", kinds)
 }

@@ -1,0 +1,3 @@
+module example.com/litreq
+
+go 1.22
