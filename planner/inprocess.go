@@ -401,6 +401,15 @@ func isValueMethod(f *analyzer.Func) bool {
 // plain calls (not go statements) that no request-time entry point — an
 // HTTP handler, a goroutine — reaches.
 func startupOnly(g *analyzer.Graph) map[string]bool {
+	only, _ := phases(g)
+	return only
+}
+
+// phases returns the functions only start-up runs (startupOnly) and the
+// ones that run at request time or beside the program: reached from a
+// handler, a goroutine, a callback. A function in neither (test support
+// only tests call, dead code) runs in no phase of the program.
+func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 	out := map[string][]*analyzer.Call{}
 	for _, c := range g.Calls {
 		out[c.Caller] = append(out[c.Caller], c)
@@ -449,7 +458,7 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 		}
 	}
 	if len(starts) == 0 {
-		return nil
+		return nil, nil
 	}
 	// Run beside or after start-up, whatever calls them: functions a go
 	// statement starts, functions called through a func value or an
@@ -478,7 +487,7 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 			only[f] = true
 		}
 	}
-	return only
+	return only, atServe
 }
 
 // inProcess lists the calls of s that cross services but stay direct calls,
@@ -528,11 +537,39 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 	if !isServer(g) {
 		return nil
 	}
-	startup := startupOnly(g)
+	startup, request := phases(g)
+	// Packages no package of the program imports and no main: test
+	// support (a test database helper) or dead code.
+	imported := map[string]bool{}
+	for _, p := range g.Packages {
+		for _, imp := range p.Imports {
+			imported[imp] = true
+		}
+	}
+	support := map[string]bool{}
+	for _, p := range g.Packages {
+		if !p.Main && !imported[p.Path] {
+			support[p.Path] = true
+		}
+	}
+	// made reports whether code of fn (inside a function literal:
+	// inClosure) may run per request: not start-up code, and not code only
+	// tests reach. A function no entry reaches counts, unless test
+	// support: its caller may be a router the analysis does not know.
+	made := func(fn string, inClosure bool) bool {
+		switch {
+		case startup[fn]:
+			return inClosure
+		case request[fn]:
+			return true
+		}
+		f := funcs[fn]
+		return f == nil || !support[f.Package]
+	}
 	out := map[string]analyzer.Pos{}
 	for _, c := range g.Calls {
 		f, caller := funcs[c.Callee], funcs[c.Caller]
-		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || startup[c.Caller] && !c.InClosure {
+		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || !made(c.Caller, c.InClosure) {
 			continue
 		}
 		for _, r := range f.Results {
@@ -549,7 +586,7 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 	// handler is no more the callee service's than a constructor's.
 	for _, f := range g.Funcs {
 		for _, m := range f.Makes {
-			if startup[f.ID] && !m.InClosure {
+			if !made(f.ID, m.InClosure) {
 				continue
 			}
 			if p, ok := out[m.Type]; !ok || comparePos(m.Pos, p) < 0 {

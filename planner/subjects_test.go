@@ -89,3 +89,19 @@ func TestLiteralPerRequestBlocker(t *testing.T) {
 	}
 	t.Errorf("blockers %v; want a request-value blocker on pricing.Quoter", kinds)
 }
+
+// TestTestSupportNotPerRequest plans testdata/testsupport: a package
+// only tests import (internal/testdb) calls store.New to seed a store.
+// Test support runs in no phase of the program: the store's calls are
+// topics without request-value blockers.
+func TestTestSupportNotPerRequest(t *testing.T) {
+	p, _ := proposeDir(t, "testsupport", Constraints{Pin: []Pin{{Package: "example.com/testsupport/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}
