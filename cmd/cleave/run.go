@@ -32,6 +32,7 @@ type runOptions struct {
 	argsAll      bool     // pass args to every service
 	nats         []string // existing NATS servers; empty: an embedded one
 	restart      bool
+	firstAlone   bool // start the edge alone first, then the others
 	monolith     bool
 	main         string // the monolith's main package, for --monolith
 	readyTimeout time.Duration
@@ -55,7 +56,10 @@ own main and reads its flags, and only the edge service listens. E.g.
 
 	cleave run ./shop -- -addr 127.0.0.1:8080
 
-Interrupt (Ctrl-C) or SIGTERM stops the edge service first, then the others, each
+Every service runs the monolith's start-up, so the edge starts alone first and the
+others once it is ready: start-up work that is safe once (a schema migration,
+seeding) runs once before the others repeat it (--first-alone=false starts all at
+once). Interrupt (Ctrl-C) or SIGTERM stops the edge service first, then the others, each
 with SIGTERM and a grace period to drain, then the broker. A service that exits on
 its own stops the run with its exit status and last output lines (or is restarted
 with --restart). --monolith runs the original program as one process instead, on
@@ -95,6 +99,7 @@ the in-process transport, for comparison.`,
 	f := cmd.Flags()
 	f.StringVar(&nats, "nats", "", "use these NATS server `URLs` (comma-separated) instead of an embedded server")
 	f.BoolVar(&o.restart, "restart", false, "restart a service that exits instead of stopping")
+	f.BoolVar(&o.firstAlone, "first-alone", true, "start the edge service alone and the others once it is ready, so that start-up work every service repeats (schema migrations, seeding) runs once first, as in the monolith (--first-alone=false: all at once)")
 	f.BoolVar(&o.argsAll, "args-all", true, "pass the arguments after -- to every service, as each runs the monolith's main and reads its flags (--args-all=false: the edge only)")
 	f.BoolVar(&o.monolith, "monolith", false, "run the original program as one process on the local transport")
 	f.StringVar(&o.main, "main", "", "the monolith's main `package` for --monolith (default: from services.json, or the only ./cmd/*)")
@@ -169,6 +174,17 @@ func runSplit(ctx context.Context, o runOptions, out io.Writer) error {
 			chosen = append(chosen, s)
 		}
 	}
+	// The edge first: with --first-alone it runs the monolith's start-up
+	// alone before the others repeat it.
+	slices.SortStableFunc(chosen, func(a, b launch.ManifestService) int {
+		switch {
+		case a.Edge == b.Edge:
+			return 0
+		case a.Edge:
+			return -1
+		}
+		return 1
+	})
 	mains := map[string]string{}
 	for _, s := range chosen {
 		mains[s.Name] = s.Main
@@ -289,6 +305,7 @@ func supervise(ctx context.Context, o runOptions, svcs []launch.Service, out io.
 		ReadyTimeout: o.readyTimeout,
 		Grace:        o.grace,
 		Restart:      o.restart,
+		FirstAlone:   o.firstAlone,
 		Logs:         out,
 		Color:        o.color,
 		Events:       events,

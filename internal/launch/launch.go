@@ -51,6 +51,11 @@ type Options struct {
 	Color        bool          // colour the prefixes (for a terminal)
 	Tail         int           // output lines kept per service for error reports; default 20
 	Events       func(Event)   // called on every state change, from supervisor goroutines
+	// FirstAlone starts the first service alone and waits until it is
+	// ready before it starts the others, so that start-up work every
+	// process repeats (a schema migration, seeding) runs once first, as
+	// in the program the services were split from.
+	FirstAlone bool
 }
 
 // EventKind says what happened to a service.
@@ -135,9 +140,10 @@ type Group struct {
 	monitors sync.WaitGroup
 }
 
-// Start starts every service and waits until each is ready. If one fails to
-// start or to become ready, the ones already started are stopped and the
-// error names the service and shows its last output lines. Cancelling ctx
+// Start starts every service (see Options.FirstAlone) and waits until each
+// is ready. If one fails to start or to become ready, the ones already
+// started are stopped and the error names the service and shows its last
+// output lines. Cancelling ctx
 // while Start waits stops the group and returns ctx's error; after Start
 // returns, ctx is not used (see Wait).
 func Start(ctx context.Context, svcs []Service, opts Options) (*Group, error) {
@@ -180,18 +186,32 @@ func Start(ctx context.Context, svcs []Service, opts Options) (*Group, error) {
 	}
 
 	var runs []*incarnation
-	for _, p := range g.procs {
-		r, err := p.start()
-		if err != nil {
-			g.Stop()
-			return nil, fmt.Errorf("start %s: %w", p.svc.Name, err)
+	// start starts procs at once and waits until each is ready, within
+	// one ReadyTimeout.
+	start := func(procs []*proc) error {
+		first := len(runs)
+		for _, p := range procs {
+			r, err := p.start()
+			if err != nil {
+				return fmt.Errorf("start %s: %w", p.svc.Name, err)
+			}
+			runs = append(runs, r)
 		}
-		runs = append(runs, r)
+		timer := time.NewTimer(opts.ReadyTimeout)
+		defer timer.Stop()
+		for i, p := range procs {
+			if err := p.awaitReady(ctx, runs[first+i], timer.C); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	timer := time.NewTimer(opts.ReadyTimeout)
-	defer timer.Stop()
-	for i, p := range g.procs {
-		if err := p.awaitReady(ctx, runs[i], timer.C); err != nil {
+	phases := [][]*proc{g.procs}
+	if opts.FirstAlone && len(g.procs) > 1 {
+		phases = [][]*proc{g.procs[:1], g.procs[1:]}
+	}
+	for _, procs := range phases {
+		if err := start(procs); err != nil {
 			g.Stop()
 			return nil, err
 		}

@@ -51,6 +51,18 @@ func helper(mode, name, file string) int {
 		<-time.After(50 * time.Millisecond)
 		fmt.Println("panic: boom")
 		return 3
+	case "after-first":
+		// Ready only if the first service is: its ready file exists.
+		if _, err := os.Stat(file); err != nil {
+			fmt.Println("started before the first was ready:", err)
+			return 4
+		}
+		fmt.Println(ReadyLine(name))
+	case "first":
+		// Slow start-up work (a migration), then the ready file.
+		time.Sleep(200 * time.Millisecond)
+		os.WriteFile(file, []byte("migrated\n"), 0o644)
+		fmt.Println(ReadyLine(name))
 	case "stubborn":
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println(ReadyLine(name))
@@ -268,5 +280,31 @@ func TestColorAndReadyImmediately(t *testing.T) {
 	}
 	if want := palette[0] + "[mono]" + reset + " drained mono"; !strings.Contains(logs.String(), want) {
 		t.Errorf("logs %q lack %q", logs.String(), want)
+	}
+}
+
+// TestFirstAlone starts a service whose start-up takes a while (a schema
+// migration) and two that must not start before it is ready: with
+// FirstAlone they start after its ready line, and the group is ready.
+func TestFirstAlone(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "migrated")
+	svcs := []Service{
+		svc(t, "api", "first", file, true),
+		svc(t, "users", "after-first", file, false),
+		svc(t, "orders", "after-first", file, false),
+	}
+	var logs syncBuf
+	g, err := Start(context.Background(), svcs, Options{Logs: &logs, FirstAlone: true, Grace: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("Start with FirstAlone: %v\n%s", err, logs.String())
+	}
+	if err := g.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	// Without it, the others start at once and fail.
+	os.Remove(file)
+	if g, err := Start(context.Background(), svcs, Options{Logs: &logs, Grace: 5 * time.Second}); err == nil {
+		g.Stop()
+		t.Errorf("Start without FirstAlone succeeded; want the others to start before the first was ready")
 	}
 }
