@@ -248,6 +248,7 @@ func (a *analysis) collectCalls() {
 				// made it returned (a handler wrapper, a callback).
 				InClosure: fn.Parent() != nil,
 				ToClosure: e.Callee.Func.Parent() != nil,
+				InCommand: isCommandBody(fn.Signature),
 			}
 			if callerPkg != calleePkg {
 				// Every SSA callee, even of a call recorded already:
@@ -665,6 +666,36 @@ func isWrapper(fn *ssa.Function) bool {
 		if strings.HasPrefix(fn.Synthetic, prefix) {
 			return true
 		}
+	}
+	return false
+}
+
+// isCommandBody reports whether a function literal of signature sig is a
+// command-line command's body, which the CLI library runs once when the
+// program starts: cobra's Run/RunE func(*cobra.Command, []string),
+// urfave/cli's Action func(*cli.Context) error (v1, v2) or
+// func(context.Context, *cli.Command) error (v3), kingpin's Action
+// func(*kingpin.ParseContext) error.
+func isCommandBody(sig *types.Signature) bool {
+	named := func(t types.Type, pkgPrefix, name string) bool {
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, ok := types.Unalias(t).(*types.Named)
+		return ok && n.Obj().Pkg() != nil && strings.HasPrefix(n.Obj().Pkg().Path(), pkgPrefix) && n.Obj().Name() == name
+	}
+	ps := sig.Params()
+	switch ps.Len() {
+	case 1:
+		t := ps.At(0).Type()
+		return named(t, "github.com/urfave/cli", "Context") || named(t, "gopkg.in/urfave/cli", "Context") ||
+			named(t, "github.com/alecthomas/kingpin", "ParseContext") || named(t, "gopkg.in/alecthomas/kingpin", "ParseContext")
+	case 2:
+		if named(ps.At(0).Type(), "github.com/spf13/cobra", "Command") {
+			s, ok := ps.At(1).Type().(*types.Slice)
+			return ok && types.Identical(s.Elem(), types.Typ[types.String])
+		}
+		return named(ps.At(1).Type(), "github.com/urfave/cli/v3", "Command")
 	}
 	return false
 }

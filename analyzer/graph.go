@@ -119,11 +119,20 @@ type Call struct {
 	// Callee (a closure Callee returned or stored), which Callee stands
 	// for: the call runs that literal, not Callee's own statements.
 	ToClosure bool `json:"to_closure,omitempty"`
+	// InCommand reports that the function literal the call is made in is
+	// a command-line command's body (cobra's Run, urfave/cli's Action),
+	// which runs once at start-up, not later like a handler's.
+	InCommand bool `json:"in_command,omitempty"`
 	// Stays says why the call, when Caller and Callee are in different
 	// packages, stays a direct call whatever the callee (SiteStays): a
 	// call through a func value, on a receiver held by value.
 	Stays *Stay `json:"stays,omitempty"`
 }
+
+// Later reports whether the call may run after the function that made
+// it returned: it is made inside a function literal (a handler, a
+// callback) that is not a command's body.
+func (c *Call) Later() bool { return c.InClosure && !c.InCommand }
 
 // Dynamic reports whether the callee was resolved by the call graph rather
 // than named at the site.

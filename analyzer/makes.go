@@ -13,7 +13,7 @@ import (
 type Make struct {
 	Type      string `json:"type"` // "<package path>.<Type>"
 	Pos       Pos    `json:"pos"`
-	InClosure bool   `json:"in_closure,omitempty"` // inside a function literal
+	InClosure bool   `json:"in_closure,omitempty"` // inside a function literal that may run later (see Call.Later)
 }
 
 // collectMakes records each function's Makes: the first site per type
@@ -62,8 +62,10 @@ func (a *analysis) collectMakes() {
 					}
 					m := Make{Type: path + "." + named.Obj().Name()}
 					for _, s := range stack {
-						if _, ok := s.(*ast.FuncLit); ok {
-							m.InClosure = true
+						if lit, ok := s.(*ast.FuncLit); ok {
+							if sig, ok := p.TypesInfo.TypeOf(lit).(*types.Signature); !ok || !isCommandBody(sig) {
+								m.InClosure = true
+							}
 						}
 					}
 					if !seen[m] {

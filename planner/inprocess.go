@@ -108,7 +108,7 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) (reaso
 		switch {
 		case isConstructor(funcs[c.Callee]):
 			reasons[i] = ReasonStartup
-		case startup[c.Caller] && !c.InClosure:
+		case startup[c.Caller] && !c.Later():
 			reasons[i] = ReasonStartup
 		case isValueMethod(funcs[c.Callee]) && computesOnValue(funcs, out, pure, c.Callee):
 			reasons[i] = ReasonValue
@@ -461,25 +461,33 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 		return nil, nil
 	}
 	// Run beside or after start-up, whatever calls them: functions a go
-	// statement starts, functions called through a func value or an
-	// interface (callbacks, handlers behind a wrapper), and functions called
-	// from inside a function literal.
+	// statement starts, functions called through a func value (callbacks,
+	// handlers behind a wrapper) other than by start-up code itself, and
+	// functions called from inside a function literal.
 	// A call of a function literal another function returned (a cleanup
 	// func, a handler a constructor built) runs that literal, whose own
 	// calls count from inside it (InClosure), not the function that made
 	// it: `cleanup := web.Setup(); defer cleanup()` leaves web.Setup a
 	// start-up function.
+	//
+	// Start-up runs what main and init call, directly, through a func
+	// value they call themselves (a command table's Run), or from a
+	// command's body (cobra's RunE): not what a go statement starts or a
+	// handler's function literal runs, nor the function a returned
+	// literal was declared in.
+	atStart := reach(starts, func(c *analyzer.Call) bool {
+		return c.Mode != analyzer.ModeGo && !c.Later() && !c.ToClosure &&
+			(c.Via == analyzer.ViaStatic || c.Via == analyzer.ViaFuncValue)
+	})
 	for _, c := range g.Calls {
 		if c.ToClosure && c.Callee != c.Caller {
 			continue
 		}
-		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || c.Via == analyzer.ViaFuncValue || c.InClosure {
+		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || c.Later() ||
+			c.Via == analyzer.ViaFuncValue && !(atStart[c.Caller] && c.Mode != analyzer.ModeGo) {
 			serves = append(serves, c.Callee)
 		}
 	}
-	atStart := reach(starts, func(c *analyzer.Call) bool {
-		return c.Mode != analyzer.ModeGo && c.Via == analyzer.ViaStatic && !c.InClosure
-	})
 	atServe := reach(serves, func(*analyzer.Call) bool { return true })
 	only := map[string]bool{}
 	for f := range atStart {
@@ -569,7 +577,7 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 	out := map[string]analyzer.Pos{}
 	for _, c := range g.Calls {
 		f, caller := funcs[c.Callee], funcs[c.Caller]
-		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || !made(c.Caller, c.InClosure) {
+		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || !made(c.Caller, c.Later()) {
 			continue
 		}
 		for _, r := range f.Results {

@@ -105,3 +105,36 @@ func TestTestSupportNotPerRequest(t *testing.T) {
 		t.Errorf("no topics; want the API's calls into the store")
 	}
 }
+
+// TestCommandBodyIsStartup plans testdata/cobracmd: main runs cobra
+// commands (a stand-in module under cobra's import path), and the serve
+// command's RunE literal builds the store and the API, then listens. A
+// command's body runs once at start-up: store.New there is wiring, not a
+// value made per request, and the handlers' calls are topics.
+func TestCommandBodyIsStartup(t *testing.T) {
+	p, _ := proposeDir(t, "cobracmd", Constraints{Pin: []Pin{{Package: "example.com/cobracmd/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}
+
+// TestCommandTableIsStartup plans testdata/cmdtable: main's Execute
+// calls the serve command through a func value in a command table, and
+// serve builds the store and listens. Start-up code calling a func value
+// runs it at start-up: store.New is wiring, no request-value blocker.
+func TestCommandTableIsStartup(t *testing.T) {
+	p, _ := proposeDir(t, "cmdtable", Constraints{Pin: []Pin{{Package: "example.com/cmdtable/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/cmdtable
+
+go 1.22
