@@ -86,12 +86,14 @@ func (r *rewrite) bindConstructors() {
 		n *types.Named
 		s *svcPkg
 	}
-	var opaque []opaqueType // unexported receiver types
+	var opaque []opaqueType               // unexported receiver types
+	exported := map[string]*types.Named{} // type key → exported receiver type
 	for _, name := range sortedKeys(r.svcs) {
 		s := r.svcs[name]
 		for _, n := range s.recvTypes() {
 			k := n.Obj().Pkg().Path() + "." + n.Obj().Name()
 			want[k] = s
+			exported[k] = n
 		}
 		for _, n := range s.opaqueTypes() {
 			opaque = append(opaque, opaqueType{n, s})
@@ -159,25 +161,50 @@ func (r *rewrite) bindConstructors() {
 				if iface == nil || iface.NumMethods() == 0 || fn == nil || fn.Pkg() == nil {
 					return true
 				}
+				// The receiver types of the constructor's package the
+				// interface may hold: unexported ones through their
+				// generic binder, exported ones through Bind<T>Any. Each
+				// binds only the value of its own type; a chain covers a
+				// constructor that may return any of several.
+				var matches []opaqueType
 				for _, o := range opaque {
-					if fn.Pkg().Path() != o.n.Obj().Pkg().Path() || r.svcOf[f.pkg.PkgPath] == o.s.service {
+					if fn.Pkg().Path() == o.n.Obj().Pkg().Path() && r.svcOf[f.pkg.PkgPath] != o.s.service &&
+						(types.Implements(o.n, iface) || types.Implements(types.NewPointer(o.n), iface)) {
+						matches = append(matches, o)
+					}
+				}
+				for _, k := range sortedKeys(want) {
+					s := want[k]
+					n := exported[k]
+					if n == nil || fn.Pkg().Path() != n.Obj().Pkg().Path() || r.svcOf[f.pkg.PkgPath] == s.service ||
+						!types.Implements(types.NewPointer(n), iface) {
 						continue
 					}
-					if !types.Implements(o.n, iface) && !types.Implements(types.NewPointer(o.n), iface) {
-						continue
-					}
-					bind := bindFunc(o.s, o.n)
+					matches = append(matches, opaqueType{n, s})
+				}
+				for _, o := range matches {
 					if wrapped(info, stack, o.s) {
 						return false
+					}
+				}
+				for _, o := range matches {
+					bind := ""
+					if exported[typeKey(o.n)] != nil {
+						o.s.needBindAny(o.n)
+						bind = o.s.bindName(o.n) + "Any"
+						if withErr {
+							bind += "Err"
+						}
+					} else {
+						bind = bindFunc(o.s, o.n)
 					}
 					ref := svcMark + o.s.path + "\x00"
 					f.edits = append(f.edits,
 						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},
 						edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 					r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: o.s.service, Reason: "binds " + o.n.Obj().Pkg().Name() + "." + o.n.Obj().Name() + " in the " + o.s.service + " service"})
-					return false
 				}
-				return true
+				return len(matches) == 0
 			}
 			pt, ok := typ.(*types.Pointer)
 			if !ok {

@@ -258,6 +258,28 @@ func (s *svcPkg) needBindErr(n *types.Named) {
 	s.bindErr[typeKey(n)] = true
 }
 
+// needBindAny asks for Bind<T>Any (and Bind<T>AnyErr), the Bind of
+// exported receiver type n for a constructor that returns an interface.
+func (s *svcPkg) needBindAny(n *types.Named) {
+	if s.bindAny == nil {
+		s.bindAny = map[string]bool{}
+	}
+	s.bindAny[typeKey(n)] = true
+}
+
+// genBindAny writes Bind<T>Any and Bind<T>AnyErr when a constructor
+// returns n's pointer behind an interface (func New() Pricer).
+func (s *svcPkg) genBindAny(g *gofile, n *types.Named, pt string) {
+	if !s.bindAny[typeKey(n)] {
+		return
+	}
+	name := s.bindName(n) + "Any"
+	g.p("// %[1]s is %[2]s for a constructor that returns an interface: it binds\n// v when v holds a *%[3]s, and returns v unchanged.\n", name, s.bindName(n), pt)
+	g.p("func %s[V any](v V) V {\n\tif p, ok := any(v).(*%s); ok {\n\t\t%s(p)\n\t}\n\treturn v\n}\n\n", name, pt, s.bindName(n))
+	g.p("// %[1]sErr is %[1]s for a constructor that also returns an error: it\n// binds v when err is nil and returns both unchanged.\n", name)
+	g.p("func %sErr[V any](v V, err error) (V, error) {\n\tif err == nil {\n\t\t%s(v)\n\t}\n\treturn v, err\n}\n\n", name, name)
+}
+
 // genBindErr writes Bind<T>Err when a constructor of n returns (T, error).
 func (s *svcPkg) genBindErr(g *gofile, n *types.Named, typ, tparams string) {
 	if !s.bindErr[typeKey(n)] {
@@ -413,6 +435,7 @@ func (in *instances[T]) bind(p *T) {
 			g.p("// %[1]s makes %[2]s serve the %[3]s service's requests that name no\n// receiver, in the %[3]s service's own process. The service's wiring calls it.\n", s.bindName(n), "s", s.service)
 			g.p("func %s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", s.bindName(n), pt, pt, s.instVar(n))
 			s.genBindErr(g, n, "*"+pt, "")
+			s.genBindAny(g, n, pt)
 		}
 	}
 	if len(opaque) > 0 {

@@ -101,6 +101,9 @@ type svcPkg struct {
 	// bindErr holds, by typeKey, the receiver types a constructor of
 	// which returns (T, error): they get a Bind<T>Err too.
 	bindErr map[string]bool
+	// bindAny holds, by typeKey, the exported receiver types a
+	// constructor returns behind an interface: they get Bind<T>Any.
+	bindAny map[string]bool
 }
 
 func (r *rewrite) resolve() error {
