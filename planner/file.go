@@ -250,6 +250,11 @@ func Marshal(p *Plan) ([]byte, error) {
 		if c, ok := comments[k.Value]; ok {
 			k.HeadComment = c
 		}
+		if k.Value == "services" {
+			for _, note := range p.Notes {
+				k.HeadComment += "\n" + wrap("note: "+note, 86, "  ")
+			}
+		}
 		switch k.Value {
 		case "topics":
 			for _, t := range v.Content {
@@ -275,6 +280,27 @@ func Marshal(p *Plan) ([]byte, error) {
 		return nil, fmt.Errorf("marshal plan: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// wrap breaks s into lines of at most width bytes at spaces (a longer word
+// stays whole), indenting the lines after the first.
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		switch {
+		case i == 0:
+		case line+1+len(w) > width:
+			b.WriteString("\n" + indent)
+			line = len(indent)
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String()
 }
 
 // flowKeys writes the sequences under the given keys of mapping m on one

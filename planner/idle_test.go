@@ -60,6 +60,17 @@ func TestIdleServicesMerged(t *testing.T) {
 	if want := []string{"handling", "tracking"}; !slices.Equal(merged, want) {
 		t.Errorf("notes = %q; want merges of %v", p.Notes, want)
 	}
+	// plan.yaml says so above the services, and still parses.
+	data, err := Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "\n# note: merged service handling (handling) into "+edge.Name+",") {
+		t.Errorf("plan.yaml has no note of the merge:\n%s", data)
+	}
+	if _, err := Parse(data); err != nil {
+		t.Errorf("Parse(Marshal(plan)): %v", err)
+	}
 
 	// A pin names the service: it stays, and the plan warns.
 	p, err = Propose(context.Background(), g, Constraints{Pin: []Pin{{Package: m + "handling", Service: "handling"}}})
@@ -75,5 +86,22 @@ func TestIdleServicesMerged(t *testing.T) {
 	})
 	if !warned {
 		t.Errorf("notes = %q; want a warning that handling serves no topic", p.Notes)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		width int
+		want  string
+	}{
+		{"a bb ccc", 10, "a bb ccc"},
+		{"a bb ccc dddd", 8, "a bb ccc\n  dddd"},
+		{"averyveryverylongword b", 5, "averyveryverylongword\n  b"},
+		{"", 5, ""},
+	} {
+		if got := wrap(tc.s, tc.width, "  "); got != tc.want {
+			t.Errorf("wrap(%q, %d) = %q; want %q", tc.s, tc.width, got, tc.want)
+		}
 	}
 }
