@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/constant"
 	"go/types"
+	"path"
 	"regexp"
 	"strings"
 
@@ -415,6 +416,11 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 	case *ssa.Call:
 		spec, recv, args, ok := routerMethod(&x.Call)
 		if !ok {
+			if recv, ok := middlewareRecv(&x.Call); ok {
+				// g.Use(mw).GET(...), chi's r.With(mw).Get(...): the
+				// same routes, behind middleware.
+				return a.prefix(recv, depth+1)
+			}
 			if callee := x.Call.StaticCallee(); callee != nil && !a.funcs[callee] {
 				// A router's constructor: the root, unless it is mounted.
 				return a.mounted(x, depth+1)
@@ -441,6 +447,26 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 		return a.paramPrefix(x, depth)
 	}
 	return "", false
+}
+
+// middlewareRecv returns the router a Use or With call adds middleware
+// to, when the call returns a router of the same routes (gin's
+// IRoutes.Use, chi's Router.With).
+func middlewareRecv(cc *ssa.CallCommon) (ssa.Value, bool) {
+	var name string
+	var recv ssa.Value
+	switch {
+	case cc.IsInvoke():
+		name, recv = cc.Method.Name(), cc.Value
+	case cc.StaticCallee() != nil && cc.StaticCallee().Signature.Recv() != nil && len(cc.Args) > 0:
+		name, recv = cc.StaticCallee().Name(), cc.Args[0]
+	default:
+		return nil, false
+	}
+	if name != "Use" && name != "With" || cc.Signature().Results().Len() != 1 {
+		return nil, false
+	}
+	return recv, true
 }
 
 // mounted returns the prefix a router made by a constructor is served
@@ -586,6 +612,15 @@ func embeddedField(t types.Type, i int) bool {
 // joinRoute appends a path to a group's prefix as the router does: chi
 // serves "/" inside r.Route("/orders", ...) as "/orders".
 func joinRoute(pkg, prefix, p string) string {
+	if pkg == "github.com/gin-gonic/gin" {
+		// gin joins with path.Join from "/": GET("current/user") on the
+		// engine serves /current/user, Group("/user").POST("") /user.
+		joined := path.Join("/", prefix, p)
+		if strings.HasSuffix(p, "/") && !strings.HasSuffix(joined, "/") {
+			joined += "/"
+		}
+		return joined
+	}
 	if prefix == "" {
 		return p
 	}

@@ -10,6 +10,8 @@ func TestJoinRoute(t *testing.T) {
 		{"github.com/gin-gonic/gin", "/api", "/users", "/api/users"},
 		{"github.com/gin-gonic/gin", "/api/users", "/", "/api/users/"},
 		{"github.com/gin-gonic/gin", "/api/", "/users", "/api/users"},
+		{"github.com/gin-gonic/gin", "", "current/user", "/current/user"},
+		{"github.com/gin-gonic/gin", "/user", "", "/user"},
 		{"github.com/go-chi/chi", "/orders", "/", "/orders"},
 		{"github.com/go-chi/chi", "/orders", "/{id}", "/orders/{id}"},
 		{"github.com/go-ozzo/ozzo-routing", "/v1", "", "/v1"},
