@@ -178,6 +178,7 @@ func ListenAndServeTLS(addr, certFile, keyFile string, h http.Handler) error {
 // ServeServer stands in for srv.ListenAndServe(): it listens on srv.Addr
 // (":http" when empty) through Listen and serves srv there.
 func ServeServer(srv *http.Server) error {
+	prepareServer(srv, true)
 	addr := srv.Addr
 	if addr == "" {
 		addr = ":http"
@@ -193,6 +194,7 @@ func ServeServer(srv *http.Server) error {
 // it listens on srv.Addr (":https" when empty) through Listen and serves
 // TLS there.
 func ServeServerTLS(srv *http.Server, certFile, keyFile string) error {
+	prepareServer(srv, true)
 	addr := srv.Addr
 	if addr == "" {
 		addr = ":https"
@@ -218,6 +220,7 @@ func DefaultAddr(def string) string {
 // ln), which serves srv on that listener; srv.Shutdown stops it. It stands
 // in for echo's e.StartServer(srv).
 func ServeServerFunc(srv *http.Server, serve func(srv *http.Server, ln net.Listener) error) error {
+	prepareServer(srv, false)
 	ln, err := Listen("tcp", srv.Addr)
 	if err != nil {
 		return err
@@ -228,11 +231,13 @@ func ServeServerFunc(srv *http.Server, serve func(srv *http.Server, ln net.Liste
 // ServeOn stands in for srv.Serve(ln): it serves srv on ln, handing it
 // to the server hook, so that a split service shuts it down on SIGTERM.
 func ServeOn(srv *http.Server, ln net.Listener) error {
+	prepareServer(srv, true)
 	return serveWith(func() error { return srv.Serve(ln) }, srv.Shutdown)
 }
 
 // ServeOnTLS stands in for srv.ServeTLS(ln, certFile, keyFile).
 func ServeOnTLS(srv *http.Server, ln net.Listener, certFile, keyFile string) error {
+	prepareServer(srv, true)
 	return serveWith(func() error { return srv.ServeTLS(ln, certFile, keyFile) }, srv.Shutdown)
 }
 
