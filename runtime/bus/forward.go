@@ -258,9 +258,10 @@ func haveRoutes() bool {
 	return len(routes) > 0
 }
 
-// ForwardHandler returns h, except that a request whose route (see
-// LookupRoute) another service than b's serves is sent to that service on
-// the bus and its response written back. A nil b means Default().
+// ForwardHandler returns h, except that under nats a request whose route
+// (see LookupRoute) another service than b's serves is sent to that
+// service on the bus and its response written back. A nil b means
+// Default().
 func ForwardHandler(b *Bus, h http.Handler) http.Handler {
 	if b == nil {
 		b = Default()
@@ -277,7 +278,8 @@ type forwarder struct {
 }
 
 func (f *forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Upgrade") != "" {
+	if f.b.kind != tNATS || r.Header.Get("Upgrade") != "" {
+		// One process (local, loopback) serves every route.
 		f.h.ServeHTTP(w, r)
 		return
 	}
@@ -413,10 +415,13 @@ func prepareServer(srv *http.Server, nilMux bool) {
 	if !haveRoutes() || (srv.Handler == nil && !nilMux) {
 		return
 	}
+	b := Default()
+	if b.kind != tNATS {
+		return
+	}
 	if _, ok := srv.Handler.(*forwarder); ok {
 		return
 	}
-	b := Default()
 	h := srv.Handler
 	if h == nil {
 		h = http.DefaultServeMux

@@ -169,3 +169,17 @@ func TestForwardServeServer(t *testing.T) {
 		t.Fatalf("forwarded GET /users/1 = %+v, %v; want 200 users", resp, err)
 	}
 }
+
+// TestForwardLocal: under local (one process serves everything) nothing
+// is forwarded.
+func TestForwardLocal(t *testing.T) {
+	SetRoutes([]Route{{Pattern: "/users/:id", Service: "users"}})
+	defer SetRoutes(nil)
+	b := open(t, Local, Config{Service: "edge"})
+	h := ForwardHandler(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "here") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/users/1", nil))
+	if rec.Code != http.StatusOK || rec.Body.String() != "here" {
+		t.Errorf("GET /users/1 under local = %d %q; want 200 here", rec.Code, rec.Body.String())
+	}
+}
