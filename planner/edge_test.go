@@ -65,6 +65,31 @@ func TestEdgeHandlers(t *testing.T) {
 			t.Errorf("%s: edge = %v (placed: %v); want %v", pkg, got, ok, want)
 		}
 	}
+
+	// Its handler registered with a constant route, notes owns that route:
+	// the edge forwards its requests to it, so it is not idle and stays.
+	for _, e := range g.Entries {
+		if e.Func == testModule+"/notes.Handler.list" || strings.HasSuffix(e.Func, "/notes.Handler).list") {
+			e.Method, e.Route = "GET", "/notes"
+		}
+	}
+	if !routedPackages(g)[testModule+"/notes"] {
+		t.Fatalf("notes owns no route: entries %+v", g.Entries)
+	}
+	p, err = Propose(context.Background(), g, Constraints{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range p.Notes {
+		if strings.HasPrefix(n, "merged service notes") {
+			t.Errorf("note %q; want notes kept: it serves its route", n)
+		}
+	}
+	for _, s := range p.Services {
+		if slices.Contains(s.Packages, testModule+"/notes") && s.Edge {
+			t.Errorf("notes is in the edge %s", s.Name)
+		}
+	}
 }
 
 // TestRequestValueBlocker: a value a handler makes per request with

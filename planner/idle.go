@@ -4,19 +4,30 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/cleave-go/cleave/analyzer"
 )
 
-// An idle service is a service other than the edge that serves no topic
-// and starts no background work (no in_process entry of reason background
-// names it): after apply its process would run nothing. Its code still
+// An idle service is a service other than the edge that serves no topic,
+// starts no background work (no in_process entry of reason background
+// names it) and owns no HTTP route (no http entry with a constant route
+// has its handler in one of its packages; the edge forwards a route's
+// requests to the service of its handler): after apply its process would
+// run nothing. Its code still
 // runs, in the processes of the services that call it: HTTP handlers a
 // transport package mounts on main's router (go-kit's MakeHandler) run in
 // the edge, which serves HTTP; constructors run in every process.
 
 // idleServices returns the indexes in p.Services of the idle services of
 // split s whose topics and in-process calls are given.
-func idleServices(p *Plan, topics []*Topic, inProcess []*InProcess) []int {
+func idleServices(g *analyzer.Graph, p *Plan, topics []*Topic, inProcess []*InProcess) []int {
 	busy := map[string]bool{}
+	routed := routedPackages(g)
+	for _, svc := range p.Services {
+		if svc != nil && slices.ContainsFunc(svc.Packages, func(pkg string) bool { return routed[pkg] }) {
+			busy[svc.Name] = true
+		}
+	}
 	for _, t := range topics {
 		busy[t.Consumer] = true
 	}
@@ -32,6 +43,25 @@ func idleServices(p *Plan, topics []*Topic, inProcess []*InProcess) []int {
 		}
 	}
 	return idle
+}
+
+// routedPackages returns the packages that hold the handler of an HTTP
+// route (an http entry whose route is a constant).
+func routedPackages(g *analyzer.Graph) map[string]bool {
+	out := map[string]bool{}
+	if g == nil {
+		return out
+	}
+	pkgOf := map[string]string{}
+	for _, f := range g.Funcs {
+		pkgOf[f.ID] = f.Package
+	}
+	for _, e := range g.Entries {
+		if e.Kind == analyzer.EntryHTTP && e.Route != "" && pkgOf[e.Func] != "" {
+			out[pkgOf[e.Func]] = true
+		}
+	}
+	return out
 }
 
 // callersOf returns the services of s that call into service k, by call
@@ -110,7 +140,7 @@ func mergeIdle(pg *pkgGraph, p *Plan) []string {
 		s := resolve(pg, p)
 		topics := s.topics()
 		merged := false
-		for _, k := range idleServices(p, topics, s.inProcess()) {
+		for _, k := range idleServices(pg.g, p, topics, s.inProcess()) {
 			svc := p.Services[k]
 			if pinned[svc.Name] || len(s.runTimeCalls(k)) > 0 {
 				continue
@@ -175,7 +205,7 @@ func apartFrom(p *Plan, a, b *Service) bool {
 // did not merge, or a plan edited by hand).
 func (s *split) idleNotes(p *Plan, topics []*Topic, inProcess []*InProcess) []string {
 	var notes []string
-	for _, k := range idleServices(p, topics, inProcess) {
+	for _, k := range idleServices(s.pg.g, p, topics, inProcess) {
 		n := "service " + p.Services[k].Name + " serves no topic and starts no background work: its process would run nothing"
 		if calls := s.runTimeCalls(k); len(calls) > 0 {
 			n += "; other services call it in-process (" + strings.Join(calls, ", ") + "): make those calls travel, or move its packages into the service that calls them"
