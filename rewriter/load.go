@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,10 +23,18 @@ import (
 	"github.com/cleave-go/cleave/planner"
 )
 
+// cleaveModule is the module of cleave's own source tree. Applies by
+// cleave before the runtime had a module of its own made the rewritten
+// module require it (and with it every requirement of cleave's tools).
 const cleaveModule = "github.com/cleave-go/cleave"
 
+// runtimeModule is the module of the runtime, a module of its own under
+// runtime/ in cleave's source tree: the rewritten module requires it and
+// so gains only the runtime's requirements and go version.
+const runtimeModule = cleaveModule + "/runtime"
+
 // busPath is the import path of the runtime the generated code uses.
-const busPath = cleaveModule + "/runtime/bus"
+const busPath = runtimeModule + "/bus"
 
 // rewrite is the state of one Apply.
 type rewrite struct {
@@ -32,8 +42,12 @@ type rewrite struct {
 	dir      string
 	plan     *planner.Plan
 	opts     Options
-	runtime  string
+	runtime  string // directory of the runtime module
 	progress io.Writer
+
+	// keepCleave: the module imports packages of the whole cleave module
+	// (other than the runtime), so a requirement of it stays.
+	keepCleave bool
 
 	module string
 	gomod  []byte
@@ -82,7 +96,29 @@ func (r *rewrite) load() error {
 	}
 	r.logf("loading %s", r.module)
 	r.fset = token.NewFileSet()
-	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, nil, "mod")
+	var overlay map[string][]byte
+	if requiresCleave(data) {
+		// An earlier cleave made the module require the whole cleave
+		// module, which no longer holds the runtime the generated code
+		// imports: load with go.mod as this apply will leave it.
+		if r.keepCleave, err = importsCleave(r.dir); err != nil {
+			return fmt.Errorf("apply: %w", err)
+		}
+		mf, err := modfile.Parse("go.mod", data, nil)
+		if err != nil {
+			return fmt.Errorf("apply: go.mod: %w", err)
+		}
+		if _, err := linkRuntime(mf, r.runtime, r.keepCleave); err != nil {
+			return fmt.Errorf("apply: go.mod: %w", err)
+		}
+		mf.Cleanup()
+		linked, err := mf.Format()
+		if err != nil {
+			return fmt.Errorf("apply: go.mod: %w", err)
+		}
+		overlay = map[string][]byte{filepath.Join(r.dir, "go.mod"): linked}
+	}
+	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, overlay, "mod")
 	if err == nil && len(pkgs) == 0 {
 		err = fmt.Errorf("apply: no packages in %s", r.dir)
 	}
@@ -135,7 +171,8 @@ func (r *rewrite) load() error {
 // with syntax and types. overlay maps absolute paths to new contents. mod
 // is the go command's -mod mode: under "mod", go.mod and go.sum may lack
 // what the load needs, and the module's own files are left alone (the go
-// command updates copies of them).
+// command updates copies of them, go.mod's copy made from its overlay when
+// it has one).
 func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay map[string][]byte, mod string, extra ...string) ([]*packages.Package, error) {
 	flags := "-mod=" + mod
 	if mod == "mod" {
@@ -144,10 +181,19 @@ func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay 
 			return nil, fmt.Errorf("load %s: %w", dir, err)
 		}
 		defer os.RemoveAll(tmp)
+		gomod := filepath.Join(dir, "go.mod")
+		over, hasMod := overlay[gomod]
+		if hasMod {
+			overlay = maps.Clone(overlay)
+			delete(overlay, gomod)
+		}
 		for _, name := range []string{"go.mod", "go.sum"} {
 			data, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil && !os.IsNotExist(err) {
 				return nil, fmt.Errorf("load %s: %w", dir, err)
+			}
+			if name == "go.mod" && hasMod {
+				data = over
 			}
 			if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
 				return nil, fmt.Errorf("load %s: %w", dir, err)
@@ -298,18 +344,60 @@ func (r *rewrite) lookupFunc(name string) (*types.Func, *packages.Package, error
 	return fn, pkg, nil
 }
 
-// sourceModuleDir returns the root of the cleave module this package was
-// compiled from, if its source is still there.
+// sourceModuleDir returns the root of the cleave source tree this package
+// was compiled from, if its source is still there.
 func sourceModuleDir() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		return ""
 	}
 	dir := filepath.Dir(filepath.Dir(file))
-	if _, err := os.Stat(filepath.Join(dir, "runtime", "bus")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "runtime", "go.mod")); err != nil {
 		return ""
 	}
 	return dir
+}
+
+// importsCleave reports whether a Go file of the module in dir imports a
+// package of the whole cleave module other than the runtime's. Nested
+// modules, testdata, vendor and directories the go command ignores are
+// not read.
+func importsCleave(dir string) (bool, error) {
+	found := false
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || found {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p == dir {
+				return nil
+			}
+			if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.ImportsOnly)
+		if err != nil {
+			return nil // the load reports it
+		}
+		for _, im := range f.Imports {
+			path, _ := strconv.Unquote(im.Path.Value)
+			if (path == cleaveModule || strings.HasPrefix(path, cleaveModule+"/")) &&
+				path != runtimeModule && !strings.HasPrefix(path, runtimeModule+"/") {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found, err
 }
 
 func sortSkips(s []*Skip) {

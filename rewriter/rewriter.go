@@ -14,13 +14,19 @@
 // service (cleavesvc/cmd/<service>: the monolith's own main, its wiring
 // reused; one per service even when the plan has no topic),
 // cleavesvc/services.json and cleavesvc/asyncapi.yaml, and makes go.mod
-// require the runtime. A module with requirements of its own gets the
-// go.mod and go.sum go mod tidy makes in a copy of the rewritten module, its
-// go directive raised to the runtime's: an old go directive (before 1.17,
-// which listed no indirect requirements) or old golang.org/x requirements
-// then build. The result is type-checked with -mod=readonly, as a user's go
-// build reads it. With Out, go.mod's replace directives naming a directory
-// relative to the module are rewritten relative to the copy.
+// require the runtime module, github.com/cleave-go/cleave/runtime, replaced
+// by its directory in cleave's source tree: the module gains the runtime's
+// few requirements (nats.go, nats-server and theirs), none of cleave's
+// tools, and its go directive is raised only when it is older than the
+// runtime's (go 1.21). A module that an earlier cleave made require the
+// whole cleave module loses that requirement and its replace directive. A
+// module with requirements of its own gets the go.mod and go.sum go mod
+// tidy makes in a copy of the rewritten module: an old go directive (before
+// 1.17, which listed no indirect requirements) or old golang.org/x
+// requirements then build. The result is type-checked with -mod=readonly,
+// as a user's go build reads it. With Out, go.mod's replace directives
+// naming a directory relative to the module are rewritten relative to the
+// copy.
 //
 // A stub calls the callee directly under the local transport and inside the
 // callee's own service. In the monolith's own process (CLEAVE_SERVICE unset)
@@ -100,7 +106,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/cleave-go/cleave/planner"
 )
@@ -123,9 +130,11 @@ type Options struct {
 	Only string
 	// Force applies even when the git tree is dirty.
 	Force bool
-	// Runtime is the directory of the cleave module the generated code's
-	// go.mod replace directive points to. Empty: the module this package was
-	// built from, when its source is on this machine.
+	// Runtime is the directory of the runtime module
+	// (github.com/cleave-go/cleave/runtime) the rewritten go.mod's replace
+	// directive points to, or of a cleave source tree holding it under
+	// runtime/. Empty: $CLEAVE_RUNTIME_DIR, else the source tree this
+	// package was built from, when it is on this machine.
 	Runtime string
 	// Progress, when set, receives one line per step.
 	Progress io.Writer
@@ -294,7 +303,10 @@ func (r *rewrite) logf(format string, args ...any) {
 	}
 }
 
-// runtimeDir finds the cleave module the generated code links.
+// runtimeDir finds the runtime module the generated code links: dir (or
+// $CLEAVE_RUNTIME_DIR, or the source tree this package was built from) is
+// either the runtime module's directory or a cleave source tree holding it
+// under runtime/.
 func runtimeDir(dir string) (string, error) {
 	if dir == "" {
 		dir = os.Getenv("CLEAVE_RUNTIME_DIR")
@@ -303,17 +315,18 @@ func runtimeDir(dir string) (string, error) {
 		dir = sourceModuleDir()
 	}
 	if dir == "" {
-		return "", errors.New("apply: cannot find the cleave module source for the runtime; set CLEAVE_RUNTIME_DIR")
+		return "", errors.New("apply: cannot find the cleave runtime's source; set CLEAVE_RUNTIME_DIR to the cleave source tree or to its runtime directory")
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", fmt.Errorf("apply: %w", err)
 	}
-	data, err := os.ReadFile(filepath.Join(abs, "go.mod"))
-	if err != nil || !strings.Contains(string(data), "module "+cleaveModule) {
-		return "", fmt.Errorf("apply: %s is not the cleave module", abs)
+	for _, d := range []string{abs, filepath.Join(abs, "runtime")} {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && modfile.ModulePath(data) == runtimeModule {
+			return d, nil
+		}
 	}
-	return abs, nil
+	return "", fmt.Errorf("apply: %s is neither the cleave runtime module (%s) nor a cleave source tree holding it in runtime/ (CLEAVE_RUNTIME_DIR may name either)", abs, runtimeModule)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -194,7 +194,10 @@ func (r *rewrite) listCause(overlay map[string][]byte, pattern string) string {
 	return msg
 }
 
-// editGoMod makes the module require the cleave runtime.
+// editGoMod makes the module require the runtime module: its go.mod gains
+// the runtime's requirements (as indirect ones) and go.sum lines, its go
+// directive is raised to the runtime's when older, and the requirement of
+// the whole cleave module an earlier cleave added is dropped.
 func (r *rewrite) editGoMod() error {
 	mf, err := modfile.Parse("go.mod", r.gomod, nil)
 	if err != nil {
@@ -208,33 +211,18 @@ func (r *rewrite) editGoMod() error {
 	for _, req := range mf.Require {
 		have[req.Mod.Path] = true
 	}
-	if !have[cleaveModule] {
-		if err := mf.AddRequire(cleaveModule, "v0.0.0-00010101000000-000000000000"); err != nil {
-			return fmt.Errorf("apply: go.mod: %w", err)
-		}
+	dropped, err := linkRuntime(mf, r.runtime, r.keepCleave)
+	if err != nil {
+		return fmt.Errorf("apply: go.mod: %w", err)
 	}
 	for _, d := range deps {
 		if !have[d[0]] {
 			mf.AddNewRequire(d[0], d[1], true)
 		}
 	}
-	replaced := false
-	for _, rep := range mf.Replace {
-		if rep.Old.Path == cleaveModule {
-			replaced = true
-		}
-	}
-	if !replaced {
-		if err := mf.AddReplace(cleaveModule, "", r.runtime, ""); err != nil {
+	if rv := runtimeGoVersion(r.runtime); rv != "" && (mf.Go == nil || version.Compare("go"+rv, "go"+mf.Go.Version) > 0) {
+		if err := mf.AddGoStmt(rv); err != nil {
 			return fmt.Errorf("apply: go.mod: %w", err)
-		}
-	}
-	if rmf, err := os.ReadFile(filepath.Join(r.runtime, "go.mod")); err == nil {
-		if rf, err := modfile.ParseLax("go.mod", rmf, nil); err == nil && rf.Go != nil && (mf.Go == nil || version.Compare("go"+rf.Go.Version, "go"+mf.Go.Version) > 0) {
-			rv := rf.Go.Version
-			if err := mf.AddGoStmt(rv); err != nil {
-				return fmt.Errorf("apply: go.mod: %w", err)
-			}
 		}
 	}
 	mf.SetRequireSeparateIndirect(mf.Require)
@@ -251,11 +239,13 @@ func (r *rewrite) editGoMod() error {
 		}
 	}
 	gosum := []byte(strings.Join(sortedKeys(lines), "\n") + "\n")
-	if r.hasRequirements(deps) {
+	if dropped || r.hasRequirements(deps) {
 		// The module's own requirements may be older than the runtime's
 		// (golang.org/x/sys), or written for a go directive before 1.17,
-		// which listed no indirect requirements: let the go command work
-		// out the requirements that build, as go mod tidy does.
+		// which listed no indirect requirements, or be what the whole
+		// cleave module an earlier apply required brought in: let the go
+		// command work out the requirements that build, as go mod tidy
+		// does.
 		goVersion := ""
 		if mf.Go != nil {
 			goVersion = mf.Go.Version
@@ -269,9 +259,90 @@ func (r *rewrite) editGoMod() error {
 	return nil
 }
 
+// linkRuntime makes mf require the runtime module, replaced by the
+// directory dir unless mf already replaces it. Unless keepCleave, it drops
+// the requirement and the replacement of the whole cleave module that a
+// cleave from before the runtime's own module added, and reports whether
+// there was one.
+func linkRuntime(mf *modfile.File, dir string, keepCleave bool) (dropped bool, err error) {
+	if !keepCleave {
+		for _, req := range mf.Require {
+			if req.Mod.Path == cleaveModule {
+				if err := mf.DropRequire(cleaveModule); err != nil {
+					return false, err
+				}
+				dropped = true
+				break
+			}
+		}
+		for _, rep := range mf.Replace {
+			if rep.Old.Path == cleaveModule {
+				if err := mf.DropReplace(cleaveModule, rep.Old.Version); err != nil {
+					return false, err
+				}
+				dropped = true
+			}
+		}
+		mf.Cleanup() // drop the entries the Drop calls emptied
+	}
+	required, replaced := false, false
+	for _, req := range mf.Require {
+		required = required || req.Mod.Path == runtimeModule
+	}
+	for _, rep := range mf.Replace {
+		replaced = replaced || rep.Old.Path == runtimeModule
+	}
+	if !required {
+		if err := mf.AddRequire(runtimeModule, "v0.0.0-00010101000000-000000000000"); err != nil {
+			return dropped, err
+		}
+	}
+	if !replaced {
+		if err := mf.AddReplace(runtimeModule, "", dir, ""); err != nil {
+			return dropped, err
+		}
+	}
+	return dropped, nil
+}
+
+// requiresCleave reports whether go.mod data requires or replaces the
+// whole cleave module, as cleave's applies did before the runtime had a
+// module of its own.
+func requiresCleave(data []byte) bool {
+	mf, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil {
+		return false
+	}
+	for _, req := range mf.Require {
+		if req.Mod.Path == cleaveModule {
+			return true
+		}
+	}
+	for _, rep := range mf.Replace {
+		if rep.Old.Path == cleaveModule {
+			return true
+		}
+	}
+	return false
+}
+
+// runtimeGoVersion returns the go directive of the runtime module in dir,
+// "" if it has none.
+func runtimeGoVersion(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return ""
+	}
+	mf, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil || mf.Go == nil {
+		return ""
+	}
+	return mf.Go.Version
+}
+
 // hasRequirements reports whether the module requires modules of its
-// own: other than cleave and the runtime's dependencies (deps) at the
-// versions an earlier apply added, or its go directive predates 1.17. A
+// own: other than the runtime and its dependencies (deps) at the versions
+// an earlier apply added, or its go directive predates 1.17. A
 // module that does not builds with the runtime's requirements added as
 // they are.
 func (r *rewrite) hasRequirements(deps [][2]string) bool {
@@ -287,7 +358,7 @@ func (r *rewrite) hasRequirements(deps [][2]string) bool {
 		ours[d[0]] = d[1]
 	}
 	for _, req := range mf.Require {
-		if req.Mod.Path != cleaveModule && ours[req.Mod.Path] != req.Mod.Version {
+		if req.Mod.Path != cleaveModule && req.Mod.Path != runtimeModule && ours[req.Mod.Path] != req.Mod.Version {
 			return true
 		}
 	}
@@ -380,14 +451,15 @@ type depsEntry struct {
 	err  error
 }
 
-// runtimeDeps lists the modules the runtime package builds with and the
-// go.sum lines of the cleave module.
+// runtimeDeps lists the modules the runtime's bus package builds with, as
+// the runtime module in dir selects them, and the runtime module's go.sum
+// lines.
 func runtimeDeps(ctx context.Context, dir string) ([][2]string, []byte, error) {
 	if e, ok := depsCache.Load(dir); ok {
 		e := e.(depsEntry)
 		return e.deps, e.sum, e.err
 	}
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{with .Module}}{{.Path}} {{.Version}}{{end}}", "./runtime/bus")
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{with .Module}}{{.Path}} {{.Version}}{{end}}", "./bus")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	out, err := cmd.Output()
@@ -402,7 +474,7 @@ func runtimeDeps(ctx context.Context, dir string) ([][2]string, []byte, error) {
 		seen := map[string]bool{}
 		for _, l := range strings.Split(string(out), "\n") {
 			f := strings.Fields(l)
-			if len(f) == 2 && f[0] != cleaveModule && !seen[f[0]] {
+			if len(f) == 2 && f[0] != runtimeModule && f[0] != cleaveModule && !seen[f[0]] {
 				seen[f[0]] = true
 				e.deps = append(e.deps, [2]string{f[0], f[1]})
 			}

@@ -140,4 +140,17 @@
 // Publish returns only after the subscribers on the same Bus have handled
 // the event, so a monolith's synchronous tests pass over JetStream. Package
 // bustest starts embedded servers and clusters for tests.
+//
+// # Module
+//
+// The runtime is a module of its own, github.com/cleave-go/cleave/runtime,
+// so that a module cleave rewrites requires it and its few requirements,
+// not cleave's tools. It declares go 1.21, the go directive a rewritten
+// module is raised to when older (1.21 keeps the loop variable semantics of
+// older modules; per-iteration variables came with 1.22), and requires the
+// newest NATS releases that declare no later go: nats.go v1.38.0 and
+// nats-server v2.10.23. These are minimums: a module may select newer ones
+// (cleave's own module does: nats.go v1.55.0, nats-server v2.15.2), which
+// raise its go directive to theirs. The runtime's code uses nothing newer
+// than go 1.21 (go vet's stdversion check in this module says so).
 package bus
