@@ -56,6 +56,7 @@ func (r *rewrite) guardBackground() {
 			case *ast.GoStmt:
 				stmt = s
 			default:
+				r.notes = append(r.notes, r.posString(call.Pos())+": starts the "+svc+" service's background work, but its result is used, so it cannot be guarded: every service process will run it")
 				return true
 			}
 			if len(stack) >= 3 && isRunsGuard(info, stack[len(stack)-3]) {

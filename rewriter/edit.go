@@ -182,22 +182,25 @@ func (r *rewrite) bindConstructors() {
 					}
 					matches = append(matches, opaqueType{n, s})
 				}
-				for _, o := range matches {
-					if wrapped(info, stack, o.s) {
-						return false
+				binds := make([]string, len(matches))
+				for i, o := range matches {
+					if exported[typeKey(o.n)] != nil {
+						o.s.needBindAny(o.n)
+						binds[i] = o.s.bindName(o.n) + "Any"
+						if withErr {
+							binds[i] += "Err"
+						}
+					} else {
+						binds[i] = bindFunc(o.s, o.n)
 					}
 				}
 				for _, o := range matches {
-					bind := ""
-					if exported[typeKey(o.n)] != nil {
-						o.s.needBindAny(o.n)
-						bind = o.s.bindName(o.n) + "Any"
-						if withErr {
-							bind += "Err"
-						}
-					} else {
-						bind = bindFunc(o.s, o.n)
+					if wrapped(info, stack, o.s) {
+						return false // by an earlier apply; its binders are still generated
 					}
+				}
+				for i, o := range matches {
+					bind := binds[i]
 					ref := svcMark + o.s.path + "\x00"
 					f.edits = append(f.edits,
 						edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},

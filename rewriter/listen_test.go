@@ -36,3 +36,17 @@ func TestListenNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestBackgroundNotes: a start-up call of another service's background
+// work whose result is used cannot be guarded; apply says so.
+func TestBackgroundNotes(t *testing.T) {
+	dir, p := fixture(t, "background")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if want := "cmd/m/main.go:21:12: starts the mail service's background work, but its result is used, so it cannot be guarded"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
+}
