@@ -120,10 +120,15 @@ func TestDirtyTreeRefused(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "orders", "extra.go"), []byte("package orders\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A tracked file changed too: git's status line " M <path>" keeps its
+	// leading space in the message, first line or not.
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), append(readFile(t, filepath.Join(dir, "go.mod")), "\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := snapshot(t, dir)
 	_, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{})
-	if !errors.Is(err, rewriter.ErrDirty) || !strings.Contains(err.Error(), "extra.go") {
-		t.Fatalf("Apply = %v; want ErrDirty naming extra.go", err)
+	if !errors.Is(err, rewriter.ErrDirty) || !strings.Contains(err.Error(), "extra.go") || !strings.Contains(err.Error(), "\n M go.mod") {
+		t.Fatalf("Apply = %v; want ErrDirty naming extra.go and \" M go.mod\"", err)
 	}
 	if !equalTrees(before, snapshot(t, dir)) {
 		t.Fatal("the module changed")
@@ -295,4 +300,13 @@ func TestGoModFailureNamesCause(t *testing.T) {
 	if !equalTrees(before, snapshot(t, dir)) {
 		t.Fatal("the module changed")
 	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

@@ -649,7 +649,9 @@ func checkClean(ctx context.Context, dir string) error {
 		return nil
 	}
 	if len(bytes.TrimSpace(out)) > 0 {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		// Only the trailing newline goes: " M app/main.go" keeps the
+		// column git prints the work tree's status in.
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 		if len(lines) > 5 {
 			lines = append(lines[:5], "...")
 		}
