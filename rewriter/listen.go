@@ -12,6 +12,7 @@ import (
 // the runtime function that stands in for them.
 var listenCalls = map[string]string{
 	"net.Listen":                           "Listen",
+	"(*net.ListenConfig).Listen":           "ListenWithConfig",
 	"net/http.ListenAndServe":              "ListenAndServe",
 	"net/http.ListenAndServeTLS":           "ListenAndServeTLS",
 	"(*net/http.Server).ListenAndServe":    "ServeServer",

@@ -75,11 +75,20 @@ func SetServer(f func(serve func() error, shutdown func(context.Context) error) 
 // listener set, a TCP address CLEAVE_LISTEN_EACH or CLEAVE_LISTEN_<SERVICE>
 // names is listened on as they say (see above) and announced.
 func Listen(network, addr string) (net.Listener, error) {
+	return ListenWithConfig(&net.ListenConfig{}, context.Background(), network, addr)
+}
+
+// ListenWithConfig is lc.Listen(ctx, network, addr), unless SetListener
+// set another function: then it listens as Listen does, so that only the
+// edge service binds addr. The listener set gets network and addr only:
+// lc's options (KeepAlive, Control) apply where the monolith's own
+// listening does, and to the ports CLEAVE_LISTEN_EACH names.
+func ListenWithConfig(lc *net.ListenConfig, ctx context.Context, network, addr string) (net.Listener, error) {
 	hookMu.RLock()
 	f := listenFn
 	hookMu.RUnlock()
 	if f == nil {
-		return net.Listen(network, addr)
+		return lc.Listen(ctx, network, addr)
 	}
 	switch network {
 	case "tcp", "tcp4", "tcp6":
@@ -89,7 +98,7 @@ func Listen(network, addr string) (net.Listener, error) {
 			return nil, err
 		}
 		if ok {
-			ln, err := net.Listen(network, own)
+			ln, err := lc.Listen(ctx, network, own)
 			if err != nil {
 				return nil, err
 			}

@@ -68,6 +68,9 @@ func TestSetListener(t *testing.T) {
 	if _, err := Listen("tcp", "127.0.0.1:1"); err != sentinel {
 		t.Errorf("Listen = %v", err)
 	}
+	if _, err := ListenWithConfig(&net.ListenConfig{KeepAlive: time.Minute}, context.Background(), "tcp", "127.0.0.1:3"); err != sentinel {
+		t.Errorf("ListenWithConfig = %v", err)
+	}
 	if err := ListenAndServe("127.0.0.1:2", nil); err != sentinel {
 		t.Errorf("ListenAndServe = %v", err)
 	}
@@ -77,7 +80,7 @@ func TestSetListener(t *testing.T) {
 	if err := ServeServerTLS(&http.Server{}, "c", "k"); err != sentinel {
 		t.Errorf("ServeServerTLS = %v", err)
 	}
-	want := []string{"tcp 127.0.0.1:1", "tcp 127.0.0.1:2", "tcp :http", "tcp :https"}
+	want := []string{"tcp 127.0.0.1:1", "tcp 127.0.0.1:3", "tcp 127.0.0.1:2", "tcp :http", "tcp :https"}
 	if len(got) != len(want) {
 		t.Fatalf("listens = %q; want %q", got, want)
 	}
