@@ -37,6 +37,7 @@ func (r *rewrite) generateMains() error {
 	if monolith == nil {
 		r.notes = append(r.notes, "no main package in the module: the service mains serve their topics only")
 	}
+	routes := r.httpRoutes(edge)
 	var infos []*ServiceInfo
 	for _, s := range r.plan.Services {
 		dir := GenDir + "/cmd/" + s.Name
@@ -55,7 +56,12 @@ func (r *rewrite) generateMains() error {
 				return err
 			}
 		}
-		out, err := r.mainFile(s.Name, svc, info.Edge, copied)
+		for _, rt := range routes {
+			if rt.service == s.Name {
+				info.Routes = append(info.Routes, rt.RouteInfo)
+			}
+		}
+		out, err := r.mainFile(s.Name, svc, info.Edge, copied, routes)
 		if err != nil {
 			return err
 		}
@@ -216,7 +222,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 	return found, nil
 }
 
-func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool) ([]byte, error) {
+func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, routes []route) ([]byte, error) {
 	g := newGoFile("main", r.module+"/"+GenDir+"/cmd/"+service)
 	g.doc = fmt.Sprintf("// Command %[1]s runs the %[1]s service of %[2]s on the bus: it serves the\n"+
 		"// service's topics, runs the monolith's own wiring", service, r.module)
@@ -243,6 +249,11 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool) ([]by
 	// The monolith's packages listen and serve through the runtime
 	// (redirectListens): the same edge/idle logic as in main.
 	g.p("\t%s.SetListener(cleaveListen)\n\t%s.SetServer(cleaveServeOn)\n", bus, bus)
+	if len(routes) > 0 {
+		// The edge forwards these routes to their services, whose
+		// processes serve them with their own copy of the router.
+		g.p("\t%s.SetRoutes(%s)\n", bus, strings.ReplaceAll(routesSource(bus, routes), "\n", "\n\t"))
+	}
 	if copied {
 		g.p("\tmonolithMain()\n")
 	}

@@ -109,6 +109,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
 )
 
@@ -138,6 +139,11 @@ type Options struct {
 	Runtime string
 	// Progress, when set, receives one line per step.
 	Progress io.Writer
+	// Graph, when set, is the module's analysis (cleave analyze): the HTTP
+	// routes whose handlers it puts in a service other than the edge are
+	// forwarded to that service (every main sets bus.SetRoutes; services.json
+	// lists each service's routes). Nil: every route is served by the edge.
+	Graph *analyzer.Graph
 }
 
 // Result says what Apply did (or would do, under DryRun).
@@ -195,6 +201,9 @@ type ServiceInfo struct {
 	// Why says, per linked package, which package of this service's
 	// program imports it.
 	Why map[string]string `json:"why,omitempty"`
+	// Routes are the HTTP routes the service serves, forwarded by the edge
+	// (see Options.Graph).
+	Routes []RouteInfo `json:"routes,omitempty"`
 }
 
 // Apply rewrites the module in dir according to p.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
 	"github.com/cleave-go/cleave/rewriter"
 )
@@ -74,7 +75,7 @@ func runApply(ctx context.Context, o applyOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force})
+	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force, Graph: routesGraph(ctx, root, p, stderr)})
 	if err != nil {
 		return err
 	}
@@ -179,4 +180,19 @@ func printApply(w io.Writer, res *rewriter.Result, o applyOptions) {
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+}
+
+// routesGraph analyzes the module for its HTTP routes, which the edge
+// forwards to the services that serve them (rewriter.Options.Graph); nil,
+// after a warning, when the analysis fails, and for a plan of one service.
+func routesGraph(ctx context.Context, root string, p *planner.Plan, stderr io.Writer) *analyzer.Graph {
+	if len(p.Services) < 2 {
+		return nil
+	}
+	g, err := analyzer.Load(ctx, root, []string{"./..."}, analyzer.Options{Algorithm: "static"})
+	if err != nil {
+		fmt.Fprintf(stderr, "cleave: apply: no HTTP route forwarding: %v\n", err)
+		return nil
+	}
+	return g
 }
