@@ -370,6 +370,13 @@ func describe(s launch.ManifestService, args []string) string {
 	default:
 		parts = append(parts, fmt.Sprintf("serves %s, ... (%d subjects)", strings.Join(s.Serves[:3], ", "), n))
 	}
+	if n := len(s.Routes); n > 0 {
+		r := strings.TrimSpace(s.Routes[0].Method + " " + s.Routes[0].Route)
+		if n > 1 {
+			r += fmt.Sprintf(", ... (%d routes)", n)
+		}
+		parts = append(parts, "HTTP "+r)
+	}
 	if len(parts) == 0 {
 		return "no subjects"
 	}

@@ -209,6 +209,9 @@ func TestRunForwardRoutes(t *testing.T) {
 	if reqErr != nil {
 		t.Fatalf("request: %v\n%s", reqErr, log.String())
 	}
+	if !strings.Contains(log.String(), "HTTP GET /users/{id}") {
+		t.Errorf("cleave run does not say users serves GET /users/{id}:\n%s", log.String())
+	}
 	for path, want := range map[string]string{
 		"/users/7":  "200 OK user 7 from users",
 		"/orders/3": "200 OK order 3 from web",

@@ -32,6 +32,14 @@ type ManifestService struct {
 	Edge   bool     `json:"edge"`
 	Serves []string `json:"serves"`
 	Links  []string `json:"links"`
+	// Routes are the HTTP routes the edge forwards to the service.
+	Routes []ManifestRoute `json:"routes,omitempty"`
+}
+
+// ManifestRoute is an HTTP route a service serves.
+type ManifestRoute struct {
+	Method string `json:"method,omitempty"` // empty: any
+	Route  string `json:"route"`
 }
 
 // ReadManifest reads dir's cleavesvc/services.json.
