@@ -32,8 +32,8 @@ type Route struct {
 	// Method is the HTTP method ("GET"; several: "GET,POST"); empty for any.
 	Method string `json:"method,omitempty"`
 	// Pattern is the route's path as the router was given it: gin and echo
-	// parameters :id and *rest, chi and net/http {id} and {rest...}, plain
-	// segments; a net/http pattern may begin with its method ("GET /x")
+	// parameters :id and *rest, chi and net/http {id} and {rest...},
+	// ozzo-routing <id> and <path:.*>, plain segments; a net/http pattern may begin with its method ("GET /x")
 	// and end in / (a subtree).
 	Pattern string `json:"route"`
 	// Service is the service whose process serves the route.
@@ -136,13 +136,15 @@ func compileRoute(r Route) *compiled {
 		case s == "{$}" && last: // net/http: the path ends with a /
 			c.segs = append(c.segs, segment{kind: segLit})
 			return c
-		case strings.HasPrefix(s, "*"), strings.HasPrefix(s, "{") && strings.HasSuffix(s, "...}"):
+		case strings.HasPrefix(s, "*"), strings.HasPrefix(s, "{") && strings.HasSuffix(s, "...}"),
+			strings.HasPrefix(s, "<") && strings.HasSuffix(s, ".*>"): // ozzo's <path:.*>
 			c.end = false
 			return c
 		case s == "" && last: // a trailing /: a subtree
 			c.end = false
 			return c
-		case strings.HasPrefix(s, ":"), strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
+		case strings.HasPrefix(s, ":"), strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"),
+			strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">"): // ozzo's <id>, <id:\d+>
 			c.segs = append(c.segs, segment{kind: segParam})
 		default:
 			c.segs = append(c.segs, segment{kind: segLit, lit: s})

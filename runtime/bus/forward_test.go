@@ -25,6 +25,8 @@ func TestForwardLookupRoute(t *testing.T) {
 		{Pattern: "/api/items/{id}", Service: "items"},
 		{Pattern: "/exact/{$}", Service: "exact"},
 		{Method: "GET,PUT", Pattern: "/multi", Service: "multi"},
+		{Pattern: "/v1/albums/<id>", Service: "album"},
+		{Pattern: "/v1/assets/<path:.*>", Service: "assets"},
 	})
 	defer SetRoutes(nil)
 	for _, c := range []struct {
@@ -50,6 +52,8 @@ func TestForwardLookupRoute(t *testing.T) {
 		{"HEAD", "/multi", "multi"},
 		{"DELETE", "/multi", ""},
 		{"GET", "/health", ""},
+		{"PUT", "/v1/albums/12", "album"},
+		{"GET", "/v1/assets/img/a.png", "assets"},
 	} {
 		r, ok := LookupRoute(c.method, c.path)
 		got := ""
