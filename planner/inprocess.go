@@ -488,7 +488,10 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 			serves = append(serves, c.Callee)
 		}
 	}
-	atServe := reach(serves, func(*analyzer.Call) bool { return true })
+	// A callback a handler calls (s.OnPut(id), a closure main stored in
+	// a field) runs its literal, not the function that declared it: its
+	// calls are serve roots of their own (InClosure).
+	atServe := reach(serves, func(c *analyzer.Call) bool { return !c.ToClosure || c.Callee == c.Caller })
 	only := map[string]bool{}
 	for f := range atStart {
 		if !atServe[f] {

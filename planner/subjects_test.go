@@ -138,3 +138,19 @@ func TestCommandTableIsStartup(t *testing.T) {
 		t.Errorf("no topics; want the API's calls into the store")
 	}
 }
+
+// TestCallbackClosureNotRequestTime plans testdata/callbackmain: main
+// builds the store and stores a callback literal in its OnPut field, which
+// the store calls at request time. That runs the literal, not main: the
+// store is still start-up wiring, with no request-value blockers.
+func TestCallbackClosureNotRequestTime(t *testing.T) {
+	p, _ := proposeDir(t, "callbackmain", Constraints{Pin: []Pin{{Package: "example.com/callbackmain/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}

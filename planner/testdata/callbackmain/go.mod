@@ -1,0 +1,3 @@
+module example.com/callbackmain
+
+go 1.22
