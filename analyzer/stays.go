@@ -97,6 +97,13 @@ func CalleeStays(fn *types.Func, event bool, body *ast.BlockStmt, isObject IsObj
 	} else if !fn.Exported() {
 		return callee("unexported function")
 	}
+	for _, vs := range []*types.Tuple{sig.Params(), sig.Results()} {
+		for i := 0; i < vs.Len(); i++ {
+			if n := unexportedNamed(vs.At(i).Type()); n != nil {
+				return callee(fmt.Sprintf("its signature has the unexported type %s, which generated code cannot name", typeString(n)))
+			}
+		}
+	}
 	params := sig.Params()
 	for i := 0; i < params.Len(); i++ {
 		v := params.At(i)
@@ -141,6 +148,47 @@ func CalleeStays(fn *types.Func, event bool, body *ast.BlockStmt, isObject IsObj
 	}
 	if body != nil && startsGoroutines(body) {
 		return &Stay{Reason: StayGoroutines, Why: "the callee starts goroutines: work that outlives the call would run in another process, under the request's context"}
+	}
+	return nil
+}
+
+// unexportedNamed returns the first named type of another package's
+// unexported name that spelling t needs (through pointers, slices, arrays,
+// maps, channels and func types), or nil.
+func unexportedNamed(t types.Type) *types.Named {
+	switch u := types.Unalias(t).(type) {
+	case *types.Named:
+		if o := u.Obj(); o.Pkg() != nil && !o.Exported() {
+			return u
+		}
+		if args := u.TypeArgs(); args != nil {
+			for i := 0; i < args.Len(); i++ {
+				if n := unexportedNamed(args.At(i)); n != nil {
+					return n
+				}
+			}
+		}
+	case *types.Pointer:
+		return unexportedNamed(u.Elem())
+	case *types.Slice:
+		return unexportedNamed(u.Elem())
+	case *types.Array:
+		return unexportedNamed(u.Elem())
+	case *types.Chan:
+		return unexportedNamed(u.Elem())
+	case *types.Map:
+		if n := unexportedNamed(u.Key()); n != nil {
+			return n
+		}
+		return unexportedNamed(u.Elem())
+	case *types.Signature:
+		for _, vs := range []*types.Tuple{u.Params(), u.Results()} {
+			for i := 0; i < vs.Len(); i++ {
+				if n := unexportedNamed(vs.At(i).Type()); n != nil {
+					return n
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -37,6 +37,8 @@ func TestStays(t *testing.T) {
 		{d + ".helper", "callee: unexported function", ""},
 		{d + ".Spawn", "goroutines: the callee starts goroutines: work that outlives the call would run in another process, under the request's context", ""},
 		{d + ".Notify", "", ""},
+		{d + ".Totals", "callee: its signature has the unexported type data.totals, which generated code cannot name", ""},
+		{d + ".Reset", "callee: its signature has the unexported type data.totals, which generated code cannot name", ""},
 		{d + ".Fill", "", "payload: parameter lv *data.Level: pointer parameter: the callee's writes through it would not come back"},
 	} {
 		f := funcs[tc.id]
