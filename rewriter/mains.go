@@ -193,7 +193,14 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 				if id != nil && id.Name == httpName && httpName != "" {
 					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveServe"})
 				} else if len(n.Args) == 0 {
-					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.X.Pos()), text: "cleaveServeServer("},
+					// &api whether api is an http.Server or a pointer to
+					// one (cleaveServeServer takes both); a receiver that
+					// is no variable is a pointer.
+					open := "cleaveServeServer("
+					if isVarChain(sel.X) {
+						open += "&"
+					}
+					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.X.Pos()), text: open},
 						edit{start: off(sel.X.End()), end: off(n.Rparen), text: ""})
 				}
 			}
@@ -299,9 +306,16 @@ func cleaveServe(addr string, h %[1]s.Handler) error {
 	return %[9]s.ListenAndServe(addr, h)
 }
 
-// cleaveServeServer stands in for srv.ListenAndServe.
-func cleaveServeServer(srv *%[1]s.Server) error {
-	return %[9]s.ServeServer(srv)
+// cleaveServeServer stands in for srv.ListenAndServe: srv points to the
+// monolith's server (api := http.Server{...}) or to its pointer.
+func cleaveServeServer[S %[1]s.Server | *%[1]s.Server](srv *S) error {
+	switch s := any(srv).(type) {
+	case **%[1]s.Server:
+		return %[9]s.ServeServer(*s)
+	case *%[1]s.Server:
+		return %[9]s.ServeServer(s)
+	}
+	return nil
 }
 
 // cleaveServeOn runs serve (a server on the listener cleaveListen gave)
@@ -502,4 +516,16 @@ func (r *rewrite) reachesAny(m *packages.Package, set map[string]bool) bool {
 		return false
 	}
 	return walk(m)
+}
+
+// isVarChain reports whether e is a variable or a field of one (api,
+// s.srv): addressable, whatever its type.
+func isVarChain(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return isVarChain(x.X)
+	}
+	return false
 }
