@@ -572,7 +572,24 @@ func (t *topic) live() bool {
 // breakCycles leaves alone the sites whose package the generated service
 // package would import (directly or not): rewriting them would make an
 // import cycle.
+//
+// A package's own tests count too: when a package the svc package imports
+// has internal tests that import the site's package (database's tests →
+// test helpers → auth), the test build would have the cycle.
 func (r *rewrite) breakCycles() {
+	testDeps := map[string]map[string]bool{} // package → packages its internal tests import, transitively
+	for _, p := range r.pkgs {
+		if p.ID != p.PkgPath+" ["+p.PkgPath+".test]" {
+			continue
+		}
+		seen := map[string]bool{}
+		for imp := range p.Imports {
+			if imp != p.PkgPath && (strings.HasPrefix(imp, r.module+"/") || imp == r.module) {
+				r.importClosure(imp, seen)
+			}
+		}
+		testDeps[p.PkgPath] = seen
+	}
 	for changed := true; changed; {
 		changed = false
 		deps := map[string]map[string]bool{} // service → packages its svc package imports, transitively
@@ -587,12 +604,36 @@ func (r *rewrite) breakCycles() {
 			}
 			r.importClosure(t.pkg.PkgPath, d)
 		}
+		viaTests := map[string]map[string]bool{} // service → packages the tests of its svc package's imports import
+		for c, d := range deps {
+			v := map[string]bool{}
+			for x := range d {
+				for q := range testDeps[x] {
+					v[q] = true
+				}
+			}
+			viaTests[c] = v
+		}
 		for _, t := range r.topics {
 			if !t.live() {
 				continue
 			}
 			for _, s := range t.sites {
-				if s.skip == "" && !s.done && !s.link && deps[t.t.Consumer][s.file.pkg.PkgPath] {
+				p := s.file.pkg.PkgPath
+				if s.skip == "" && !s.done && !s.link && !s.file.test && !deps[t.t.Consumer][p] && viaTests[t.t.Consumer][p] {
+					// Only a test build of an imported package would
+					// have the cycle: the non-test code of p goes
+					// through its local stub; p's own tests may import
+					// the svc package.
+					if s.shape == shapeMethodVal {
+						s.skip = fmt.Sprintf("import cycle in tests: %ssvc imports a package whose tests import %s (method value)", t.t.Consumer, p)
+					} else {
+						s.link = true
+					}
+					changed = true
+					continue
+				}
+				if s.skip == "" && !s.done && !s.link && deps[t.t.Consumer][p] {
 					switch {
 					case s.file.test:
 						s.skip = fmt.Sprintf("import cycle: %ssvc imports %s, and a test file cannot reach a stub local to the package", t.t.Consumer, s.file.pkg.PkgPath)
