@@ -250,6 +250,12 @@ func (a *analysis) collectCalls() {
 				ToClosure: e.Callee.Func.Parent() != nil,
 				InCommand: isCommandBody(fn.Signature),
 			}
+			if c.InClosure {
+				c.Closure = fn.Name()
+			}
+			if c.ToClosure {
+				c.CalleeClosure = e.Callee.Func.Name()
+			}
 			if callerPkg != calleePkg {
 				// Every SSA callee, even of a call recorded already:
 				// instances of one generic function differ in their

@@ -123,6 +123,11 @@ type Call struct {
 	// a command-line command's body (cobra's Run, urfave/cli's Action),
 	// which runs once at start-up, not later like a handler's.
 	InCommand bool `json:"in_command,omitempty"`
+	// Closure names the function literal an InClosure call is made in,
+	// and CalleeClosure the literal a ToClosure call runs, as SSA names
+	// them within their function ("newServe$1").
+	Closure       string `json:"closure,omitempty"`
+	CalleeClosure string `json:"callee_closure,omitempty"`
 	// Stays says why the call, when Caller and Callee are in different
 	// packages, stays a direct call whatever the callee (SiteStays): a
 	// call through a func value, on a receiver held by value.

@@ -93,8 +93,9 @@ var valueMethods = map[string]bool{
 // and the detail of the reasons apply judges from the types (see stays).
 func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) (reasons, whys []string) {
 	var startup map[string]bool
+	later := (*analyzer.Call).Later
 	if isServer(g) {
-		startup = startupOnly(g)
+		startup, _, later = phases(g)
 	}
 	out := map[string][]string{}
 	for _, c := range g.Calls {
@@ -108,7 +109,7 @@ func inProcessReasons(g *analyzer.Graph, funcs map[string]*analyzer.Func) (reaso
 		switch {
 		case isConstructor(funcs[c.Callee]):
 			reasons[i] = ReasonStartup
-		case startup[c.Caller] && !c.Later():
+		case startup[c.Caller] && !later(c):
 			reasons[i] = ReasonStartup
 		case isValueMethod(funcs[c.Callee]) && computesOnValue(funcs, out, pure, c.Callee):
 			reasons[i] = ReasonValue
@@ -401,7 +402,7 @@ func isValueMethod(f *analyzer.Func) bool {
 // plain calls (not go statements) that no request-time entry point — an
 // HTTP handler, a goroutine — reaches.
 func startupOnly(g *analyzer.Graph) map[string]bool {
-	only, _ := phases(g)
+	only, _, _ := phases(g)
 	return only
 }
 
@@ -409,7 +410,12 @@ func startupOnly(g *analyzer.Graph) map[string]bool {
 // ones that run at request time or beside the program: reached from a
 // handler, a goroutine, a callback. A function in neither (test support
 // only tests call, dead code) runs in no phase of the program.
-func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
+//
+// later reports whether a call is made in a function literal that runs
+// after start-up (Call.Later), unless that literal is one start-up code
+// calls itself: a command's run func another function returned
+// (`Run: newServe()`), called by main's Execute.
+func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later func(*analyzer.Call) bool) {
 	out := map[string][]*analyzer.Call{}
 	for _, c := range g.Calls {
 		out[c.Caller] = append(out[c.Caller], c)
@@ -457,8 +463,11 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 			serves = append(serves, f.ID)
 		}
 	}
+	type lit struct{ fn, name string }
+	startLits := map[lit]bool{}
+	later = func(c *analyzer.Call) bool { return c.Later() && !startLits[lit{c.Caller, c.Closure}] }
 	if len(starts) == 0 {
-		return nil, nil
+		return nil, nil, later
 	}
 	// Run beside or after start-up, whatever calls them: functions a go
 	// statement starts, functions called through a func value (callbacks,
@@ -475,15 +484,30 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 	// command's body (cobra's RunE): not what a go statement starts or a
 	// handler's function literal runs, nor the function a returned
 	// literal was declared in.
-	atStart := reach(starts, func(c *analyzer.Call) bool {
-		return c.Mode != analyzer.ModeGo && !c.Later() && !c.ToClosure &&
-			(c.Via == analyzer.ViaStatic || c.Via == analyzer.ViaFuncValue)
-	})
+	runsAtStart := func(c *analyzer.Call) bool {
+		return c.Mode != analyzer.ModeGo && !later(c) && (c.Via == analyzer.ViaStatic || c.Via == analyzer.ViaFuncValue)
+	}
+	var atStart map[string]bool
+	for {
+		atStart = reach(starts, func(c *analyzer.Call) bool { return runsAtStart(c) && !c.ToClosure })
+		// Literals start-up code calls run at start-up: their calls count
+		// as start-up's, and may reach further literals.
+		grew := false
+		for _, c := range g.Calls {
+			if c.ToClosure && c.CalleeClosure != "" && atStart[c.Caller] && runsAtStart(c) && !startLits[lit{c.Callee, c.CalleeClosure}] {
+				startLits[lit{c.Callee, c.CalleeClosure}] = true
+				grew = true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
 	for _, c := range g.Calls {
 		if c.ToClosure && c.Callee != c.Caller {
 			continue
 		}
-		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || c.Later() ||
+		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || later(c) ||
 			c.Via == analyzer.ViaFuncValue && !(atStart[c.Caller] && c.Mode != analyzer.ModeGo) {
 			serves = append(serves, c.Callee)
 		}
@@ -498,7 +522,7 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool) {
 			only[f] = true
 		}
 	}
-	return only, atServe
+	return only, atServe, later
 }
 
 // inProcess lists the calls of s that cross services but stay direct calls,
@@ -548,7 +572,7 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 	if !isServer(g) {
 		return nil
 	}
-	startup, request := phases(g)
+	startup, request, later := phases(g)
 	// Packages no package of the program imports and no main: test
 	// support (a test database helper) or dead code.
 	imported := map[string]bool{}
@@ -580,7 +604,10 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 	out := map[string]analyzer.Pos{}
 	for _, c := range g.Calls {
 		f, caller := funcs[c.Callee], funcs[c.Caller]
-		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || !made(c.Caller, c.Later()) {
+		// A call in a literal start-up runs (a command's body, a run func
+		// main's Execute calls) is wiring, whatever the literal's maker.
+		atStart := c.InClosure && !later(c)
+		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || atStart || !made(c.Caller, later(c)) {
 			continue
 		}
 		for _, r := range f.Results {

@@ -154,3 +154,20 @@ func TestCallbackClosureNotRequestTime(t *testing.T) {
 		t.Errorf("no topics; want the API's calls into the store")
 	}
 }
+
+// TestCommandClosureIsStartup plans testdata/cmdclosure: the serve
+// command's run func is a literal another function returns (Run:
+// newServe()), which main's Execute calls through the command table. That
+// literal runs at start-up: store.New in it is wiring, no request-value
+// blocker, and the handlers' calls are topics.
+func TestCommandClosureIsStartup(t *testing.T) {
+	p, _ := proposeDir(t, "cmdclosure", Constraints{Pin: []Pin{{Package: "example.com/cmdclosure/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}

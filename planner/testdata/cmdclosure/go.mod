@@ -1,0 +1,3 @@
+module example.com/cmdclosure
+
+go 1.22

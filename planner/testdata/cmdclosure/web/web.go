@@ -1,0 +1,28 @@
+// Package web serves the notes over HTTP.
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"example.com/cmdclosure/store"
+)
+
+type API struct{ S *store.Store }
+
+func (a *API) Put(w http.ResponseWriter, r *http.Request) {
+	a.S.Put(r.URL.Query().Get("id"), r.URL.Query().Get("text"))
+	fmt.Fprintln(w, "ok")
+}
+
+func (a *API) Get(w http.ResponseWriter, r *http.Request) {
+	t, ok := a.S.Get(r.URL.Query().Get("id"))
+	fmt.Fprintln(w, t, ok)
+}
+
+func Routes(a *API) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/put", a.Put)
+	mux.HandleFunc("/get", a.Get)
+	return mux
+}
