@@ -147,6 +147,9 @@ func shopGraph() *analyzer.Graph {
 	t.entry(analyzer.EntryMain, "cmd/shop.main")
 	t.entry(analyzer.EntryHTTP, "api.PlaceOrder")
 	t.entry(analyzer.EntryHTTP, "api.Invoice")
+	for _, h := range []string{"api.PlaceOrder", "api.Invoice"} {
+		t.fn(h).Params = []analyzer.Param{{Name: "w", Type: "net/http.ResponseWriter"}, {Name: "r", Type: "*net/http.Request"}}
+	}
 	t.call("api.Routes", "api.PlaceOrder", 1)
 	t.call("api.PlaceOrder", "orders.Service.Place", 1)
 	t.call("api.Invoice", "billing.Invoice", 1)

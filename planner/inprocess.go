@@ -444,18 +444,6 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later 
 			starts = append(starts, e.Func)
 		}
 	}
-	for _, e := range g.Entries {
-		switch {
-		case e.Kind == analyzer.EntryMain, e.Kind == analyzer.EntryInit:
-		case e.Kind == analyzer.EntryGoroutine, slices.Contains(starts, e.Func):
-			// Taken from the go statements and function literals below: a
-			// function literal started with go or registered as a handler
-			// is folded into the function around it (main, say), which must
-			// not count as running beside the program.
-		default:
-			serves = append(serves, e.Func)
-		}
-	}
 	// Request handlers a router outside the module calls run at request
 	// time, whoever else calls them.
 	for _, f := range g.Funcs {
@@ -501,6 +489,29 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later 
 		}
 		if !grew {
 			break
+		}
+	}
+	byID := map[string]*analyzer.Func{}
+	for _, f := range g.Funcs {
+		byID[f.ID] = f
+	}
+
+	for _, e := range g.Entries {
+		f := byID[e.Func]
+		switch {
+		case e.Kind == analyzer.EntryMain, e.Kind == analyzer.EntryInit:
+		case e.Kind == analyzer.EntryHTTP && f != nil && !isHandler(f, g.Module) && atStart[e.Func]:
+			// A route served by a function literal (or by what a handler
+			// factory returns), folded into a wiring function that is no
+			// handler itself: the literal's own calls are request time
+			// (InClosure, below), the wiring around it is not.
+		case e.Kind == analyzer.EntryGoroutine, slices.Contains(starts, e.Func):
+			// Taken from the go statements and function literals below: a
+			// function literal started with go or registered as a handler
+			// is folded into the function around it (main, say), which must
+			// not count as running beside the program.
+		default:
+			serves = append(serves, e.Func)
 		}
 	}
 	for _, c := range g.Calls {

@@ -171,3 +171,20 @@ func TestCommandClosureIsStartup(t *testing.T) {
 		t.Errorf("no topics; want the API's calls into the store")
 	}
 }
+
+// TestInlineHandlerNotRequestTime plans testdata/inlinehandler: the
+// set-up function builds the store and registers, beside the API's
+// methods, a route served by a function literal. The literal serves
+// requests, not the set-up around it: store.New stays wiring, with no
+// request-value blockers.
+func TestInlineHandlerNotRequestTime(t *testing.T) {
+	p, _ := proposeDir(t, "inlinehandler", Constraints{Pin: []Pin{{Package: "example.com/inlinehandler/store", Service: "store"}}})
+	for _, b := range p.Blockers {
+		if b.Kind == "request-value" {
+			t.Errorf("blocker %s: %s", b.Kind, b.Message)
+		}
+	}
+	if len(p.Topics) == 0 {
+		t.Errorf("no topics; want the API's calls into the store")
+	}
+}

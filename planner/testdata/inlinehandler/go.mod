@@ -1,0 +1,3 @@
+module example.com/inlinehandler
+
+go 1.22
