@@ -50,3 +50,18 @@ func TestBackgroundNotes(t *testing.T) {
 		t.Errorf("notes lack %q:\n%s", want, notes)
 	}
 }
+
+// TestServersNotes: of two programs that serve, the service mains run the
+// one that links the services' packages, and apply says the other is left
+// out of the split.
+func TestServersNotes(t *testing.T) {
+	dir, p := fixture(t, "servers")
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if want := "the module has 2 programs that serve: every service main runs cmd/api's start-up (it links most of the services' packages); cmd/admin run in no process of the split"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
+}

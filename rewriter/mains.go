@@ -113,6 +113,29 @@ func (r *rewrite) monolithMain() *packages.Package {
 				other = append(other, m)
 			}
 		}
+		// Among several servers (ardanlabs/service: auth, metrics,
+		// sales), the one whose program links most of the services'
+		// packages: the others are left out of the split, and said so.
+		reach := func(m *packages.Package) int {
+			seen := map[string]bool{}
+			r.importClosure(m.PkgPath, seen)
+			n := 0
+			for p := range seen {
+				if _, ok := r.svcOf[p]; ok && r.byPath[p] != nil && r.byPath[p].Name != "main" {
+					n++
+				}
+			}
+			return n
+		}
+		sort.SliceStable(serving, func(i, j int) bool { return reach(serving[i]) > reach(serving[j]) })
+		if len(serving) > 1 {
+			var rest []string
+			for _, m := range serving[1:] {
+				rest = append(rest, strings.TrimPrefix(strings.TrimPrefix(m.PkgPath, r.module), "/"))
+			}
+			r.notes = append(r.notes, fmt.Sprintf("the module has %d programs that serve: every service main runs %s's start-up (it links most of the services' packages); %s run in no process of the split (split one program at a time)",
+				len(serving), strings.TrimPrefix(strings.TrimPrefix(serving[0].PkgPath, r.module), "/"), strings.Join(rest, ", ")))
+		}
 		mains = append(serving, other...)
 	}
 	for _, m := range mains {
