@@ -1,3 +1,3 @@
-module example.com/rv
+module example.com/cleanupclosure
 
 go 1.22

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"example.com/rv/store"
+	"example.com/cleanupclosure/store"
 )
 
 type API struct{ S *store.Store }

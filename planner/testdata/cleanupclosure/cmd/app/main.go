@@ -5,7 +5,7 @@ import (
 	"log"
 	"net/http"
 
-	"example.com/rv/web"
+	"example.com/cleanupclosure/web"
 )
 
 func main() {

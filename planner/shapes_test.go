@@ -1,0 +1,114 @@
+package planner
+
+// Shapes met in public monoliths (gotify, shiori, ardanlabs/service), each
+// in a fixture of its own under testdata.
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSubjectsSamePackageName plans testdata/samename with users/store and
+// orders/store (both package store, both with (*Store).Get) in one
+// service: qualifying by the package name is not enough, so each subject
+// names the package's directory, and the plan passes its own check.
+func TestSubjectsSamePackageName(t *testing.T) {
+	p, _ := proposeDir(t, "samename", Constraints{Together: [][]string{{"example.com/dup/users/store", "example.com/dup/orders/store"}}})
+	seen := map[string]string{}
+	for _, tp := range p.Topics {
+		if other, ok := seen[tp.Subject]; ok {
+			t.Errorf("subject %s names both %s and %s", tp.Subject, other, tp.Function)
+		}
+		seen[tp.Subject] = tp.Function
+	}
+	for _, want := range []string{"dup.store.users_store.Store.Get", "dup.store.orders_store.Store.Get"} {
+		if _, ok := seen[want]; !ok {
+			t.Errorf("no topic %s; subjects: %v", want, seen)
+		}
+	}
+}
+
+// TestEntityWithSkippedFieldStays plans testdata/entity: a handler builds
+// a catalog.Item (exported fields, one kept out of JSON with json:"-") and
+// calls its pointer method Normalize, which cleans the SKU in place. The
+// item is data all the same: the call runs where the value is (in-process,
+// reason data), never an event that would change a copy in another
+// service.
+func TestEntityWithSkippedFieldStays(t *testing.T) {
+	p, _ := proposeDir(t, "entity", Constraints{})
+	const fn = "(*example.com/ent/catalog.Item).Normalize"
+	for _, tp := range p.Topics {
+		if tp.Function == fn {
+			t.Errorf("topic %s (%s) for a method of the caller's value", tp.Subject, tp.Kind)
+		}
+	}
+	found := false
+	for _, ip := range p.InProcess {
+		if ip.Function == fn {
+			found = true
+			if ip.Reason != ReasonData {
+				t.Errorf("in_process %s reason %s; want %s", fn, ip.Reason, ReasonData)
+			}
+		}
+	}
+	if !found {
+		var got []string
+		for _, ip := range p.InProcess {
+			got = append(got, ip.Function+" "+ip.Reason)
+		}
+		t.Errorf("%s not listed in_process; in_process: %v", fn, got)
+	}
+}
+
+// TestLiteralPerRequestBlocker plans testdata/literalperrequest: a handler
+// builds a pricing.Quoter itself (&pricing.Quoter{...}) and calls its
+// method. That value lives in the edge's process, as a constructor's
+// would: the call is a request-value blocker, never bound as wiring.
+func TestLiteralPerRequestBlocker(t *testing.T) {
+	p, _ := proposeDir(t, "literalperrequest", Constraints{})
+	var kinds []string
+	for _, b := range p.Blockers {
+		kinds = append(kinds, b.Kind)
+		if b.Kind == "request-value" && strings.Contains(b.Message, "pricing.Quoter") {
+			return
+		}
+	}
+	t.Errorf("blockers %v; want a request-value blocker on pricing.Quoter", kinds)
+}
+
+// TestWiringNotPerRequest plans fixtures where the store is built by
+// start-up wiring that the analysis once took for request-time code. The
+// store's calls are topics, and none is a request-value blocker.
+func TestWiringNotPerRequest(t *testing.T) {
+	for _, tc := range []struct{ fixture, why string }{
+		// main calls web.Setup, which builds the store and returns a
+		// cleanup literal main defers: calling it does not run Setup.
+		{"cleanupclosure", "a returned cleanup literal"},
+		// internal/testdb (only tests import it) calls store.New.
+		{"testsupport", "test support"},
+		// cobra's RunE literal (a stand-in module under cobra's path)
+		// builds the store and listens.
+		{"cobracmd", "a command body"},
+		// main's Execute calls the serve command through a command table.
+		{"cmdtable", "a command table"},
+		// main stores a callback literal in the store's OnPut field.
+		{"callbackmain", "a stored callback"},
+		// the serve command's run func is a literal newServe returns.
+		{"cmdclosure", "a returned run func"},
+		// Setup registers a route served by a function literal.
+		{"inlinehandler", "an inline handler"},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			store := "example.com/" + tc.fixture + "/store"
+			p, _ := proposeDir(t, tc.fixture, Constraints{Pin: []Pin{{Package: store, Service: "store"}}})
+			for _, b := range p.Blockers {
+				if b.Kind == "request-value" {
+					t.Errorf("%s: blocker %s: %s", tc.why, b.Kind, b.Message)
+				}
+			}
+			if len(p.Topics) == 0 {
+				t.Errorf("%s: no topics; want the API's calls into the store", tc.why)
+			}
+		})
+	}
+}
