@@ -116,18 +116,17 @@ func (r *rewrite) monolithMain() *packages.Package {
 		// Among several servers (ardanlabs/service: auth, metrics,
 		// sales), the one whose program links most of the services'
 		// packages: the others are left out of the split, and said so.
-		reach := func(m *packages.Package) int {
+		reach := map[string]int{} // program → the services' packages it links
+		for _, m := range serving {
 			seen := map[string]bool{}
 			r.importClosure(m.PkgPath, seen)
-			n := 0
 			for p := range seen {
 				if _, ok := r.svcOf[p]; ok && r.byPath[p] != nil && r.byPath[p].Name != "main" {
-					n++
+					reach[m.PkgPath]++
 				}
 			}
-			return n
 		}
-		sort.SliceStable(serving, func(i, j int) bool { return reach(serving[i]) > reach(serving[j]) })
+		sort.SliceStable(serving, func(i, j int) bool { return reach[serving[i].PkgPath] > reach[serving[j].PkgPath] })
 		if len(serving) > 1 {
 			var rest []string
 			for _, m := range serving[1:] {
