@@ -10,10 +10,11 @@ import (
 
 // An idle service is a service other than the edge that serves no topic,
 // starts no background work (no in_process entry of reason background
-// names it) and owns no HTTP route (no http entry with a constant route
-// has its handler in one of its packages; the edge forwards a route's
-// requests to the service of its handler): after apply its process would
-// run nothing. Its code still
+// names it) and owns no HTTP route nor gRPC method (no http entry with a
+// constant route, no rpc entry with a full method name, has its handler in
+// one of its packages; the edge forwards a route's requests and a unary
+// method's calls to the service of its handler): after apply its process
+// would run nothing. Its code still
 // runs, in the processes of the services that call it: HTTP handlers a
 // transport package mounts on main's router (go-kit's MakeHandler) run in
 // the edge, which serves HTTP; constructors run in every process.
@@ -46,7 +47,8 @@ func idleServices(g *analyzer.Graph, p *Plan, topics []*Topic, inProcess []*InPr
 }
 
 // routedPackages returns the packages that hold the handler of an HTTP
-// route (an http entry whose route is a constant).
+// route (an http entry whose route is a constant) or of a gRPC method (an
+// rpc entry whose route is the full method name, "/pkg.Service/Method").
 func routedPackages(g *analyzer.Graph) map[string]bool {
 	out := map[string]bool{}
 	if g == nil {
@@ -57,7 +59,9 @@ func routedPackages(g *analyzer.Graph) map[string]bool {
 		pkgOf[f.ID] = f.Package
 	}
 	for _, e := range g.Entries {
-		if e.Kind == analyzer.EntryHTTP && e.Route != "" && pkgOf[e.Func] != "" {
+		routed := e.Kind == analyzer.EntryHTTP && e.Route != "" ||
+			e.Kind == analyzer.EntryRPC && strings.HasPrefix(e.Route, "/")
+		if routed && pkgOf[e.Func] != "" {
 			out[pkgOf[e.Func]] = true
 		}
 	}
