@@ -442,8 +442,12 @@ func (a *analysis) collectDeps() {
 // whose arguments is a handler is a handler factory (list(store)
 // returning a func literal): the handlers are what it returns (the
 // literal folds into the factory); a mux it builds and returns is not one.
+// Conversions and closures do not count toward the depth, calls and phis
+// do: a literal a library's adapters wrap three calls deep
+// (gin.WrapF(rp.CodeExchangeHandler(rp.UserinfoCallback(callback), p)),
+// returned by a method) is found.
 func (a *analysis) handlers(v ssa.Value, depth int) []string {
-	if depth > 4 {
+	if depth > 5 {
 		return nil
 	}
 	switch x := v.(type) {
@@ -451,13 +455,13 @@ func (a *analysis) handlers(v ssa.Value, depth int) []string {
 		if id := a.serveHTTP(x.X.Type()); id != "" {
 			return []string{id}
 		}
-		return a.handlers(x.X, depth+1)
+		return a.handlers(x.X, depth)
 	case *ssa.ChangeType:
-		return a.handlers(x.X, depth+1)
+		return a.handlers(x.X, depth)
 	case *ssa.Convert:
-		return a.handlers(x.X, depth+1)
+		return a.handlers(x.X, depth)
 	case *ssa.MakeClosure:
-		return a.handlers(x.Fn, depth+1)
+		return a.handlers(x.Fn, depth)
 	case *ssa.Function:
 		if id, _ := a.funcID(x); id != "" {
 			return []string{id}
@@ -656,7 +660,7 @@ func (a *analysis) collectEntries() {
 				}
 				for _, id := range r.handlers {
 					if e := add(EntryHTTP, id, a.pos(expr.Pos())); e != nil {
-						e.Method, e.Route = r.method, r.path
+						e.Method, e.Route, e.Middleware = r.method, r.path, r.middleware
 					}
 				}
 			}

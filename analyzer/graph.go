@@ -179,6 +179,12 @@ type Entry struct {
 	// the method's name.
 	Method string `json:"method,omitempty"`
 	Route  string `json:"route,omitempty"`
+	// Middleware are the module functions an http entry's registration
+	// names besides its handler, which run around it for this route only
+	// (gin's GET(path, auth.Required(), h.get): auth.Required), in the
+	// order given; a function literal folds into its function as in
+	// Func. Middleware of groups and Use is not listed.
+	Middleware []string `json:"middleware,omitempty"`
 }
 
 // Hazard kinds: what makes a crossing unsafe.

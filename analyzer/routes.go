@@ -1,10 +1,12 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/constant"
 	"go/types"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -16,7 +18,10 @@ import (
 // (without its major version suffix) and the method's name; any other
 // function or method named Handle or HandleFunc counts too when one of its
 // arguments is an http.Handler or a handler func. The handler arguments are
-// resolved to the module functions they denote (see handlers), the path
+// resolved to the module functions they denote (see handlers): of several
+// (gin's GET(path, auth.Required(), h.get)), the one the router runs
+// last is the route's handler (echo: the first, which its middleware
+// wrap), the others its middleware (Entry.Middleware). The path
 // to a constant when it is one, prefixed by the groups the router value
 // was made from (r.Group("/api"), chi's r.Route("/x", func(r chi.Router)
 // {...}), gorilla's PathPrefix(...).Subrouter()), across calls when every
@@ -40,8 +45,14 @@ type regSpec struct {
 	path   int    // index of the path argument, -1 if none
 	method int    // index of the HTTP method argument, -1 if none
 	verb   string // the HTTP method the name implies ("" for any)
-	// handlers are the arguments [first, last) (last -1: to the end).
-	first, last int
+	// handlers are the arguments [first, last) (last -1: to the end),
+	// a variadic one spread into its elements. One of them is the
+	// route's handler: the last, which the router runs after the others
+	// (gin, fiber, ozzo-routing), or with handlerFirst the first, which
+	// the others wrap (echo's GET(path, h, m...)). The rest are the
+	// route's middleware.
+	first, last  int
+	handlerFirst bool
 }
 
 var verbs = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
@@ -59,10 +70,10 @@ var routers = map[string]map[string]regSpec{
 		"Match":  {kind: regRoute, path: 1, method: 0, first: 2, last: -1},
 		"Group":  {kind: regPrefix, path: 0, method: -1},
 	}),
-	"github.com/labstack/echo": withVerbs(strings.ToUpper, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: 2}, map[string]regSpec{
-		"Any":   {kind: regRoute, path: 0, method: -1, first: 1, last: 2},
-		"Add":   {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
-		"Match": {kind: regRoute, path: 1, method: 0, first: 2, last: 3},
+	"github.com/labstack/echo": withVerbs(strings.ToUpper, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: -1, handlerFirst: true}, map[string]regSpec{
+		"Any":   {kind: regRoute, path: 0, method: -1, first: 1, last: -1, handlerFirst: true},
+		"Add":   {kind: regRoute, path: 1, method: 0, first: 2, last: -1, handlerFirst: true},
+		"Match": {kind: regRoute, path: 1, method: 0, first: 2, last: -1, handlerFirst: true},
 		"Group": {kind: regPrefix, path: 0, method: -1},
 	}),
 	"github.com/go-chi/chi": withVerbs(title, regSpec{kind: regRoute, path: 0, method: -1, first: 1, last: 2}, map[string]regSpec{
@@ -239,7 +250,7 @@ func constStrings(v ssa.Value) []string {
 }
 
 // sliceElems returns the values stored into a slice literal (what SSA
-// makes of a variadic call's arguments), in order.
+// makes of a variadic call's arguments), in index order.
 func sliceElems(v ssa.Value) []ssa.Value {
 	sl, ok := v.(*ssa.Slice)
 	if !ok {
@@ -249,26 +260,43 @@ func sliceElems(v ssa.Value) []ssa.Value {
 	if !ok || alloc.Referrers() == nil {
 		return nil
 	}
-	var out []ssa.Value
+	type elem struct {
+		index int64
+		val   ssa.Value
+	}
+	var elems []elem
 	for _, ref := range *alloc.Referrers() {
 		ia, ok := ref.(*ssa.IndexAddr)
 		if !ok || ia.Referrers() == nil {
 			continue
 		}
+		index := int64(len(elems))
+		if c, ok := ia.Index.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+			index, _ = constant.Int64Val(c.Value)
+		}
 		for _, r := range *ia.Referrers() {
 			if st, ok := r.(*ssa.Store); ok && st.Addr == ia {
-				out = append(out, st.Val)
+				elems = append(elems, elem{index, st.Val})
 			}
 		}
+	}
+	slices.SortStableFunc(elems, func(x, y elem) int { return cmp.Compare(x.index, y.index) })
+	out := make([]ssa.Value, 0, len(elems))
+	for _, e := range elems {
+		out = append(out, e.val)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
 
 // route is what one registration says.
 type route struct {
-	method   string
-	path     string
-	handlers []string // Func IDs
+	method     string
+	path       string
+	handlers   []string // Func IDs
+	middleware []string // Func IDs of the route's own middleware
 }
 
 // registration returns the route a call registers, if it registers one.
@@ -308,14 +336,34 @@ func (a *analysis) registration(ci ssa.CallInstruction) (route, bool) {
 	if last < 0 || last > len(args) {
 		last = len(args)
 	}
+	var vals []ssa.Value
 	for i := spec.first; i < last; i++ {
 		if elems := sliceElems(args[i]); elems != nil {
-			for _, e := range elems {
-				r.handlers = append(r.handlers, a.handlers(e, 0)...)
-			}
+			vals = append(vals, elems...)
 			continue
 		}
-		r.handlers = append(r.handlers, a.handlers(args[i], 0)...)
+		if c, ok := args[i].(*ssa.Const); ok && c.IsNil() {
+			continue // no variadic arguments
+		}
+		vals = append(vals, args[i])
+	}
+	if len(vals) == 0 {
+		return r, true
+	}
+	h := len(vals) - 1
+	if spec.handlerFirst {
+		h = 0
+	}
+	r.handlers = a.handlers(vals[h], 0)
+	for i, v := range vals {
+		if i == h {
+			continue
+		}
+		for _, id := range a.handlers(v, 0) {
+			if !contains(r.middleware, id) && !contains(r.handlers, id) {
+				r.middleware = append(r.middleware, id)
+			}
+		}
 	}
 	return r, true
 }

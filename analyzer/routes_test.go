@@ -1,6 +1,11 @@
 package analyzer
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestJoinRoute(t *testing.T) {
 	for _, tc := range []struct {
@@ -19,5 +24,56 @@ func TestJoinRoute(t *testing.T) {
 		if got := joinRoute(tc.pkg, tc.prefix, tc.path); got != tc.want {
 			t.Errorf("joinRoute(%q, %q, %q) = %q; want %q", tc.pkg, tc.prefix, tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestRouteMiddleware checks that a route's handler is the handler its
+// router runs last (first for echo) and that the handlers registered
+// beside it are its middleware, not entries of their own.
+func TestRouteMiddleware(t *testing.T) {
+	for _, tc := range []struct {
+		fixture string
+		want    []string // "METHOD ROUTE FUNC <- MIDDLEWARE, ..." for routes with middleware
+	}{
+		{"ginmiddleware", []string{
+			"GET /message (*example.com/fx/notify/api.MessageAPI).GetMessages <- (*example.com/fx/notify/auth.Auth).RequireClient",
+			"POST /message (*example.com/fx/notify/api.MessageAPI).CreateMessage <- (*example.com/fx/notify/auth.Auth).RequireClient",
+			"DELETE /api/message/:id (*example.com/fx/notify/api.MessageAPI).DeleteMessage <- (*example.com/fx/notify/auth.Auth).RequireAdmin",
+		}},
+		{"gin", []string{
+			"POST /api/articles (*example.com/fx/ginblog/articles.Handler).create <- example.com/fx/ginblog/auth.Required",
+			"DELETE /api/articles/:slug (*example.com/fx/ginblog/articles.Handler).remove <- example.com/fx/ginblog/auth.Required",
+		}},
+		{"fiberv3", []string{
+			"POST /api/books (*example.com/fx/books/books.Handler).create <- example.com/fx/books/books.requireKey",
+		}},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			t.Parallel()
+			dir, _ := extract(t, "testdata/"+tc.fixture+".txtar")
+			g, err := Load(context.Background(), dir, nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			handlers := map[string]bool{}
+			for _, e := range g.Entries {
+				if e.Kind != EntryHTTP {
+					continue
+				}
+				handlers[e.Func] = true
+				if len(e.Middleware) > 0 {
+					got = append(got, fmt.Sprintf("%s %s %s <- %s", e.Method, e.Route, e.Func, strings.Join(e.Middleware, ", ")))
+				}
+			}
+			compare(t, "routes with middleware", got, tc.want)
+			for _, e := range g.Entries {
+				for _, mw := range e.Middleware {
+					if handlers[mw] {
+						t.Errorf("middleware %s is the handler of an http entry", mw)
+					}
+				}
+			}
+		})
 	}
 }
