@@ -47,7 +47,8 @@ type analysis struct {
 
 	funcByID  map[string]*Func
 	crossings []crossing
-	inits     map[*ssa.Global][]ssa.Value // see globalInits
+	inits     map[*ssa.Global][]ssa.Value             // see globalInits
+	scopes    map[*ssa.Function][]ssa.CallInstruction // see scopeUses
 }
 
 // buildSSA creates SSA packages for every loaded package (dependencies

@@ -21,12 +21,14 @@ import (
 // resolved to the module functions they denote (see handlers): of several
 // (gin's GET(path, auth.Required(), h.get)), the one the router runs
 // last is the route's handler (echo: the first, which its middleware
-// wrap), the others its middleware (Entry.Middleware). The path
-// to a constant when it is one, prefixed by the groups the router value
-// was made from (r.Group("/api"), chi's r.Route("/x", func(r chi.Router)
-// {...}), gorilla's PathPrefix(...).Subrouter()), across calls when every
-// caller passes the same group, and the pattern a sub-router is mounted at
-// (chi's Mount, http.StripPrefix).
+// wrap), the others its middleware (Entry.Middleware). The path is
+// resolved to a constant when it is one, prefixed by the groups the router
+// value was made from (r.Group("/api"), chi's r.Route("/x", func(r
+// chi.Router) {...}) or r.Route("/x", h.Routes), gorilla's
+// PathPrefix(...).Subrouter()), across calls when every caller passes the
+// same group (a module's Routes(r) called through an interface, a
+// registration func the server calls with its group), and the pattern a
+// sub-router is mounted at (chi's Mount, http.StripPrefix).
 
 // regKind says what a router method does.
 type regKind int
@@ -579,9 +581,12 @@ func (a *analysis) mounted(v ssa.Value, depth int) (string, bool) {
 	return "", true
 }
 
-// paramPrefix returns the prefix of a router parameter: what every
-// caller passes, or, for a function literal given to chi's Route or Group,
-// the prefix of that call.
+// paramPrefix returns the prefix of a router parameter: for a function
+// given to chi's Route or Group (a literal, a function, a method value:
+// r.Route("/orders", h.Routes)), the prefix of that call; and what every
+// other caller in the module passes. The router calling the function it
+// was given, and a method's pointer wrapper nothing calls (an interface
+// holding the value type: modules' m.Routes(r)), do not count.
 func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 	fn := param.Parent()
 	idx := -1
@@ -593,28 +598,36 @@ func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 	if idx < 0 {
 		return "", false
 	}
-	if parent := fn.Parent(); parent != nil {
-		// A function literal: passed to a scope method?
-		for _, b := range parent.Blocks {
-			for _, instr := range b.Instrs {
-				ci, ok := instr.(ssa.CallInstruction)
-				if !ok {
-					continue
-				}
-				spec, recv, args, ok := routerMethod(ci.Common())
-				if !ok || spec.kind != regScope || spec.first >= len(args) || !denotes(args[spec.first], fn) {
-					continue
-				}
-				return a.joinedPrefix(spec, recv, args, depth)
-			}
+	p, first := "", true
+	scoped := a.scopeUses()[fn]
+	if len(scoped) > 0 && idx != len(fn.Params)-1 {
+		return "", false // the router is the scope function's last parameter
+	}
+	for _, ci := range scoped {
+		spec, recv, args, _ := routerMethod(ci.Common())
+		q, ok := a.joinedPrefix(spec, recv, args, depth)
+		if !ok || !first && q != p {
+			return "", false
 		}
+		p, first = q, false
+	}
+	if fn.Parent() != nil && len(scoped) > 0 {
+		return p, true
 	}
 	node := a.cg.Nodes[fn]
-	if node == nil || len(node.In) == 0 {
+	if node == nil {
 		return "", false
 	}
-	p, first := "", true
 	for _, e := range node.In {
+		caller := e.Caller.Func
+		if len(scoped) > 0 && (!a.funcs[caller] || isWrapper(caller)) {
+			continue // the router running the scope function
+		}
+		if isWrapper(caller) && !strings.HasPrefix(caller.Synthetic, "bound ") {
+			if n := a.cg.Nodes[caller]; n == nil || len(n.In) == 0 {
+				continue
+			}
+		}
 		if e.Site == nil {
 			return "", false
 		}
@@ -635,6 +648,59 @@ func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 		p, first = q, false
 	}
 	return p, !first
+}
+
+// scopeUses maps the functions given to a scope method in the module's
+// code (chi's r.Route("/x", fn) and r.Group(fn), fiber's Route) to those
+// calls: a function literal, a function, or the method behind a method
+// value (r.Route("/orders", h.Routes)).
+func (a *analysis) scopeUses() map[*ssa.Function][]ssa.CallInstruction {
+	if a.scopes != nil {
+		return a.scopes
+	}
+	a.scopes = make(map[*ssa.Function][]ssa.CallInstruction)
+	for _, fn := range a.order {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				spec, _, args, ok := routerMethod(ci.Common())
+				if !ok || spec.kind != regScope || spec.first >= len(args) {
+					continue
+				}
+				if target := scopeFunc(args[spec.first]); target != nil {
+					a.scopes[target] = append(a.scopes[target], ci)
+				}
+			}
+		}
+	}
+	return a.scopes
+}
+
+// scopeFunc returns the function a func value denotes: a function, a
+// literal, or the method a bound method value calls.
+func scopeFunc(v ssa.Value) *ssa.Function {
+	switch x := v.(type) {
+	case *ssa.Function:
+		return x
+	case *ssa.ChangeType:
+		return scopeFunc(x.X)
+	case *ssa.MakeClosure:
+		fn := x.Fn.(*ssa.Function)
+		if !strings.HasPrefix(fn.Synthetic, "bound method wrapper for ") {
+			return fn
+		}
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if ci, ok := instr.(ssa.CallInstruction); ok {
+					return ci.Common().StaticCallee()
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // denotes reports whether v is fn or a closure of it.

@@ -44,6 +44,10 @@ func TestRouteMiddleware(t *testing.T) {
 			"POST /api/articles (*example.com/fx/ginblog/articles.Handler).create <- example.com/fx/ginblog/auth.Required",
 			"DELETE /api/articles/:slug (*example.com/fx/ginblog/articles.Handler).remove <- example.com/fx/ginblog/auth.Required",
 		}},
+		{"ginmodules", []string{
+			"POST /api/students (*example.com/fx/school/students.Module).enrol <- example.com/fx/school/platform.RequireRole",
+			"POST /api/grades/:student example.com/fx/school/grades.addGrade <- example.com/fx/school/platform.RequireRole",
+		}},
 		{"fiberv3", []string{
 			"POST /api/books (*example.com/fx/books/books.Handler).create <- example.com/fx/books/books.requireKey",
 		}},
