@@ -427,9 +427,64 @@ func RoundTrip(t types.Type) string {
 	case tu && !tm && !jm:
 		return "has UnmarshalText but no MarshalText: its JSON does not round-trip"
 	case tm && !tu && !ju:
-		return "has MarshalText but no UnmarshalText: its JSON does not round-trip"
+		if TextParser(t) != nil {
+			return "" // decoded by its parser, registered by the generated code
+		}
+		return "has MarshalText but no UnmarshalText (nor a Parse(string) (T, error) in its package): its JSON does not round-trip"
 	}
 	return ""
+}
+
+// TextParser returns the function of t's package that builds a t from
+// its text, for a named type t (or pointer to one) that has MarshalText
+// but neither UnmarshalText nor UnmarshalJSON: an exported
+// func(string) (T, error) named Parse, else Parse<T>, else the only one
+// whose name begins with Parse. It returns nil when there is none, or
+// when t has its own way back from text.
+//
+// Value objects are written this way (unexported fields a constructor
+// checks); the bus decodes them with the parser the generated code
+// registers (bus.RegisterTextParser).
+func TextParser(t types.Type) *types.Func {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.TypeParams().Len() > 0 {
+		return nil
+	}
+	has := func(m *types.Interface) bool {
+		return types.Implements(n, m) || types.Implements(types.NewPointer(n), m)
+	}
+	if !has(textMarshaler) || has(textUnmarshaler) || has(jsonUnmarshaler) {
+		return nil
+	}
+	scope := n.Obj().Pkg().Scope()
+	var byName = map[string]*types.Func{}
+	var prefixed []*types.Func
+	for _, name := range scope.Names() {
+		f, ok := scope.Lookup(name).(*types.Func)
+		if !ok || !f.Exported() || !strings.HasPrefix(name, "Parse") {
+			continue
+		}
+		sig := f.Type().(*types.Signature)
+		if sig.Recv() != nil || sig.TypeParams().Len() > 0 || sig.Variadic() || sig.Params().Len() != 1 || sig.Results().Len() != 2 ||
+			!types.Identical(sig.Params().At(0).Type(), types.Typ[types.String]) ||
+			!types.Identical(sig.Results().At(0).Type(), n) || !isErrorType(sig.Results().At(1).Type()) {
+			continue
+		}
+		byName[name] = f
+		prefixed = append(prefixed, f)
+	}
+	switch {
+	case byName["Parse"] != nil:
+		return byName["Parse"]
+	case byName["Parse"+n.Obj().Name()] != nil:
+		return byName["Parse"+n.Obj().Name()]
+	case len(prefixed) == 1:
+		return prefixed[0]
+	}
+	return nil
 }
 
 func marshaler(name string) *types.Interface {

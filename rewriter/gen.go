@@ -142,6 +142,7 @@ func (r *rewrite) generateSvc(s *svcPkg) error {
 		r.genClient(t, files["client"])
 		r.genHandler(t, files["handlers"])
 	}
+	r.genTextParsers(s, files["messages"])
 	for _, name := range []string{s.name, "messages", "client", "handlers"} {
 		out, err := files[name].bytes(s.dir + "/" + name + ".go")
 		if err != nil {

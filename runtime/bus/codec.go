@@ -26,7 +26,7 @@ type jsonCodec struct{}
 
 func (jsonCodec) Name() string                       { return "json" }
 func (jsonCodec) Marshal(v any) ([]byte, error)      { return fastjson.Append(nil, v) }
-func (jsonCodec) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+func (jsonCodec) Unmarshal(data []byte, v any) error { return decodeText(data, v, json.Unmarshal) }
 
 // buffer is a pooled encoding buffer.
 type buffer struct{ b []byte }
@@ -53,7 +53,7 @@ func marshal(c Codec, v any) ([]byte, *buffer, error) {
 // unmarshal decodes data into v, which points to a zero value.
 func unmarshal(c Codec, data []byte, v any) error {
 	if _, ok := c.(jsonCodec); ok {
-		return fastjson.Unmarshal(data, v)
+		return decodeText(data, v, fastjson.Unmarshal)
 	}
 	return c.Unmarshal(data, v)
 }
