@@ -47,8 +47,8 @@ type analysis struct {
 
 	funcByID  map[string]*Func
 	crossings []crossing
-	inits     map[*ssa.Global][]ssa.Value             // see globalInits
-	scopes    map[*ssa.Function][]ssa.CallInstruction // see scopeUses
+	inits     map[*ssa.Global][]ssa.Value // see globalInits
+	routers   *routerIndex                // see routerCalls
 }
 
 // buildSSA creates SSA packages for every loaded package (dependencies

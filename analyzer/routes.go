@@ -3,6 +3,7 @@ package analyzer
 import (
 	"cmp"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"path"
 	"regexp"
@@ -495,8 +496,22 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 		return p, !first
 	case *ssa.Parameter:
 		return a.paramPrefix(x, depth)
+	case *ssa.UnOp:
+		// h.router.Get(...) where *h is a module type that serves HTTP
+		// (its ServeHTTP delegates to the router): the router is served
+		// where h is mounted.
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL && a.isModuleHandler(fa.X.Type()) {
+			return a.handlerMounted(fa.X.Type(), depth+1)
+		}
 	}
 	return "", false
+}
+
+// isModuleHandler reports whether t is a type of the module with a
+// ServeHTTP method.
+func (a *analysis) isModuleHandler(t types.Type) bool {
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && a.modPkgs[n.Obj().Pkg().Path()] && isHTTPHandler(t)
 }
 
 // middlewareRecv returns the router a Use or With call adds middleware
@@ -535,7 +550,7 @@ func (a *analysis) mounted(v ssa.Value, depth int) (string, bool) {
 			}
 		case ssa.CallInstruction:
 			cc := r.Common()
-			if f := cc.StaticCallee(); f != nil && f.Pkg != nil && f.Pkg.Pkg.Path() == "net/http" && f.Name() == "StripPrefix" && len(cc.Args) == 2 && cc.Args[1] == v {
+			if isStripPrefix(cc) && cc.Args[1] == v {
 				p, ok := constString(cc.Args[0])
 				return p, ok
 			}
@@ -599,7 +614,7 @@ func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 		return "", false
 	}
 	p, first := "", true
-	scoped := a.scopeUses()[fn]
+	scoped := a.routerCalls().scopes[fn]
 	if len(scoped) > 0 && idx != len(fn.Params)-1 {
 		return "", false // the router is the scope function's last parameter
 	}
@@ -650,15 +665,25 @@ func (a *analysis) paramPrefix(param *ssa.Parameter, depth int) (string, bool) {
 	return p, !first
 }
 
-// scopeUses maps the functions given to a scope method in the module's
-// code (chi's r.Route("/x", fn) and r.Group(fn), fiber's Route) to those
-// calls: a function literal, a function, or the method behind a method
-// value (r.Route("/orders", h.Routes)).
-func (a *analysis) scopeUses() map[*ssa.Function][]ssa.CallInstruction {
-	if a.scopes != nil {
-		return a.scopes
+// routerIndex holds the module's calls that put routers under a prefix
+// by reference to something else than the router value they return.
+type routerIndex struct {
+	// scopes maps the functions given to a scope method (chi's
+	// r.Route("/x", fn) and r.Group(fn), fiber's Route) to those calls:
+	// a function literal, a function, or the method behind a method value
+	// (r.Route("/orders", h.Routes)).
+	scopes map[*ssa.Function][]ssa.CallInstruction
+	// mounts are the calls that serve a handler under a prefix: chi's
+	// and fiber's Mount, http.StripPrefix.
+	mounts []ssa.CallInstruction
+}
+
+// routerCalls returns the index of the module's scope and mount calls.
+func (a *analysis) routerCalls() *routerIndex {
+	if a.routers != nil {
+		return a.routers
 	}
-	a.scopes = make(map[*ssa.Function][]ssa.CallInstruction)
+	a.routers = &routerIndex{scopes: make(map[*ssa.Function][]ssa.CallInstruction)}
 	for _, fn := range a.order {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
@@ -666,17 +691,69 @@ func (a *analysis) scopeUses() map[*ssa.Function][]ssa.CallInstruction {
 				if !ok {
 					continue
 				}
-				spec, _, args, ok := routerMethod(ci.Common())
-				if !ok || spec.kind != regScope || spec.first >= len(args) {
+				if isStripPrefix(ci.Common()) {
+					a.routers.mounts = append(a.routers.mounts, ci)
 					continue
 				}
-				if target := scopeFunc(args[spec.first]); target != nil {
-					a.scopes[target] = append(a.scopes[target], ci)
+				spec, _, args, ok := routerMethod(ci.Common())
+				if !ok || spec.first >= len(args) {
+					continue
+				}
+				switch spec.kind {
+				case regScope:
+					if target := scopeFunc(args[spec.first]); target != nil {
+						a.routers.scopes[target] = append(a.routers.scopes[target], ci)
+					}
+				case regMount:
+					a.routers.mounts = append(a.routers.mounts, ci)
 				}
 			}
 		}
 	}
-	return a.scopes
+	return a.routers
+}
+
+// isStripPrefix reports whether cc calls http.StripPrefix.
+func isStripPrefix(cc *ssa.CallCommon) bool {
+	f := cc.StaticCallee()
+	return f != nil && f.Pkg != nil && f.Pkg.Pkg.Path() == "net/http" && f.Name() == "StripPrefix" && len(cc.Args) == 2
+}
+
+// handlerMounted returns the prefix a module type that is an http.Handler
+// (a handler struct keeping its router in a field, its ServeHTTP
+// delegating to it) is served under: the prefix of every Mount or
+// StripPrefix its values are given to, which must agree; "" when it is
+// given to none.
+func (a *analysis) handlerMounted(t types.Type, depth int) (string, bool) {
+	p, first := "", true
+	for _, ci := range a.routerCalls().mounts {
+		cc := ci.Common()
+		var q string
+		var ok bool
+		if isStripPrefix(cc) {
+			if !isValueOf(cc.Args[1], t) {
+				continue
+			}
+			q, ok = constString(cc.Args[0])
+		} else {
+			spec, recv, args, _ := routerMethod(cc)
+			if !isValueOf(args[spec.first], t) {
+				continue
+			}
+			q, ok = a.joinedPrefix(spec, recv, args, depth)
+		}
+		if !ok || !first && q != p {
+			return "", false
+		}
+		p, first = q, false
+	}
+	return p, true
+}
+
+// isValueOf reports whether v is a value of type t boxed in an interface.
+func isValueOf(v ssa.Value, t types.Type) bool {
+	mi, ok := v.(*ssa.MakeInterface)
+	return ok && types.Identical(mi.X.Type(), t)
 }
 
 // scopeFunc returns the function a func value denotes: a function, a
