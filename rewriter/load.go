@@ -49,6 +49,11 @@ type rewrite struct {
 	// (other than the runtime), so a requirement of it stays.
 	keepCleave bool
 
+	// vendored: the module builds from vendor/ (see vendored); vend is
+	// the copy that vendors the rewritten module.
+	vendored bool
+	vend     *vendoring
+
 	module string
 	gomod  []byte
 	fset   *token.FileSet
@@ -97,7 +102,17 @@ func (r *rewrite) load() error {
 	r.logf("loading %s", r.module)
 	r.fset = token.NewFileSet()
 	var overlay map[string][]byte
-	if requiresCleave(data) {
+	mod := "mod"
+	if r.vendored = vendored(r.dir, data); r.vendored {
+		// vendor/ agrees with go.mod as it is; the go command may have
+		// no other source of the module's dependencies.
+		mod = "vendor"
+		if requiresCleave(data) {
+			if r.keepCleave, err = importsCleave(r.dir); err != nil {
+				return fmt.Errorf("apply: %w", err)
+			}
+		}
+	} else if requiresCleave(data) {
 		// An earlier cleave made the module require the whole cleave
 		// module, which no longer holds the runtime the generated code
 		// imports: load with go.mod as this apply will leave it.
@@ -118,7 +133,7 @@ func (r *rewrite) load() error {
 		}
 		overlay = map[string][]byte{filepath.Join(r.dir, "go.mod"): linked}
 	}
-	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, overlay, "mod")
+	pkgs, err := loadPackages(r.ctx, r.dir, r.fset, overlay, mod)
 	if err == nil && len(pkgs) == 0 {
 		err = fmt.Errorf("apply: no packages in %s", r.dir)
 	}
@@ -175,6 +190,12 @@ func (r *rewrite) load() error {
 // it has one).
 func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay map[string][]byte, mod string, extra ...string) ([]*packages.Package, error) {
 	flags := "-mod=" + mod
+	if mod == "vendor" {
+		// Without -trimpath the build cache keys vendored packages by
+		// their directory: each copy of a vendored module (apply
+		// type-checks one) would compile them all again.
+		flags += " -trimpath"
+	}
 	if mod == "mod" {
 		tmp, err := os.MkdirTemp("", "cleave-modfile-")
 		if err != nil {

@@ -28,6 +28,20 @@
 // naming a directory relative to the module are rewritten relative to the
 // copy.
 //
+// A module that vendors its dependencies (vendor/modules.txt, go 1.14 or
+// later) is loaded and type-checked with -mod=vendor, never from the
+// network, and stays vendored: go.mod, go.sum and vendor/ are what go mod
+// tidy and go mod vendor make of the rewritten module in a copy where every
+// vendored module is served from vendor/ itself; the runtime, its packages
+// copied into vendor/ (the replace directive stays, unused by -mod=vendor
+// builds), and the modules it adds come from the module cache, and only
+// when one is missing there from GOPROXY; apply names the module when
+// neither has it. vendor/ is replaced by a rename, and put back if writing
+// the other files fails; Result.Vendor lists the modules it gains. The
+// versions are those MVS selects with the vendored modules' own
+// requirements unknown (vendor/ does not keep their go.mod files): a
+// module's version is the higher of the module's and the runtime's.
+//
 // A stub calls the callee directly under the local transport and inside the
 // callee's own service. In the monolith's own process (CLEAVE_SERVICE unset)
 // under loopback or nats, the request crosses the bus and the handler,
@@ -106,6 +120,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -156,9 +171,10 @@ type Result struct {
 	LeftAlone []*Skip        `json:"left_alone"`
 	TestFiles []string       `json:"test_files,omitempty"` // test files edited
 	Services  []*ServiceInfo `json:"services"`
-	Bound     []*Skip        `json:"bound,omitempty"` // constructor calls wrapped to bind service instances
-	Extra     []*Skip        `json:"extra,omitempty"` // calls rewritten that the plan does not list
-	Notes     []string       `json:"notes,omitempty"` // warnings that did not stop apply
+	Bound     []*Skip        `json:"bound,omitempty"`  // constructor calls wrapped to bind service instances
+	Extra     []*Skip        `json:"extra,omitempty"`  // calls rewritten that the plan does not list
+	Notes     []string       `json:"notes,omitempty"`  // warnings that did not stop apply
+	Vendor    []string       `json:"vendor,omitempty"` // module@version vendor/ gains (a vendored module)
 	Diff      string         `json:"-"`
 	Changed   bool           `json:"changed"` // false when the tree already matched the plan
 	Wrote     bool           `json:"wrote"`
@@ -233,6 +249,7 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 		return nil, err
 	}
 	r := &rewrite{ctx: ctx, dir: abs, plan: p, opts: opts, runtime: rt, progress: opts.Progress, notes: notes}
+	defer r.cleanup()
 	if err := r.load(); err != nil {
 		return nil, err
 	}
@@ -249,12 +266,24 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 	if err := r.check(); err != nil {
 		return res, err
 	}
-	res.Diff = r.diff()
-	res.Changed = len(r.changed) > 0
+	gomod := r.changed["go.mod"]
+	if gomod == nil {
+		gomod = r.gomod
+	}
+	vdiff, err := r.vendorDiff(gomod)
+	if err != nil {
+		return res, err
+	}
+	res.Diff = r.diff() + vdiff
+	res.Changed = len(r.changed) > 0 || vdiff != ""
+	if r.vend != nil && len(r.vend.added) > 0 {
+		res.Vendor = r.vend.added
+		res.Notes = append(res.Notes, fmt.Sprintf("vendor/ gains %d modules or versions for the runtime: %s", len(res.Vendor), strings.Join(res.Vendor, ", ")))
+	}
 	if opts.DryRun {
 		return res, nil
 	}
-	target := abs
+	target, files := abs, r.changed
 	if opts.Out != "" {
 		out, err := filepath.Abs(opts.Out)
 		if err != nil {
@@ -267,29 +296,20 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 		res.Dir = out
 		// go.mod's replace directives that name a directory relative to
 		// the module must name the same directory from the copy.
-		gomod := r.changed["go.mod"]
-		if gomod == nil {
-			gomod = r.gomod
-		}
 		moved, err := relocateReplaces(gomod, abs, out)
 		if err != nil {
 			return res, fmt.Errorf("apply: %w", err)
 		}
 		if !bytes.Equal(moved, gomod) {
-			files := make(map[string][]byte, len(r.changed)+1)
+			files = make(map[string][]byte, len(r.changed)+1)
 			maps.Copy(files, r.changed)
 			files["go.mod"] = moved
-			if err := writeAll(target, files); err != nil {
-				return res, fmt.Errorf("apply: %w", err)
-			}
-			res.Wrote = true
-			return res, nil
+			gomod = moved
 		}
 	}
-	if err := writeAll(target, r.changed); err != nil {
+	if res.Wrote, err = r.write(target, files, gomod); err != nil {
 		return res, fmt.Errorf("apply: %w", err)
 	}
-	res.Wrote = len(r.changed) > 0
 	return res, nil
 }
 

@@ -135,13 +135,14 @@ func (r *rewrite) check() error {
 	if len(r.changed) == 0 {
 		return nil
 	}
-	overlay := map[string][]byte{}
-	for rel, data := range r.changed {
-		overlay[filepath.Join(r.dir, filepath.FromSlash(rel))] = data
+	// -mod=readonly (-mod=vendor for a vendored module): the go.mod and
+	// go.sum written must build as they are.
+	dir, overlay, mod, err := r.checkDir()
+	if err != nil {
+		return err
 	}
 	r.logf("type-checking the result")
-	// -mod=readonly: the go.mod and go.sum written must build as they are.
-	pkgs, err := loadPackages(r.ctx, r.dir, token.NewFileSet(), overlay, "readonly", r.genPatterns()...)
+	pkgs, err := loadPackages(r.ctx, dir, token.NewFileSet(), overlay, mod, r.genPatterns()...)
 	if err != nil {
 		return fmt.Errorf("apply: the rewritten module does not type-check; nothing was written:\n%w", err)
 	}
@@ -151,15 +152,15 @@ func (r *rewrite) check() error {
 	}
 	for _, name := range sortedKeys(r.svcs) {
 		if s := r.svcs[name]; !seen[s.path] {
-			return fmt.Errorf("apply: the rewritten module does not load %s; nothing was written:\n%s", s.path, r.listCause(overlay, "./"+s.dir))
+			return fmt.Errorf("apply: the rewritten module does not load %s; nothing was written:\n%s", s.path, r.listCause(dir, overlay, mod, "./"+s.dir))
 		}
 	}
 	return nil
 }
 
-// listCause asks the go command, with the rewritten files overlaid, why
-// pattern does not load, and returns what it says.
-func (r *rewrite) listCause(overlay map[string][]byte, pattern string) string {
+// listCause asks the go command in dir, with the rewritten files overlaid
+// and -mod=<mod>, why pattern does not load, and returns what it says.
+func (r *rewrite) listCause(dir string, overlay map[string][]byte, mod, pattern string) string {
 	tmp, err := os.MkdirTemp("", "cleave-overlay-")
 	if err != nil {
 		return err.Error()
@@ -183,11 +184,11 @@ func (r *rewrite) listCause(overlay map[string][]byte, pattern string) string {
 	if err := os.WriteFile(ov, js, 0o644); err != nil {
 		return err.Error()
 	}
-	cmd := exec.CommandContext(r.ctx, "go", "list", "-e", "-mod=readonly", "-overlay="+ov, "-deps", "-f", "{{with .Error}}{{.}}{{end}}", pattern)
-	cmd.Dir = r.dir
+	cmd := exec.CommandContext(r.ctx, "go", "list", "-e", "-mod="+mod, "-overlay="+ov, "-deps", "-f", "{{with .Error}}{{.}}{{end}}", pattern)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
 	out, _ := cmd.CombinedOutput()
-	msg := strings.TrimSpace(relPos(r.dir, string(out)))
+	msg := strings.TrimSpace(relPos(dir, string(out)))
 	if msg == "" {
 		return "the go command reports no error for " + pattern
 	}
@@ -199,6 +200,9 @@ func (r *rewrite) listCause(overlay map[string][]byte, pattern string) string {
 // directive is raised to the runtime's when older, and the requirement of
 // the whole cleave module an earlier cleave added is dropped.
 func (r *rewrite) editGoMod() error {
+	if r.vendored {
+		return r.editVendoredGoMod()
+	}
 	mf, err := modfile.Parse("go.mod", r.gomod, nil)
 	if err != nil {
 		return fmt.Errorf("apply: go.mod: %w", err)
