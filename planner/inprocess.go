@@ -368,6 +368,23 @@ func isConstructor(f *analyzer.Func) bool {
 	return false
 }
 
+// isFactoryMethod reports whether f is a method named New… that returns
+// a pointer to another type of its package: a factory a service object
+// offers (store.NewQuery(user) *Query, a query builder), whose values are
+// made per call like a constructor's.
+func isFactoryMethod(f *analyzer.Func) bool {
+	if f == nil || f.Recv == "" || !strings.HasPrefix(f.Name, "New") {
+		return false
+	}
+	recv := strings.TrimPrefix(f.Recv, "*")
+	for _, r := range f.Results {
+		if t, ok := strings.CutPrefix(r, "*"+f.Package+"."); ok && f.Package+"."+t != recv && !strings.HasSuffix(recv, "."+t) {
+			return true
+		}
+	}
+	return false
+}
+
 // protoMessages returns the protobuf message types of the graph, as
 // recvKey names them: the types with a ProtoReflect or ProtoMessage
 // method. Their methods (GetX getters, Reset, String) read or reset the
@@ -618,7 +635,7 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 		// A call in a literal start-up runs (a command's body, a run func
 		// main's Execute calls) is wiring, whatever the literal's maker.
 		atStart := c.InClosure && !later(c)
-		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) || atStart || !made(c.Caller, later(c)) {
+		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) && !isFactoryMethod(f) || atStart || !made(c.Caller, later(c)) {
 			continue
 		}
 		for _, r := range f.Results {

@@ -65,15 +65,26 @@ func TestEntityWithSkippedFieldStays(t *testing.T) {
 // method. That value lives in the edge's process, as a constructor's
 // would: the call is a request-value blocker, never bound as wiring.
 func TestLiteralPerRequestBlocker(t *testing.T) {
-	p, _ := proposeDir(t, "literalperrequest", Constraints{})
-	var kinds []string
-	for _, b := range p.Blockers {
-		kinds = append(kinds, b.Kind)
-		if b.Kind == "request-value" && strings.Contains(b.Message, "pricing.Quoter") {
-			return
-		}
+	for _, tc := range []struct{ fixture, typ, why string }{
+		// A handler builds &pricing.Quoter{...} itself.
+		{"literalperrequest", "pricing.Quoter", "a composite literal"},
+		// A handler gets a query builder from the catalog's factory
+		// method (h.Catalog.NewSearch(category).Under(max)), as miniflux's
+		// handlers do with store.NewEntryQueryBuilder.
+		{"factorymethod", "catalog.Search", "a factory method"},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			p, _ := proposeDir(t, tc.fixture, Constraints{})
+			var kinds []string
+			for _, b := range p.Blockers {
+				kinds = append(kinds, b.Kind)
+				if b.Kind == "request-value" && strings.Contains(b.Message, tc.typ) {
+					return
+				}
+			}
+			t.Errorf("%s: blockers %v; want a request-value blocker on %s", tc.why, kinds, tc.typ)
+		})
 	}
-	t.Errorf("blockers %v; want a request-value blocker on pricing.Quoter", kinds)
 }
 
 // TestWiringNotPerRequest plans fixtures where the store is built by

@@ -1,0 +1,3 @@
+module example.com/factorymethod
+
+go 1.22
