@@ -660,7 +660,7 @@ func (a *analysis) collectEntries() {
 				}
 				for _, id := range r.handlers {
 					if e := add(EntryHTTP, id, a.pos(expr.Pos())); e != nil {
-						e.Method, e.Route, e.Middleware = r.method, r.path, r.middleware
+						e.Method, e.Route, e.Middleware, e.PrefixUnknown = r.method, r.path, r.middleware, r.prefixUnknown
 					}
 				}
 			}

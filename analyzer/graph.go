@@ -185,6 +185,12 @@ type Entry struct {
 	// order given; a function literal folds into its function as in
 	// Func. Middleware of groups and Use is not listed.
 	Middleware []string `json:"middleware,omitempty"`
+	// PrefixUnknown marks an http entry whose Route is the path as written
+	// at the registration because the router it was registered on is
+	// reached through something the analysis does not follow (a group
+	// whose path is not a constant, a router parameter no module code
+	// passes): the route may lack a prefix.
+	PrefixUnknown bool `json:"prefix_unknown,omitempty"`
 }
 
 // Hazard kinds: what makes a crossing unsafe.

@@ -300,6 +300,8 @@ type route struct {
 	path       string
 	handlers   []string // Func IDs
 	middleware []string // Func IDs of the route's own middleware
+	// prefixUnknown: path is as written, the router's prefix unknown.
+	prefixUnknown bool
 }
 
 // registration returns the route a call registers, if it registers one.
@@ -329,7 +331,7 @@ func (a *analysis) registration(ci ssa.CallInstruction) (route, bool) {
 			if known {
 				p = joinRoute(spec.pkg, prefix, p)
 			}
-			r.path = p
+			r.path, r.prefixUnknown = p, !known
 		}
 	}
 	if r.method == "" {
