@@ -11,6 +11,7 @@ import (
 	"go/types"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ func (r *rewrite) generateMains() error {
 		r.notes = append(r.notes, "no main package in the module: the service mains serve their topics only")
 	}
 	routes := r.httpRoutes(edge)
+	grpcFwd := r.grpcForwards(edge, monolith)
 	var infos []*ServiceInfo
 	for _, s := range r.plan.Services {
 		dir := GenDir + "/cmd/" + s.Name
@@ -51,7 +53,7 @@ func (r *rewrite) generateMains() error {
 		copied := false
 		if monolith != nil {
 			var err error
-			copied, err = r.copyMain(monolith, dir)
+			copied, err = r.copyMain(monolith, dir, len(grpcFwd) > 0)
 			if err != nil {
 				return err
 			}
@@ -61,7 +63,7 @@ func (r *rewrite) generateMains() error {
 				info.Routes = append(info.Routes, rt.RouteInfo)
 			}
 		}
-		out, err := r.mainFile(s.Name, svc, info.Edge, copied, routes)
+		out, err := r.mainFile(s.Name, svc, info.Edge, copied, routes, grpcFwd, monolith)
 		if err != nil {
 			return err
 		}
@@ -78,12 +80,27 @@ func (r *rewrite) generateMains() error {
 	if monolith != nil {
 		mono = "./" + strings.TrimPrefix(strings.TrimPrefix(monolith.PkgPath, r.module), "/")
 	}
+	// A service's entry lists the unary gRPC methods the edge forwards to it.
+	type serviceEntry struct {
+		*ServiceInfo
+		GRPC []string `json:"grpc,omitempty"`
+	}
+	var entries []serviceEntry
+	for _, info := range infos {
+		e := serviceEntry{ServiceInfo: info}
+		for _, m := range grpcFwd {
+			if m.service == info.Name {
+				e.GRPC = append(e.GRPC, m.method)
+			}
+		}
+		entries = append(entries, e)
+	}
 	doc := struct {
 		Module   string         `json:"module"`
 		App      string         `json:"app"`
 		Monolith string         `json:"monolith,omitempty"` // the original program's main package
-		Services []*ServiceInfo `json:"services"`
-	}{r.module, app, mono, infos}
+		Services []serviceEntry `json:"services"`
+	}{r.module, app, mono, entries}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err
@@ -155,10 +172,79 @@ func (r *rewrite) monolithMain() *packages.Package {
 	return nil
 }
 
+// grpcForwards returns the unary gRPC methods the edge forwards to the
+// other services (grpcMethods), and notes what stays in the edge: the
+// streaming methods, and every method when the monolith's main builds no
+// gRPC server the service mains can give their interceptor
+// (grpc.NewServer in package main, see copyMain).
+func (r *rewrite) grpcForwards(edge string, monolith *packages.Package) []grpcMethod {
+	unary, streaming := r.grpcMethods(edge)
+	if len(unary)+len(streaming) == 0 {
+		return nil
+	}
+	if monolith == nil || !r.buildsGRPCServer(monolith) {
+		where := "no grpc.NewServer in package main"
+		if sites := r.grpcServerSites(); len(sites) > 0 {
+			where = "grpc.NewServer is called outside package main, at " + strings.Join(sites, ", ")
+		}
+		r.notes = append(r.notes, fmt.Sprintf("the gRPC methods %s are served in the edge, in the process of %s: the service mains can forward gRPC calls only from a server the monolith's main builds (%s)",
+			grpcNames(append(unary, streaming...)), edge, where))
+		return nil
+	}
+	if len(streaming) > 0 {
+		r.notes = append(r.notes, fmt.Sprintf("the streaming gRPC methods %s are served in the edge, in the process of %s: the edge forwards unary calls only", grpcNames(streaming), edge))
+	}
+	return unary
+}
+
+// buildsGRPCServer reports whether a file of package main m calls
+// grpc.NewServer.
+func (r *rewrite) buildsGRPCServer(m *packages.Package) bool {
+	found := false
+	for _, f := range m.Syntax {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && isGRPCNewServer(m.TypesInfo, call) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// grpcServerSites returns the positions of the calls of grpc.NewServer in
+// the module's non-test code outside package main.
+func (r *rewrite) grpcServerSites() []string {
+	var sites []string
+	for _, rel := range sortedKeys(r.files) {
+		f := r.files[rel]
+		if f.test || f.pkg == nil || f.pkg.Name == "main" || strings.HasPrefix(rel, GenDir+"/") {
+			continue
+		}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && isGRPCNewServer(f.pkg.TypesInfo, call) {
+				sites = append(sites, r.posString(call.Pos()))
+			}
+			return true
+		})
+	}
+	return sites
+}
+
+func isGRPCNewServer(info *types.Info, call *ast.CallExpr) bool {
+	fn := calleeFunc(info, call)
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == grpcPath && fn.Name() == "NewServer"
+}
+
+const grpcPath = "google.golang.org/grpc"
+
 // copyMain copies the monolith's main package files into dir, main renamed
-// monolithMain and ListenAndServe routed through serve. It reports whether
-// it found a main function.
-func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
+// monolithMain and ListenAndServe routed through serve. With hookGRPC, a
+// gRPC server main builds gets cleave's forwarding interceptor:
+// grpc.NewServer(opts) becomes
+// cleaveGRPCServer(grpc.NewServer(cleaveGRPCOptions(opts)...)) (see
+// mainFile). It reports whether it found a main function.
+func (r *rewrite) copyMain(m *packages.Package, dir string, hookGRPC bool) (bool, error) {
 	found := false
 	for _, name := range m.GoFiles {
 		rel, err := filepath.Rel(r.dir, name)
@@ -189,6 +275,10 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 			return ""
 		}
 		httpName, netName, osName := importName("net/http", "http"), importName("net", "net"), importName("os", "os")
+		grpcName := ""
+		if hookGRPC {
+			grpcName = importName(grpcPath, "grpc")
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
@@ -209,6 +299,14 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 				case id != nil && id.Name == osName && osName != "" && sel.Sel.Name == "Exit":
 					edits = append(edits, edit{start: off(sel.Pos()), end: off(sel.End()), text: "cleaveExit"})
 					return true
+				case id != nil && id.Name == grpcName && grpcName != "" && sel.Sel.Name == "NewServer":
+					// Insertions only: the arguments keep their own edits.
+					edits = append(edits,
+						edit{start: off(n.Pos()), end: off(n.Pos()), text: "cleaveGRPCServer("},
+						edit{start: off(n.Lparen) + 1, end: off(n.Lparen) + 1, text: "cleaveGRPCOptions("},
+						edit{start: off(n.Rparen), end: off(n.Rparen), text: ")..."},
+						edit{start: off(n.Rparen) + 1, end: off(n.Rparen) + 1, text: ")"})
+					return true
 				case sel.Sel.Name != "ListenAndServe":
 					return true
 				}
@@ -228,7 +326,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 			}
 			return true
 		})
-		sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+		sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 		var b strings.Builder
 		b.WriteString(Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain; listening and exiting go\n// through cleaveListen, cleaveServe and cleaveExit (see main.go).\n\n")
 		last := 0
@@ -251,12 +349,22 @@ func (r *rewrite) copyMain(m *packages.Package, dir string) (bool, error) {
 	return found, nil
 }
 
-func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, routes []route) ([]byte, error) {
+func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, routes []route, grpcFwd []grpcMethod, monolith *packages.Package) ([]byte, error) {
 	g := newGoFile("main", r.module+"/"+GenDir+"/cmd/"+service)
+	if copied && len(grpcFwd) > 0 {
+		// The copies of the monolith's main share the package: imports
+		// must not take the names they declare.
+		for _, name := range monolith.Types.Scope().Names() {
+			g.im.used[name] = true
+		}
+	}
 	g.doc = fmt.Sprintf("// Command %[1]s runs the %[1]s service of %[2]s on the bus: it serves the\n"+
 		"// service's topics, runs the monolith's own wiring", service, r.module)
 	if edge {
 		g.doc += " and its HTTP server"
+	}
+	if copied && slices.ContainsFunc(grpcFwd, func(m grpcMethod) bool { return m.service == service }) {
+		g.doc += ",\n// serves the gRPC calls the edge forwards to it"
 	}
 	g.doc += fmt.Sprintf(",\n// prints \"cleave: ready %s\" when ready and drains on SIGINT or SIGTERM.\n", service)
 	bus := g.im.add(busPath, "bus")
@@ -283,8 +391,18 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, route
 		// processes serve them with their own copy of the router.
 		g.p("\t%s.SetRoutes(%s)\n", bus, strings.ReplaceAll(routesSource(bus, routes), "\n", "\n\t"))
 	}
+	hookGRPC := copied && len(grpcFwd) > 0
+	if hookGRPC {
+		// The edge forwards the calls of these methods to their
+		// services, whose processes serve them with their own copy of
+		// the monolith's gRPC server (cleaveGRPCServer).
+		g.p("\t%s.SetGRPCMethods(%s)\n", bus, strings.ReplaceAll(grpcSource(bus, grpcFwd), "\n", "\n\t"))
+	}
 	if copied {
 		g.p("\tmonolithMain()\n")
+	}
+	if hookGRPC {
+		g.p("\tcleaveServeGRPC(true)\n")
 	}
 	// A monolith main that returned after a signal is on its way out: not ready.
 	g.p("\tif cleaveCtx.Err() == nil {\n\t\tcleaveReady()\n\t}\n\t<-cleaveCtx.Done()\n\tcleaveExit(0)\n}\n\n")
@@ -292,6 +410,11 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, route
 	net := g.im.add("net", "net")
 	syncPkg := g.im.add("sync", "sync")
 	timePkg := g.im.add("time", "time")
+	serveGRPC, waitGRPC := "", ""
+	if hookGRPC {
+		serveGRPC = "\tcleaveServeGRPC(false)\n"
+		waitGRPC = "\tif !cleaveGRPCReady() {\n\t\treturn\n\t}\n"
+	}
 	register := ""
 	if svc != nil {
 		q := g.im.add(svc.path, svc.name)
@@ -302,7 +425,7 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, route
 // cleaveReady, once the monolith's wiring has run, serves the service's
 // topics and prints the line cleave run waits for.
 func cleaveReady() {
-	cleaveReadyOnce.Do(func() {
+%[11]s	cleaveReadyOnce.Do(func() {
 %[8]s		%[3]s.Printf("cleave: ready %%s\n", cleaveService)
 	})
 }
@@ -345,7 +468,7 @@ func cleaveServeServer[S %[1]s.Server | *%[1]s.Server](srv *S) error {
 // cleaveExit. The runtime's serving functions, which the monolith's code
 // calls, hand their server to it.
 func cleaveServeOn(serve func() error, shutdown func(%[4]s.Context) error) error {
-	errc := make(chan error, 1)
+%[10]s	errc := make(chan error, 1)
 	go func() { errc <- serve() }()
 	select {
 	case err := <-errc:
@@ -392,8 +515,173 @@ func (l *idleListener) Close() error {
 }
 
 func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(127, 0, 0, 1)} }
-`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register, bus)
+`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register, bus, serveGRPC, waitGRPC)
+	if hookGRPC {
+		owner := false
+		for _, m := range grpcFwd {
+			owner = owner || m.service == service
+		}
+		g.p("\n// cleaveGRPCOwner reports whether this service serves gRPC methods the edge\n// forwards.\nconst cleaveGRPCOwner = %v\n", owner)
+		r.grpcGlue(g, bus, ctxPkg, fmtPkg, os, syncPkg)
+	}
 	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
+}
+
+// grpcGlue writes the functions of a service main through which the
+// monolith's gRPC server forwards and serves unary calls (bus.ForwardGRPC,
+// bus.ServeGRPC): the runtime does not import gRPC, the main does.
+func (r *rewrite) grpcGlue(g *gofile, bus, ctxPkg, fmtPkg, os, syncPkg string) {
+	grpc := g.im.add(grpcPath, "grpc")
+	codes := g.im.add(grpcPath+"/codes", "codes")
+	status := g.im.add(grpcPath+"/status", "status")
+	metadata := g.im.add(grpcPath+"/metadata", "metadata")
+	peer := g.im.add(grpcPath+"/peer", "peer")
+	proto := g.im.add("google.golang.org/protobuf/proto", "proto")
+	protoreflect := g.im.add("google.golang.org/protobuf/reflect/protoreflect", "protoreflect")
+	protoregistry := g.im.add("google.golang.org/protobuf/reflect/protoregistry", "protoregistry")
+	stringsPkg := g.im.add("strings", "strings")
+	g.p(`
+var (
+	cleaveGRPCMu     %[1]s.Mutex
+	cleaveGRPC       *%[2]s.Server // the first gRPC server the monolith's main built
+	cleaveGRPCServed bool
+)
+
+// cleaveGRPCServer stands in for the monolith's grpc.NewServer(opts...)
+// (with cleaveGRPCOptions): it records the first server built, which
+// serves the calls the edge forwards to this service once the monolith
+// serves (cleaveServeGRPC).
+func cleaveGRPCServer(s *%[2]s.Server) *%[2]s.Server {
+	cleaveGRPCMu.Lock()
+	defer cleaveGRPCMu.Unlock()
+	if cleaveGRPC == nil {
+		cleaveGRPC = s
+	}
+	return s
+}
+
+// cleaveServeGRPC makes the monolith's gRPC server serve the unary calls
+// the edge forwards to this service (bus.ServeGRPC), in process through
+// the server's ServeHTTP, so its interceptors and handlers run as for a
+// client. It runs when the monolith first serves (its services are
+// registered by then), and last when its main returns. The service is
+// ready once it serves them.
+func cleaveServeGRPC(last bool) {
+	cleaveGRPCMu.Lock()
+	if cleaveGRPCServed || (cleaveGRPC == nil && !last) {
+		cleaveGRPCMu.Unlock()
+		return
+	}
+	cleaveGRPCServed = true
+	if cleaveGRPCOwner && cleaveGRPC != nil {
+		err := %[3]s.ServeGRPC(cleaveBus, cleaveGRPC)
+		if err == nil {
+			err = cleaveBus.Ready()
+		}
+		if err != nil {
+			%[4]s.Fprintf(%[5]s.Stderr, "%%s: %%v\n", cleaveService, err)
+			cleaveExit(1)
+		}
+	}
+	cleaveGRPCMu.Unlock()
+	if cleaveCtx.Err() == nil {
+		cleaveReady()
+	}
+}
+
+// cleaveGRPCReady reports whether the service may say it is ready: it
+// serves no forwarded gRPC method, or serves them already.
+func cleaveGRPCReady() bool {
+	cleaveGRPCMu.Lock()
+	defer cleaveGRPCMu.Unlock()
+	return !cleaveGRPCOwner || cleaveGRPCServed
+}
+
+// cleaveGRPCOptions puts cleave's forwarding interceptor first among the
+// options of the monolith's grpc.NewServer.
+func cleaveGRPCOptions(opts ...%[2]s.ServerOption) []%[2]s.ServerOption {
+	return append([]%[2]s.ServerOption{%[2]s.ChainUnaryInterceptor(cleaveForwardGRPC)}, opts...)
+}
+
+// cleaveForwardGRPC sends a unary call whose method another service serves
+// (bus.GRPCForwardTo: in the edge) to that service's processes, as
+// protobuf bytes with the call's metadata and deadline, and returns their
+// answer: the response, header and trailer metadata, or the status. Other
+// calls, and calls whose response type the protobuf registry does not
+// know, are served here.
+func cleaveForwardGRPC(ctx %[6]s.Context, req any, info *%[2]s.UnaryServerInfo, handler %[2]s.UnaryHandler) (any, error) {
+	service, ok := %[3]s.GRPCForwardTo(cleaveBus, info.FullMethod)
+	if !ok {
+		return handler(ctx, req)
+	}
+	in, ok := req.(%[7]s.Message)
+	out := cleaveGRPCResponse(info.FullMethod)
+	if !ok || out == nil {
+		return handler(ctx, req)
+	}
+	msg, err := %[7]s.Marshal(in)
+	if err != nil {
+		return nil, %[8]s.Errorf(%[9]s.Internal, "cleave: encode %%s for the %%s service: %%v", info.FullMethod, service, err)
+	}
+	call := &%[3]s.GRPCCall{Method: info.FullMethod, Message: msg}
+	if md, ok := %[10]s.FromIncomingContext(ctx); ok {
+		call.Metadata = md
+		if a := md.Get(":authority"); len(a) > 0 {
+			call.Authority = a[0]
+		}
+	}
+	if p, ok := %[11]s.FromContext(ctx); ok && p.Addr != nil {
+		call.Peer = p.Addr.String()
+	}
+	reply := %[3]s.ForwardGRPC(ctx, cleaveBus, service, call)
+	if len(reply.Header) > 0 {
+		%[2]s.SetHeader(ctx, %[10]s.MD(reply.Header))
+	}
+	if len(reply.Trailer) > 0 {
+		%[2]s.SetTrailer(ctx, %[10]s.MD(reply.Trailer))
+	}
+	if reply.Code != 0 {
+		st := %[8]s.New(%[9]s.Code(reply.Code), reply.Status)
+		if len(reply.Details) > 0 {
+			if p := st.Proto(); %[7]s.Unmarshal(reply.Details, p) == nil {
+				st = %[8]s.FromProto(p)
+			}
+		}
+		return nil, st.Err()
+	}
+	if err := %[7]s.Unmarshal(reply.Message, out); err != nil {
+		return nil, %[8]s.Errorf(%[9]s.Internal, "cleave: decode the %%s service's answer to %%s: %%v", service, info.FullMethod, err)
+	}
+	return out, nil
+}
+
+// cleaveGRPCResponse returns a new response message of the unary method
+// fullMethod ("/pkg.Service/Method") from the protobuf registry, nil if the
+// registry does not know it.
+func cleaveGRPCResponse(fullMethod string) %[7]s.Message {
+	i := %[12]s.LastIndex(fullMethod, "/")
+	if i <= 0 {
+		return nil
+	}
+	d, err := %[13]s.GlobalFiles.FindDescriptorByName(%[14]s.FullName(fullMethod[1:i]))
+	if err != nil {
+		return nil
+	}
+	sd, ok := d.(%[14]s.ServiceDescriptor)
+	if !ok {
+		return nil
+	}
+	md := sd.Methods().ByName(%[14]s.Name(fullMethod[i+1:]))
+	if md == nil || md.IsStreamingClient() || md.IsStreamingServer() {
+		return nil
+	}
+	mt, err := %[13]s.GlobalTypes.FindMessageByName(md.Output().FullName())
+	if err != nil {
+		return nil
+	}
+	return mt.New().Interface()
+}
+`, syncPkg, grpc, bus, fmtPkg, os, ctxPkg, proto, status, codes, metadata, peer, stringsPkg, protoregistry, protoreflect)
 }
 
 // links fills in which other services' packages a service's program still

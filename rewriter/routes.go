@@ -118,3 +118,98 @@ func routesSource(bus string, routes []route) string {
 	b.WriteString("}")
 	return b.String()
 }
+
+// grpcMethod is a gRPC method whose calls a service other than the edge
+// serves.
+type grpcMethod struct {
+	method  string // full name, "/pkg.Service/Method"
+	service string
+}
+
+// grpcMethods returns the gRPC methods of Options.Graph (rpc entries with a
+// full method name) whose handlers the plan puts in one service other than
+// edge: the unary ones, whose calls the edge forwards to that service
+// (runtime bus.SetGRPCMethods), and the streaming ones, which the edge
+// serves itself. A method whose handlers several services hold, or whose
+// handler's package no service holds, stays in the edge. Each list is
+// sorted by service and method.
+func (r *rewrite) grpcMethods(edge string) (unary, streaming []grpcMethod) {
+	g := r.opts.Graph
+	if g == nil || edge == "" {
+		return nil, nil
+	}
+	funcs := map[string]*analyzer.Func{}
+	for _, f := range g.Funcs {
+		funcs[f.ID] = f
+	}
+	owners := map[string]map[string]bool{}
+	isUnary := map[string]bool{}
+	var methods []string
+	for _, e := range g.Entries {
+		if e.Kind != analyzer.EntryRPC || !strings.HasPrefix(e.Route, "/") {
+			continue
+		}
+		p := funcPackage(e.Func)
+		f := funcs[e.Func]
+		if f != nil && f.Package != "" {
+			p = f.Package
+		}
+		svc, ok := r.svcOf[p]
+		if !ok {
+			continue
+		}
+		if owners[e.Route] == nil {
+			owners[e.Route] = map[string]bool{}
+			methods = append(methods, e.Route)
+			isUnary[e.Route] = true
+		}
+		owners[e.Route][svc] = true
+		// A unary method's handler is func(ctx, req) (resp, error); a
+		// streaming one's takes the stream.
+		isUnary[e.Route] = isUnary[e.Route] && f != nil && len(f.Params) == 2 && f.Params[0].Type == "context.Context" && len(f.Results) == 2
+	}
+	for _, m := range methods {
+		if len(owners[m]) != 1 {
+			continue
+		}
+		for s := range owners[m] {
+			switch {
+			case s == edge:
+			case isUnary[m]:
+				unary = append(unary, grpcMethod{m, s})
+			default:
+				streaming = append(streaming, grpcMethod{m, s})
+			}
+		}
+	}
+	for _, l := range [][]grpcMethod{unary, streaming} {
+		sort.Slice(l, func(i, j int) bool {
+			if l[i].service != l[j].service {
+				return l[i].service < l[j].service
+			}
+			return l[i].method < l[j].method
+		})
+	}
+	return unary, streaming
+}
+
+// grpcSource is the Go source of the gRPC method table a main sets:
+// "[]bus.GRPCMethod{...}", bus the runtime's import name.
+func grpcSource(bus string, methods []grpcMethod) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[]%s.GRPCMethod{\n", bus)
+	for _, m := range methods {
+		fmt.Fprintf(&b, "\t{Method: %q, Service: %q},\n", m.method, m.service)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// grpcNames returns the full names of methods, joined by ", ".
+func grpcNames(methods []grpcMethod) string {
+	var names []string
+	for _, m := range methods {
+		names = append(names, m.method)
+	}
+	return strings.Join(names, ", ")
+}

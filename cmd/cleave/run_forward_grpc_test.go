@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cleave-go/cleave/analyzer"
+	"github.com/cleave-go/cleave/planner"
+	"github.com/cleave-go/cleave/rewriter"
+)
+
+// grpcfwdPlan splits testdata/grpcfwd, a modular monolith whose health
+// and echo modules register their gRPC services on main's one server, into
+// the edge (main and health) and echo.
+const grpcfwdPlan = `version: 1
+module: example.com/grpcfwd
+broker: nats
+prefix: grpcfwd
+services:
+  - name: web
+    packages:
+      - example.com/grpcfwd
+      - example.com/grpcfwd/health
+    edge: true
+  - name: echo
+    packages:
+      - example.com/grpcfwd/echo
+`
+
+// grpcfwdClient is a gRPC client of the split, written into the applied
+// module (which requires gRPC; cleave's module does not): it calls the
+// edge and prints one line per call.
+const grpcfwdClient = `package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	testpb "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+func main() {
+	conn, err := grpc.NewClient(os.Args[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		fmt.Println("dial", err)
+		os.Exit(1)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-caller", "tester")
+	test := testpb.NewTestServiceClient(conn)
+
+	var header, trailer metadata.MD
+	resp, err := test.UnaryCall(ctx, &testpb.SimpleRequest{}, grpc.Header(&header), grpc.Trailer(&trailer))
+	fmt.Printf("unary %s %s %s header=%s trailer=%s err=%v\n", resp.GetUsername(), resp.GetHostname(), resp.GetServerId(),
+		strings.Join(header.Get("x-served-by"), ","), strings.Join(trailer.Get("x-done"), ","), err)
+
+	_, err = test.UnaryCall(ctx, &testpb.SimpleRequest{ResponseSize: -1})
+	fmt.Printf("invalid %s %s\n", status.Code(err), status.Convert(err).Message())
+
+	_, err = test.EmptyCall(ctx, &testpb.Empty{})
+	fmt.Printf("empty %s %s\n", status.Code(err), status.Convert(err).Message())
+
+	header = nil
+	h, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.Header(&header))
+	fmt.Printf("health %s header=%s err=%v\n", h.GetStatus(), strings.Join(header.Get("x-served-by"), ","), err)
+
+	stream, err := test.StreamingOutputCall(ctx, &testpb.StreamingOutputCallRequest{ResponseParameters: []*testpb.ResponseParameters{{}, {}}})
+	var bodies []string
+	for err == nil {
+		var r *testpb.StreamingOutputCallResponse
+		if r, err = stream.Recv(); err == nil {
+			bodies = append(bodies, string(r.GetPayload().GetBody()))
+		}
+	}
+	fmt.Printf("stream %s\n", strings.Join(bodies, ","))
+}
+`
+
+// TestRunForwardGRPC splits testdata/grpcfwd and runs it: a gRPC client of
+// the edge gets the echo module's unary answers from the echo process
+// (with its header, trailer and status, the caller's metadata and
+// deadline carried), the health check and the streaming call from the
+// edge. The monolith's own tests pass after apply.
+func TestRunForwardGRPC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a split")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	mod := filepath.Join(t.TempDir(), "mod")
+	if err := copyFixture(filepath.Join("testdata", "grpcfwd"), mod); err != nil {
+		t.Fatal(err)
+	}
+	g, err := analyzer.Load(ctx, mod, []string{"./..."}, analyzer.Options{Algorithm: "static"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Parse([]byte(grpcfwdPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := planner.Refresh(g, p); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := rewriter.Apply(ctx, mod, p, rewriter.Options{Out: out, Graph: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slicesContainsSub(res.Notes, "the streaming gRPC methods /grpc.testing.TestService/StreamingOutputCall are served in the edge") {
+		t.Errorf("apply notes %q; want one saying StreamingOutputCall stays in the edge", res.Notes)
+	}
+
+	// services.json lists the unary methods echo serves.
+	data, err := os.ReadFile(filepath.Join(out, "cleavesvc", "services.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Services []struct {
+			Name string
+			GRPC []string
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	methods := map[string][]string{}
+	for _, s := range doc.Services {
+		methods[s.Name] = s.GRPC
+	}
+	if got, want := strings.Join(methods["echo"], " "), "/grpc.testing.TestService/EmptyCall /grpc.testing.TestService/UnaryCall"; got != want || len(methods["web"]) != 0 {
+		t.Errorf("services.json grpc = %v; want echo: %s\n%s", methods, want, data)
+	}
+
+	// The monolith's own tests still pass.
+	test := exec.CommandContext(ctx, "go", "test", "./...")
+	test.Dir = out
+	if b, err := test.CombinedOutput(); err != nil {
+		t.Fatalf("go test ./... after apply: %v\n%s", err, b)
+	}
+
+	// The client, built in the applied module.
+	if err := os.MkdirAll(filepath.Join(out, "grpcfwdclient"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "grpcfwdclient", "main.go"), []byte(grpcfwdClient), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	client := filepath.Join(t.TempDir(), "client")
+	build := exec.CommandContext(ctx, "go", "build", "-o", client, "./grpcfwdclient")
+	build.Dir = out
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the client: %v\n%s", err, b)
+	}
+
+	addr := freeAddr(t)
+	var got []byte
+	var clientErr error
+	o := runOptions{dir: out, args: []string{"-addr", addr}, firstAlone: true, readyTimeout: 2 * time.Minute, grace: 10 * time.Second}
+	o.ready = func() {
+		go func() {
+			defer cancel()
+			cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
+			defer ccancel()
+			got, clientErr = exec.CommandContext(cctx, client, addr).CombinedOutput()
+		}()
+	}
+	var log lockedBuf
+	if err := runSplit(ctx, o, &log); err != nil {
+		t.Fatalf("runSplit: %v\n%s", err, log.String())
+	}
+	if clientErr != nil {
+		t.Fatalf("client: %v\n%s\n%s", clientErr, got, log.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+	want := []string{
+		"unary echo tester set header=echo trailer=yes err=<nil>",
+		"invalid InvalidArgument negative size -1",
+		"empty NotFound nothing here (echo)",
+		"health SERVING header=web err=<nil>",
+		"stream web,web",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("client got\n%s\nwant\n%s\n%s", got, strings.Join(want, "\n"), log.String())
+	}
+}
+
+// copyFixture copies the directory tree from into to.
+func copyFixture(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+}
+
+func slicesContainsSub(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,58 @@
+package rewriter
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/cleave-go/cleave/analyzer"
+)
+
+// TestGRPCMethods: the unary methods whose handlers one service other than
+// the edge holds are forwarded; streaming ones stay in the edge (listed
+// apart), as do the edge's own, methods known by name alone and methods
+// several services implement.
+func TestGRPCMethods(t *testing.T) {
+	const m = "example.com/rpc/"
+	unary := func(id, pkg string) *analyzer.Func {
+		return &analyzer.Func{ID: id, Package: pkg, Params: []analyzer.Param{{Name: "ctx", Type: "context.Context"}, {Name: "req", Type: "*example.com/pb.Req"}}, Results: []string{"*example.com/pb.Resp", "error"}}
+	}
+	g := &analyzer.Graph{
+		Funcs: []*analyzer.Func{
+			unary("(*"+m+"echo.Server).Say", m+"echo"),
+			{ID: "(*" + m + "echo.Server).Watch", Package: m + "echo", Params: []analyzer.Param{{Name: "req", Type: "*example.com/pb.Req"}, {Name: "stream", Type: "example.com/pb.Echo_WatchServer"}}, Results: []string{"error"}},
+			unary("(*"+m+"web.Server).Check", m+"web"),
+			unary("(*"+m+"echo.Server).Bare", m+"echo"),
+			unary("(*"+m+"echo.Alt).Both", m+"echo"),
+			unary("(*"+m+"audit.Alt).Both", m+"audit"),
+			unary("(*"+m+"audit.Server).Log", m+"audit"),
+		},
+		Entries: []*analyzer.Entry{
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "echo.Server).Say", Route: "/pb.Echo/Say"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "echo.Server).Watch", Route: "/pb.Echo/Watch"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "web.Server).Check", Route: "/pb.Health/Check"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "echo.Server).Bare", Route: "Bare"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "echo.Alt).Both", Route: "/pb.Both/Both"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "audit.Alt).Both", Route: "/pb.Both/Both"},
+			{Kind: analyzer.EntryRPC, Func: "(*" + m + "audit.Server).Log", Route: "/pb.Audit/Log"},
+			{Kind: analyzer.EntryHTTP, Func: "(*" + m + "echo.Server).Say", Route: "/say"},
+		},
+	}
+	r := &rewrite{opts: Options{Graph: g}, svcOf: map[string]string{m + "echo": "echo", m + "web": "web", m + "audit": "audit"}}
+	gotUnary, gotStreaming := r.grpcMethods("web")
+	wantUnary := []grpcMethod{{"/pb.Audit/Log", "audit"}, {"/pb.Echo/Say", "echo"}}
+	wantStreaming := []grpcMethod{{"/pb.Echo/Watch", "echo"}}
+	if !reflect.DeepEqual(gotUnary, wantUnary) || !reflect.DeepEqual(gotStreaming, wantStreaming) {
+		t.Errorf("grpcMethods(web) = %v, %v; want %v, %v", gotUnary, gotStreaming, wantUnary, wantStreaming)
+	}
+	if u, s := r.grpcMethods(""); u != nil || s != nil {
+		t.Errorf("grpcMethods with no edge = %v, %v; want none", u, s)
+	}
+}
+
+func TestGRPCSource(t *testing.T) {
+	got := grpcSource("bus", []grpcMethod{{"/pb.Echo/Say", "echo"}})
+	want := "[]bus.GRPCMethod{\n\t{Method: \"/pb.Echo/Say\", Service: \"echo\"},\n}"
+	if got != want {
+		t.Errorf("grpcSource = %q; want %q", got, want)
+	}
+}
