@@ -270,6 +270,7 @@ func (a *analysis) collectCalls() {
 			calls[k] = c
 			if info := a.callInfo[expr]; info != nil && callerPkg != calleePkg {
 				c.Stays = SiteStays(info, expr, a.declObj(e.Callee.Func))
+				c.RecvVar = recvVar(info, expr)
 			}
 			cc := e.Site.Common()
 			switch {

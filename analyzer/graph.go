@@ -128,6 +128,11 @@ type Call struct {
 	// them within their function ("newServe$1").
 	Closure       string `json:"closure,omitempty"`
 	CalleeClosure string `json:"callee_closure,omitempty"`
+	// RecvVar is the package variable a method call's receiver is read
+	// from, "<package path>.<Name>" (config.Opts in
+	// config.Opts.BaseURL(), or a field or element of it), when Caller
+	// and Callee are in different packages.
+	RecvVar string `json:"recv_var,omitempty"`
 	// Stays says why the call, when Caller and Callee are in different
 	// packages, stays a direct call whatever the callee (SiteStays): a
 	// call through a func value, on a receiver held by value.

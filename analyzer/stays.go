@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 )
@@ -408,6 +409,56 @@ func travels(t types.Type, param bool, isObject IsObject, skipped bool, seen map
 		return ""
 	}
 	return "type cannot travel"
+}
+
+// recvVar returns the package variable the receiver of method call call
+// is read from ("<package path>.<Name>"), through fields, indexes,
+// dereferences and parentheses, or "".
+func recvVar(info *types.Info, call *ast.CallExpr) string {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	if s := info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+		return ""
+	}
+	e := sel.X
+	for {
+		var id *ast.Ident
+		switch x := e.(type) {
+		case *ast.Ident:
+			id = x
+		case *ast.SelectorExpr:
+			if info.Selections[x] == nil { // a qualified identifier: pkg.Var
+				id = x.Sel
+				break
+			}
+			e = x.X
+			continue
+		case *ast.IndexExpr:
+			e = x.X
+			continue
+		case *ast.StarExpr:
+			e = x.X
+			continue
+		case *ast.ParenExpr:
+			e = x.X
+			continue
+		case *ast.UnaryExpr:
+			if x.Op != token.AND {
+				return ""
+			}
+			e = x.X
+			continue
+		default:
+			return ""
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() {
+			return ""
+		}
+		return v.Pkg().Path() + "." + v.Name()
+	}
 }
 
 // RoundTrip returns why t's own JSON or text methods would not give back

@@ -190,6 +190,7 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 	}
 	pg.callees = len(num)
 	pg.inproc, pg.inprocWhy = inProcessReasons(g, pg.funcs)
+	pg.startupReceivers()
 	pg.madePerRequest = madePerRequest(g, pg.funcs)
 	pg.staticIn = make([]map[int]bool, n)
 	for i := range n {

@@ -6,6 +6,8 @@ package planner
 import (
 	"strings"
 	"testing"
+
+	"github.com/cleave-go/cleave/analyzer"
 )
 
 // TestSubjectsSamePackageName plans testdata/samename with users/store and
@@ -121,5 +123,47 @@ func TestWiringNotPerRequest(t *testing.T) {
 				t.Errorf("%s: no topics; want the API's calls into the store", tc.why)
 			}
 		})
+	}
+}
+
+// TestStartupVarReceivers plans testdata/cfggetters: main sets
+// settings.Current once (settings.Current, err = settings.Load()), and
+// handlers of two services read it through getters (miniflux's
+// config.Opts.BaseURL()). The getters are no topics: each process sets
+// its own copy at start-up, so the calls stay in-process, and the
+// variable is no shared-var blocker. stats.Requests, whose Inc handlers
+// call, is still shared state.
+func TestStartupVarReceivers(t *testing.T) {
+	const m = "example.com/cfggetters"
+	p, _ := proposeDir(t, "cfggetters", Constraints{Pin: []Pin{
+		{Package: m + "/settings", Service: "settings"},
+		{Package: m + "/stats", Service: "stats"},
+		{Package: m + "/notes", Service: "notes"},
+	}})
+	for _, tp := range p.Topics {
+		if strings.Contains(tp.Function, "settings.Settings") {
+			t.Errorf("topic %s: a getter of the start-up settings", tp.Subject)
+		}
+	}
+	getters := 0
+	for _, ip := range p.InProcess {
+		if strings.Contains(ip.Function, "settings.Settings") {
+			getters++
+			if ip.Reason != ReasonStartup || !strings.Contains(ip.Why, "settings.Current") {
+				t.Errorf("in_process %s: %s (%s); want startup, naming settings.Current", ip.Function, ip.Reason, ip.Why)
+			}
+		}
+	}
+	if getters != 3 {
+		t.Errorf("%d getters in-process; want 3 (SiteName, MaxNotes, Timeout)", getters)
+	}
+	var blocked []string
+	for _, b := range p.Blockers {
+		if b.Kind == analyzer.HazardSharedVar {
+			blocked = append(blocked, b.Message)
+		}
+	}
+	if len(blocked) != 1 || !strings.Contains(blocked[0], "stats.Requests") {
+		t.Errorf("shared-var blockers %q; want one, on stats.Requests", blocked)
 	}
 }

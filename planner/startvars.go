@@ -46,6 +46,11 @@ func (pg *pkgGraph) startupVars() map[string]bool {
 	}
 	written := map[string]bool{} // objects written after start-up
 	fset := token.NewFileSet()
+	type file struct {
+		pkg string
+		f   *ast.File
+	}
+	var files []file
 	for _, p := range pg.pkgs {
 		if !scan[p.Path] {
 			continue
@@ -61,12 +66,32 @@ func (pg *pkgGraph) startupVars() map[string]bool {
 				}
 				continue
 			}
-			varWrites(f, p.Path, vars, func(obj string, ok bool) {
-				if !ok {
-					written[obj] = true
-				}
-			}, startup)
+			files = append(files, file{p.Path, f})
 		}
+	}
+	// Methods that only read their receiver, by package and name: calling
+	// one on a variable does not change it.
+	readers := map[string]map[string]bool{}
+	for _, f := range files {
+		if vars[f.pkg] == nil {
+			continue
+		}
+		if readers[f.pkg] == nil {
+			readers[f.pkg] = map[string]bool{}
+		}
+		for _, d := range f.f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
+				r, seen := readers[f.pkg][fd.Name.Name]
+				readers[f.pkg][fd.Name.Name] = (r || !seen) && readsOnly(fd)
+			}
+		}
+	}
+	for _, f := range files {
+		varWrites(f.f, f.pkg, vars, func(obj string, ok bool) {
+			if !ok {
+				written[obj] = true
+			}
+		}, startup, func(owner, method string) bool { return readers[owner][method] })
 	}
 	for owner, names := range vars {
 		for v := range names {
@@ -80,7 +105,7 @@ func (pg *pkgGraph) startupVars() map[string]bool {
 
 // varWrites calls report for every write in file f (of package pkg) to a
 // variable of vars, with whether it is made at start-up.
-func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report func(obj string, startup bool), startup map[string]bool) {
+func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report func(obj string, startup bool), startup map[string]bool, reader func(owner, method string) bool) {
 	imports := importNames(f)
 	// root returns the variable e writes to ("" when none of vars): the
 	// expression stripped of fields, indexes, dereferences and parentheses.
@@ -160,8 +185,14 @@ func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report 
 						targets = []ast.Expr{x.Key, x.Value}
 					}
 				case *ast.CallExpr:
-					// A method called on the variable may change it.
+					// A method called on the variable may change it,
+					// unless the variable's package declares only
+					// methods of that name that read their receiver
+					// (a configuration's getters).
 					if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+						if obj := root(sel.X); obj != "" && isVarExpr(sel.X) && reader(objectPackage(obj), sel.Sel.Name) {
+							break
+						}
 						targets = []ast.Expr{sel.X}
 					}
 				}
@@ -178,4 +209,101 @@ func varWrites(f *ast.File, pkg string, vars map[string]map[string]bool, report 
 		}
 		walk(fd.Body, false)
 	}
+}
+
+// startupReceivers keeps in-process the calls whose receiver is read from
+// a package variable only start-up code sets (config.Opts.BaseURL() where
+// main did config.Opts, err = config.Parse()): every service process sets
+// its own the same way, so the call has the same answer in the caller's
+// process as in the callee's, with no message.
+func (pg *pkgGraph) startupReceivers() {
+	for i, c := range pg.g.Calls {
+		if pg.inproc[i] != "" || c.RecvVar == "" || !pg.startupVars()[c.RecvVar] {
+			continue
+		}
+		pg.inproc[i] = ReasonStartup
+		pg.inprocWhy[i] = "its receiver " + shortVar(c.RecvVar) + " is a package variable only start-up code sets: each process sets its own"
+	}
+}
+
+// shortVar names a package variable as code does: config.Opts.
+func shortVar(obj string) string {
+	pkg := objectPackage(obj)
+	return pkg[strings.LastIndex(pkg, "/")+1:] + obj[len(pkg):]
+}
+
+// isVarExpr reports whether e names a variable itself (V or pkg.V), not
+// a field or element of it, whose methods may be another package's.
+func isVarExpr(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		_, ok := x.X.(*ast.Ident)
+		return ok
+	}
+	return false
+}
+
+// readsOnly reports whether method fd only reads its receiver: it assigns
+// nothing through it, takes no address in it, passes it to no call and
+// calls no method on it or its fields other than a read lock's. Getters
+// of a configuration parsed at start-up are such methods.
+func readsOnly(fd *ast.FuncDecl) bool {
+	if fd.Body == nil || len(fd.Recv.List) != 1 {
+		return false
+	}
+	names := fd.Recv.List[0].Names
+	if len(names) == 0 || names[0].Name == "_" {
+		return true // the receiver is not even named
+	}
+	recv := names[0].Name
+	rooted := func(e ast.Expr) bool {
+		for {
+			switch x := e.(type) {
+			case *ast.Ident:
+				return x.Name == recv
+			case *ast.SelectorExpr:
+				e = x.X
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.IndexListExpr:
+				e = x.X
+			case *ast.StarExpr:
+				e = x.X
+			case *ast.ParenExpr:
+				e = x.X
+			case *ast.SliceExpr:
+				e = x.X
+			default:
+				return false
+			}
+		}
+	}
+	ok := true
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				ok = ok && !rooted(l)
+			}
+		case *ast.IncDecStmt:
+			ok = ok && !rooted(x.X)
+		case *ast.UnaryExpr:
+			ok = ok && (x.Op != token.AND || !rooted(x.X))
+		case *ast.RangeStmt:
+			ok = ok && (x.Key == nil || !rooted(x.Key)) && (x.Value == nil || !rooted(x.Value))
+		case *ast.CallExpr:
+			if sel, isSel := x.Fun.(*ast.SelectorExpr); isSel && rooted(sel.X) && sel.Sel.Name != "RLock" && sel.Sel.Name != "RUnlock" {
+				ok = false
+			}
+			for _, a := range x.Args {
+				if id, isID := ast.Unparen(a).(*ast.Ident); isID && id.Name == recv {
+					ok = false
+				}
+			}
+		}
+		return ok
+	})
+	return ok
 }

@@ -1,0 +1,3 @@
+module example.com/cfggetters
+
+go 1.22
