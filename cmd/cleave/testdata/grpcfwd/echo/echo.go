@@ -4,8 +4,11 @@ package echo
 
 import (
 	"context"
+	"math"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -25,8 +28,9 @@ type Server struct {
 }
 
 // UnaryCall answers with the process that served it (Username), the
-// caller's x-caller metadata (Hostname) and whether the call has a
-// deadline (ServerId); it sets header x-served-by and trailer x-done.
+// caller's x-caller metadata (Hostname) and the seconds left of the call's
+// deadline ("20s"; "none": no deadline) (ServerId); it sets header
+// x-served-by and trailer x-done.
 func (*Server) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) (*testpb.SimpleResponse, error) {
 	if req.GetResponseSize() < 0 {
 		return nil, status.Errorf(codes.InvalidArgument, "negative size %d", req.GetResponseSize())
@@ -35,8 +39,8 @@ func (*Server) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) (*testp
 	grpc.SetHeader(ctx, metadata.Pairs("x-served-by", servedBy()))
 	grpc.SetTrailer(ctx, metadata.Pairs("x-done", "yes"))
 	deadline := "none"
-	if _, ok := ctx.Deadline(); ok {
-		deadline = "set"
+	if dl, ok := ctx.Deadline(); ok {
+		deadline = strconv.Itoa(int(math.Ceil(time.Until(dl).Seconds()))) + "s"
 	}
 	return &testpb.SimpleResponse{
 		Username: servedBy(),
