@@ -499,11 +499,21 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 	case *ssa.Parameter:
 		return a.paramPrefix(x, depth)
 	case *ssa.UnOp:
-		// h.router.Get(...) where *h is a module type that serves HTTP
-		// (its ServeHTTP delegates to the router): the router is served
-		// where h is mounted.
-		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL && a.isModuleHandler(fa.X.Type()) {
-			return a.handlerMounted(fa.X.Type(), depth+1)
+		// A router kept in a field (s.api.Get(...)): served where that
+		// field is mounted (s.router.Mount("/api", s.api)), or, in a
+		// module type that serves HTTP (its ServeHTTP delegating to the
+		// router), where values of the type are mounted.
+		fa, ok := x.X.(*ssa.FieldAddr)
+		if !ok || x.Op != token.MUL {
+			break
+		}
+		p, n, known := a.mountedAt(func(v ssa.Value) bool { return isFieldLoad(v, fa) }, depth+1)
+		if n > 0 || !known {
+			return p, known
+		}
+		if t := fa.X.Type(); a.isModuleHandler(t) {
+			p, _, known := a.mountedAt(func(v ssa.Value) bool { return isValueOf(v, t) }, depth+1)
+			return p, known
 		}
 	}
 	return "", false
@@ -721,35 +731,48 @@ func isStripPrefix(cc *ssa.CallCommon) bool {
 	return f != nil && f.Pkg != nil && f.Pkg.Pkg.Path() == "net/http" && f.Name() == "StripPrefix" && len(cc.Args) == 2
 }
 
-// handlerMounted returns the prefix a module type that is an http.Handler
-// (a handler struct keeping its router in a field, its ServeHTTP
-// delegating to it) is served under: the prefix of every Mount or
-// StripPrefix its values are given to, which must agree; "" when it is
-// given to none.
-func (a *analysis) handlerMounted(t types.Type, depth int) (string, bool) {
-	p, first := "", true
+// mountedAt returns the prefix of the module's Mount and StripPrefix
+// calls whose handler match accepts, and how many there are; known is
+// false when one's prefix is unknown or two disagree. "" when there are
+// none.
+func (a *analysis) mountedAt(match func(ssa.Value) bool, depth int) (p string, n int, known bool) {
 	for _, ci := range a.routerCalls().mounts {
 		cc := ci.Common()
 		var q string
 		var ok bool
 		if isStripPrefix(cc) {
-			if !isValueOf(cc.Args[1], t) {
+			if !match(cc.Args[1]) {
 				continue
 			}
 			q, ok = constString(cc.Args[0])
 		} else {
 			spec, recv, args, _ := routerMethod(cc)
-			if !isValueOf(args[spec.first], t) {
+			if !match(args[spec.first]) {
 				continue
 			}
 			q, ok = a.joinedPrefix(spec, recv, args, depth)
 		}
-		if !ok || !first && q != p {
-			return "", false
+		if !ok || n > 0 && q != p {
+			return "", n + 1, false
 		}
-		p, first = q, false
+		p, n = q, n+1
 	}
-	return p, true
+	return p, n, true
+}
+
+// isFieldLoad reports whether v, maybe boxed in an interface, is a load
+// of the field fa addresses, in any value of its struct type.
+func isFieldLoad(v ssa.Value, fa *ssa.FieldAddr) bool {
+	switch x := v.(type) {
+	case *ssa.MakeInterface:
+		return isFieldLoad(x.X, fa)
+	case *ssa.ChangeInterface:
+		return isFieldLoad(x.X, fa)
+	case *ssa.UnOp:
+		f, ok := x.X.(*ssa.FieldAddr)
+		return ok && x.Op == token.MUL && f.Field == fa.Field && types.Identical(f.X.Type(), fa.X.Type())
+	}
+	return false
 }
 
 // isValueOf reports whether v is a value of type t boxed in an interface.
