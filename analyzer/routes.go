@@ -29,7 +29,10 @@ import (
 // PathPrefix(...).Subrouter()), across calls when every caller passes the
 // same group (a module's Routes(r) called through an interface, a
 // registration func the server calls with its group), and the pattern a
-// sub-router is mounted at (chi's Mount, http.StripPrefix).
+// sub-router is mounted at (chi's Mount, http.StripPrefix), for a router
+// kept in a field where the field is mounted or, in a type whose ServeHTTP
+// delegates to it, where the type's values are. When a prefix cannot be
+// followed the route is the path as written (Entry.PrefixUnknown).
 
 // regKind says what a router method does.
 type regKind int
