@@ -48,6 +48,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -65,19 +66,26 @@ func main() {
 	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-caller", "tester")
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-caller", "tester", "x-trace-bin", "\x00\x01trace")
 	test := testpb.NewTestServiceClient(conn)
 
 	var header, trailer metadata.MD
 	resp, err := test.UnaryCall(ctx, &testpb.SimpleRequest{}, grpc.Header(&header), grpc.Trailer(&trailer))
 	fmt.Printf("unary %s %s %s header=%s trailer=%s err=%v\n", resp.GetUsername(), resp.GetHostname(), resp.GetServerId(),
 		strings.Join(header.Get("x-served-by"), ","), strings.Join(trailer.Get("x-done"), ","), err)
+	fmt.Printf("binary %q\n", header.Get("x-trace-bin"))
 
 	_, err = test.UnaryCall(ctx, &testpb.SimpleRequest{ResponseSize: -1})
 	fmt.Printf("invalid %s %s\n", status.Code(err), status.Convert(err).Message())
 
 	_, err = test.EmptyCall(ctx, &testpb.Empty{})
-	fmt.Printf("empty %s %s\n", status.Code(err), status.Convert(err).Message())
+	fmt.Printf("empty %s %s", status.Code(err), status.Convert(err).Message())
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			fmt.Printf(" detail=%s@%s", info.GetReason(), info.GetDomain())
+		}
+	}
+	fmt.Println()
 
 	header = nil
 	h, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.Header(&header))
@@ -97,8 +105,8 @@ func main() {
 
 // TestRunForwardGRPC splits testdata/grpcfwd and runs it: a gRPC client of
 // the edge gets the echo module's unary answers from the echo process
-// (with its header, trailer and status; the caller's metadata and
-// deadline reach the handler), the health check and the streaming call from the
+// (with its header, trailer, binary metadata and status with details;
+// the caller's metadata and deadline reach the handler), the health check and the streaming call from the
 // edge. The monolith's own tests pass after apply.
 func TestRunForwardGRPC(t *testing.T) {
 	if testing.Short() {
@@ -202,8 +210,9 @@ func TestRunForwardGRPC(t *testing.T) {
 	}
 	want := []string{
 		"unary echo tester 20s header=echo trailer=yes err=<nil>",
+		`binary ["\x00\x01trace"]`,
 		"invalid InvalidArgument negative size -1",
-		"empty NotFound nothing here (echo)",
+		"empty NotFound nothing here (echo) detail=EMPTY@echo",
 		"health SERVING header=web err=<nil>",
 		"stream web,web",
 	}

@@ -4,12 +4,14 @@ package echo
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
@@ -30,13 +32,17 @@ type Server struct {
 // UnaryCall answers with the process that served it (Username), the
 // caller's x-caller metadata (Hostname) and the seconds left of the call's
 // deadline ("20s"; "none": no deadline) (ServerId); it sets header
-// x-served-by and trailer x-done.
+// x-served-by (and x-trace-bin, the caller's) and trailer x-done.
 func (*Server) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) (*testpb.SimpleResponse, error) {
 	if req.GetResponseSize() < 0 {
 		return nil, status.Errorf(codes.InvalidArgument, "negative size %d", req.GetResponseSize())
 	}
 	md, _ := metadata.FromIncomingContext(ctx)
-	grpc.SetHeader(ctx, metadata.Pairs("x-served-by", servedBy()))
+	header := metadata.Pairs("x-served-by", servedBy())
+	for _, v := range md.Get("x-trace-bin") {
+		header.Append("x-trace-bin", v)
+	}
+	grpc.SetHeader(ctx, header)
 	grpc.SetTrailer(ctx, metadata.Pairs("x-done", "yes"))
 	deadline := "none"
 	if dl, ok := ctx.Deadline(); ok {
@@ -49,9 +55,15 @@ func (*Server) UnaryCall(ctx context.Context, req *testpb.SimpleRequest) (*testp
 	}, nil
 }
 
-// EmptyCall fails: there is nothing to return.
+// EmptyCall fails: there is nothing to return. The status's details say
+// which process answered.
 func (*Server) EmptyCall(ctx context.Context, _ *testpb.Empty) (*testpb.Empty, error) {
-	return nil, status.Errorf(codes.NotFound, "nothing here (%s)", servedBy())
+	st, err := status.New(codes.NotFound, fmt.Sprintf("nothing here (%s)", servedBy())).
+		WithDetails(&errdetails.ErrorInfo{Reason: "EMPTY", Domain: servedBy()})
+	if err != nil {
+		return nil, err
+	}
+	return nil, st.Err()
 }
 
 // StreamingOutputCall sends one response per requested size, each naming
