@@ -196,7 +196,7 @@ func (r *rewrite) bindConstructors() {
 				}
 				for _, o := range matches {
 					if wrapped(info, stack, o.s) {
-						return false // by an earlier apply; its binders are still generated
+						return true // by an earlier apply; its binders are still generated
 					}
 				}
 				for i, o := range matches {
@@ -207,7 +207,9 @@ func (r *rewrite) bindConstructors() {
 						edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 					r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: o.s.service, Reason: "binds " + o.n.Obj().Pkg().Name() + "." + o.n.Obj().Name() + " in the " + o.s.service + " service"})
 				}
-				return len(matches) == 0
+				// The constructor's arguments may be constructors of
+				// other services: catalog.New(store.New()).
+				return true
 			}
 			pt, ok := typ.(*types.Pointer)
 			if !ok {
@@ -231,14 +233,16 @@ func (r *rewrite) bindConstructors() {
 			bind := bindFunc(s, n2)
 			// Already wrapped by an earlier apply?
 			if wrapped(info, stack, s) {
-				return false
+				return true
 			}
 			ref := svcMark + s.path + "\x00"
 			f.edits = append(f.edits,
 				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},
 				edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
 			r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: s.service, Reason: "binds *" + n2.Obj().Pkg().Name() + "." + n2.Obj().Name() + " in the " + s.service + " service"})
-			return false
+			// Its arguments may make other services' receivers:
+			// catalog.New(store.New()) binds both.
+			return true
 		})
 	}
 }
