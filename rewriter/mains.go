@@ -522,7 +522,7 @@ func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(
 			owner = owner || m.service == service
 		}
 		g.p("\n// cleaveGRPCOwner reports whether this service serves gRPC methods the edge\n// forwards.\nconst cleaveGRPCOwner = %v\n", owner)
-		r.grpcGlue(g, bus, ctxPkg, fmtPkg, os, syncPkg)
+		r.grpcGlue(g, bus, ctxPkg, fmtPkg, os, syncPkg, httpPkg)
 	}
 	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
 }
@@ -530,7 +530,7 @@ func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(
 // grpcGlue writes the functions of a service main through which the
 // monolith's gRPC server forwards and serves unary calls (bus.ForwardGRPC,
 // bus.ServeGRPC): the runtime does not import gRPC, the main does.
-func (r *rewrite) grpcGlue(g *gofile, bus, ctxPkg, fmtPkg, os, syncPkg string) {
+func (r *rewrite) grpcGlue(g *gofile, bus, ctxPkg, fmtPkg, os, syncPkg, httpPkg string) {
 	grpc := g.im.add(grpcPath, "grpc")
 	codes := g.im.add(grpcPath+"/codes", "codes")
 	status := g.im.add(grpcPath+"/status", "status")
@@ -542,25 +542,42 @@ func (r *rewrite) grpcGlue(g *gofile, bus, ctxPkg, fmtPkg, os, syncPkg string) {
 	stringsPkg := g.im.add("strings", "strings")
 	g.p(`
 var (
-	cleaveGRPCMu     %[1]s.Mutex
-	cleaveGRPC       *%[2]s.Server // the first gRPC server the monolith's main built
-	cleaveGRPCServed bool
+	cleaveGRPCMu      %[1]s.Mutex
+	cleaveGRPCServers []*%[2]s.Server // the gRPC servers the monolith's main built
+	cleaveGRPCServed  bool
 )
 
 // cleaveGRPCServer stands in for the monolith's grpc.NewServer(opts...)
-// (with cleaveGRPCOptions): it records the first server built, which
-// serves the calls the edge forwards to this service once the monolith
+// (with cleaveGRPCOptions): it records the server, which serves the calls
+// of its services the edge forwards to this service once the monolith
 // serves (cleaveServeGRPC).
 func cleaveGRPCServer(s *%[2]s.Server) *%[2]s.Server {
 	cleaveGRPCMu.Lock()
 	defer cleaveGRPCMu.Unlock()
-	if cleaveGRPC == nil {
-		cleaveGRPC = s
-	}
+	cleaveGRPCServers = append(cleaveGRPCServers, s)
 	return s
 }
 
-// cleaveServeGRPC makes the monolith's gRPC server serve the unary calls
+// cleaveGRPCHandler serves a forwarded call ("/pkg.Service/Method") with
+// the monolith's server that registered its service, else its first.
+func cleaveGRPCHandler(w %[15]s.ResponseWriter, r *%[15]s.Request) {
+	service := %[12]s.TrimPrefix(r.URL.Path, "/")
+	if i := %[12]s.LastIndex(service, "/"); i >= 0 {
+		service = service[:i]
+	}
+	cleaveGRPCMu.Lock()
+	servers := cleaveGRPCServers
+	cleaveGRPCMu.Unlock()
+	for _, s := range servers {
+		if _, ok := s.GetServiceInfo()[service]; ok {
+			s.ServeHTTP(w, r)
+			return
+		}
+	}
+	servers[0].ServeHTTP(w, r)
+}
+
+// cleaveServeGRPC makes the monolith's gRPC servers serve the unary calls
 // the edge forwards to this service (bus.ServeGRPC), in process through
 // the server's ServeHTTP, so its interceptors and handlers run as for a
 // client. It runs when the monolith first serves (its services are
@@ -568,13 +585,14 @@ func cleaveGRPCServer(s *%[2]s.Server) *%[2]s.Server {
 // ready once it serves them.
 func cleaveServeGRPC(last bool) {
 	cleaveGRPCMu.Lock()
-	if cleaveGRPCServed || (cleaveGRPC == nil && !last) {
+	built := len(cleaveGRPCServers) > 0
+	if cleaveGRPCServed || (!built && !last) {
 		cleaveGRPCMu.Unlock()
 		return
 	}
 	cleaveGRPCServed = true
-	if cleaveGRPCOwner && cleaveGRPC != nil {
-		err := %[3]s.ServeGRPC(cleaveBus, cleaveGRPC)
+	if cleaveGRPCOwner && built {
+		err := %[3]s.ServeGRPC(cleaveBus, %[15]s.HandlerFunc(cleaveGRPCHandler))
 		if err == nil {
 			err = cleaveBus.Ready()
 		}
@@ -681,7 +699,7 @@ func cleaveGRPCResponse(fullMethod string) %[7]s.Message {
 	}
 	return mt.New().Interface()
 }
-`, syncPkg, grpc, bus, fmtPkg, os, ctxPkg, proto, status, codes, metadata, peer, stringsPkg, protoregistry, protoreflect)
+`, syncPkg, grpc, bus, fmtPkg, os, ctxPkg, proto, status, codes, metadata, peer, stringsPkg, protoregistry, protoreflect, httpPkg)
 }
 
 // links fills in which other services' packages a service's program still
