@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 )
@@ -182,6 +184,11 @@ func (r *rewrite) grpcForwards(edge string, monolith *packages.Package) []grpcMe
 	if len(unary)+len(streaming) == 0 {
 		return nil
 	}
+	if why := r.grpcUnsupported(); why != "" {
+		r.notes = append(r.notes, fmt.Sprintf("the gRPC methods %s are served in the edge, in the process of %s: %s",
+			grpcNames(append(unary, streaming...)), edge, why))
+		return nil
+	}
 	if monolith == nil || !r.buildsGRPCServer(monolith) {
 		where := "no grpc.NewServer in package main"
 		if sites := r.grpcServerSites(); len(sites) > 0 {
@@ -195,6 +202,29 @@ func (r *rewrite) grpcForwards(edge string, monolith *packages.Package) []grpcMe
 		r.notes = append(r.notes, fmt.Sprintf("the streaming gRPC methods %s are served in the edge, in the process of %s: the edge forwards unary calls only", grpcNames(streaming), edge))
 	}
 	return unary
+}
+
+// grpcUnsupported says why the service mains cannot forward gRPC calls
+// with the module's versions of gRPC and protobuf, "" if they can: their
+// interceptor needs grpc.ChainUnaryInterceptor (gRPC v1.28.0) and the
+// protobuf registry (google.golang.org/protobuf), which go.mod must
+// require, directly or not.
+func (r *rewrite) grpcUnsupported() string {
+	mf, err := modfile.ParseLax("go.mod", r.gomod, nil)
+	if err != nil {
+		return "go.mod: " + err.Error()
+	}
+	versions := map[string]string{}
+	for _, req := range mf.Require {
+		versions[req.Mod.Path] = req.Mod.Version
+	}
+	if v := versions[grpcPath]; v != "" && semver.Compare(v, "v1.28.0") < 0 {
+		return "the module's gRPC " + v + " has no grpc.ChainUnaryInterceptor (v1.28.0 on)"
+	}
+	if versions["google.golang.org/protobuf"] == "" {
+		return "go.mod does not require google.golang.org/protobuf, whose registry the forwarding interceptor finds response types in"
+	}
+	return ""
 }
 
 // buildsGRPCServer reports whether a file of package main m calls

@@ -2,6 +2,7 @@ package rewriter
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/cleave-go/cleave/analyzer"
@@ -54,5 +55,22 @@ func TestGRPCSource(t *testing.T) {
 	want := "[]bus.GRPCMethod{\n\t{Method: \"/pb.Echo/Say\", Service: \"echo\"},\n}"
 	if got != want {
 		t.Errorf("grpcSource = %q; want %q", got, want)
+	}
+}
+
+func TestGRPCUnsupported(t *testing.T) {
+	for _, c := range []struct {
+		gomod string
+		want  string // a part of the reason; "" for none
+	}{
+		{"module m\n\ngo 1.22\n\nrequire (\n\tgoogle.golang.org/grpc v1.82.1\n\tgoogle.golang.org/protobuf v1.36.11 // indirect\n)\n", ""},
+		{"module m\n\ngo 1.22\n\nrequire google.golang.org/grpc v1.82.1\n", "does not require google.golang.org/protobuf"},
+		{"module m\n\ngo 1.13\n\nrequire (\n\tgoogle.golang.org/grpc v1.27.1\n\tgoogle.golang.org/protobuf v1.25.0\n)\n", "has no grpc.ChainUnaryInterceptor"},
+	} {
+		r := &rewrite{gomod: []byte(c.gomod)}
+		got := r.grpcUnsupported()
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("grpcUnsupported(%q) = %q; want %q", c.gomod, got, c.want)
+		}
 	}
 }
