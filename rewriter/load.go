@@ -103,7 +103,7 @@ func (r *rewrite) load() error {
 	r.fset = token.NewFileSet()
 	var overlay map[string][]byte
 	mod := "mod"
-	if r.vendored = vendored(r.dir, data); r.vendored {
+	if r.vendored = vendored(r.dir); r.vendored {
 		// vendor/ agrees with go.mod as it is; the go command may have
 		// no other source of the module's dependencies.
 		mod = "vendor"

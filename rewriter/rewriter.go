@@ -28,8 +28,7 @@
 // naming a directory relative to the module are rewritten relative to the
 // copy.
 //
-// A module that vendors its dependencies (vendor/modules.txt, go 1.14 or
-// later) is loaded and type-checked with -mod=vendor, never from the
+// A module that vendors its dependencies (vendor/modules.txt) is loaded and type-checked with -mod=vendor, never from the
 // network, and stays vendored: go.mod, go.sum and vendor/ are what go mod
 // tidy and go mod vendor make of the rewritten module in a copy where every
 // vendored module is served from vendor/ itself; the runtime, its packages

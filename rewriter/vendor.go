@@ -20,8 +20,7 @@ import (
 	"golang.org/x/mod/semver"
 )
 
-// A module that vendors its dependencies (vendor/modules.txt, go 1.14 or
-// later: the go command builds it with -mod=vendor) is loaded and
+// A module that vendors its dependencies (vendor/modules.txt) is loaded and
 // type-checked with -mod=vendor, and stays vendored: its go.mod and go.sum
 // and its vendor/ are what go mod tidy and go mod vendor make in a copy of
 // the rewritten module, with every module vendor/ holds served from vendor/
@@ -32,14 +31,12 @@ import (
 // as the environment says. vendor/ is replaced as a whole, by a rename,
 // together with the other files apply writes.
 
-// vendored reports whether the go command builds the module in dir, whose
-// go.mod is gomod, from its vendor directory by default.
-func vendored(dir string, gomod []byte) bool {
-	if _, err := os.Stat(filepath.Join(dir, "vendor", "modules.txt")); err != nil {
-		return false
-	}
-	mf, err := modfile.ParseLax("go.mod", gomod, nil)
-	return err == nil && mf.Go != nil && version.Compare("go"+mf.Go.Version, "go1.14") >= 0
+// vendored reports whether the module in dir vendors its dependencies
+// (vendor/modules.txt). From go 1.14 on the go command builds it from
+// vendor/ by default; before, the go directive apply raises makes it so.
+func vendored(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "vendor", "modules.txt"))
+	return err == nil
 }
 
 // vendoring is the state of a vendored module's apply: a copy of the
@@ -271,7 +268,18 @@ func (r *rewrite) vendor(gomod, gosum []byte, goVersion string) ([]byte, []byte,
 		return nil, nil, fmt.Errorf("apply: vendor: %w", err)
 	}
 	before := parseModulesTxt(txt)
+	// Each vendored module, unless a directory replaces it, is served
+	// from its vendored packages; one the runtime needs more packages of
+	// is taken whole from the module cache instead, when it is there.
 	synth := filepath.Join(root, "synth")
+	pkgDirs := map[string]bool{}
+	for _, m := range before {
+		for _, p := range m.pkgs {
+			pkgDirs[p] = true
+		}
+	}
+	dirs := map[string]string{} // path@version → synthesized module
+	var order []string
 	for i, m := range before {
 		if m.path == runtimeModule || m.path == cleaveModule {
 			continue
@@ -280,18 +288,14 @@ func (r *rewrite) vendor(gomod, gosum []byte, goVersion string) ([]byte, []byte,
 			continue // a directory: the copy reads it where it is
 		}
 		dir := filepath.Join(synth, strconv.Itoa(i))
-		if err := synthesize(dir, filepath.Join(r.dir, "vendor"), m); err != nil {
+		if err := synthesize(dir, filepath.Join(r.dir, "vendor"), m, pkgDirs); err != nil {
 			return nil, nil, fmt.Errorf("apply: vendor: %s: %w", m.path, err)
 		}
-		if err := mf.AddReplace(m.path, m.version, dir, ""); err != nil {
-			return nil, nil, fmt.Errorf("apply: vendor: %w", err)
-		}
+		key := m.path + "@" + m.version
+		dirs[key] = dir
+		order = append(order, key)
 	}
-	withSynth, err := mf.Format()
-	if err != nil {
-		return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
-	}
-	files := map[string][]byte{"go.mod": withSynth, "go.sum": gosum}
+	files := map[string][]byte{}
 	for rel, data := range r.changed {
 		if rel != "go.mod" && rel != "go.sum" {
 			files[rel] = data
@@ -304,8 +308,38 @@ func (r *rewrite) vendor(gomod, gosum []byte, goVersion string) ([]byte, []byte,
 	if goVersion != "" {
 		tidy = append(tidy, "-go="+goVersion)
 	}
-	if err := r.goModCmds(v.mod, tidy, []string{"mod", "vendor"}); err != nil {
-		return nil, nil, err
+	cache := goEnv("GOMODCACHE")
+	whole := map[string]bool{} // taken from the module cache
+	for {
+		withSynth, err := modfile.Parse("go.mod", start, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
+		}
+		for _, key := range order {
+			if !whole[key] {
+				p, ver, _ := strings.Cut(key, "@")
+				if err := withSynth.AddReplace(p, ver, dirs[key], ""); err != nil {
+					return nil, nil, fmt.Errorf("apply: vendor: %w", err)
+				}
+			}
+		}
+		data, err := withSynth.Format()
+		if err != nil {
+			return nil, nil, fmt.Errorf("apply: go.mod: %w", err)
+		}
+		if err := writeFiles(v.mod, map[string][]byte{"go.mod": data, "go.sum": gosum}); err != nil {
+			return nil, nil, fmt.Errorf("apply: vendor: %w", err)
+		}
+		err = r.goModCmds(v.mod, tidy, []string{"mod", "vendor"})
+		var lacks *lacksError
+		if errors.As(err, &lacks) && dirs[lacks.mod] != "" && !whole[lacks.mod] && inCache(cache, lacks.mod) {
+			whole[lacks.mod] = true
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		break
 	}
 	// go.mod without the synthesized replacements, the module's own back.
 	data, err := os.ReadFile(filepath.Join(v.mod, "go.mod"))
@@ -364,44 +398,89 @@ func (r *rewrite) vendor(gomod, gosum []byte, goVersion string) ([]byte, []byte,
 
 // synthesize puts together in dir the module m from its packages vendored
 // in vendor: a go.mod naming it (and its go version) and, for each package,
-// its files and the legal files of the directories above it in the module,
-// as go mod vendor copied them.
-func synthesize(dir, vendor string, m *vendoredModule) error {
+// its files, the files it embeds from directories below it (any directory
+// there that no vendored package, listed in pkgs, is) and the legal files
+// of the directories above it in the module, as go mod vendor copied them.
+func synthesize(dir, vendor string, m *vendoredModule, pkgs map[string]bool) error {
 	gomod := "module " + m.path + "\n"
 	if m.goVersion != "" {
 		gomod += "\ngo " + m.goVersion + "\n"
 	}
 	files := map[string][]byte{"go.mod": []byte(gomod)}
+	// copyDir copies the files of the directory rel of the module (those
+	// keep says), and with below the directories under it that are no
+	// package's.
+	var copyDir func(rel string, keep func(string) bool, below bool) error
+	copyDir = func(rel string, keep func(string) bool, below bool) error {
+		src := filepath.Join(vendor, filepath.FromSlash(path.Join(m.path, rel)))
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			sub := path.Join(rel, e.Name())
+			if e.IsDir() {
+				if below && !pkgs[path.Join(m.path, sub)] {
+					if err := copyDir(sub, func(string) bool { return true }, true); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if !e.Type().IsRegular() || !keep(e.Name()) {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(src, e.Name()))
+			if err != nil {
+				return err
+			}
+			files[sub] = data
+		}
+		return nil
+	}
 	for _, pkg := range m.pkgs {
 		rel, ok := strings.CutPrefix(pkg, m.path)
 		if !ok || (rel != "" && rel[0] != '/') {
 			continue
 		}
 		rel = strings.TrimPrefix(rel, "/")
-		for d := rel; ; d = path.Dir(d) {
+		if err := copyDir(rel, func(string) bool { return true }, true); err != nil {
+			return err
+		}
+		for d := rel; d != "" && d != "."; {
+			d = path.Dir(d)
 			if d == "." {
 				d = ""
 			}
-			ents, err := os.ReadDir(filepath.Join(vendor, filepath.FromSlash(path.Join(m.path, d))))
-			if err != nil {
+			if err := copyDir(d, legalFile, false); err != nil {
 				return err
-			}
-			for _, e := range ents {
-				if !e.Type().IsRegular() || (d != rel && !legalFile(e.Name())) {
-					continue
-				}
-				data, err := os.ReadFile(filepath.Join(vendor, filepath.FromSlash(path.Join(m.path, d)), e.Name()))
-				if err != nil {
-					return err
-				}
-				files[path.Join(d, e.Name())] = data
-			}
-			if d == "" {
-				break
 			}
 		}
 	}
 	return writeFiles(dir, files)
+}
+
+// inCache reports whether the module cache in dir holds mod
+// (path@version), its go.mod and its source.
+func inCache(dir, mod string) bool {
+	path, version, _ := strings.Cut(mod, "@")
+	if dir == "" {
+		return false
+	}
+	p, err := module.EscapePath(path)
+	if err != nil {
+		return false
+	}
+	v, err := module.EscapeVersion(version)
+	if err != nil {
+		return false
+	}
+	for _, ext := range []string{".mod", ".zip"} {
+		if _, err := os.Stat(filepath.Join(dir, "cache", "download", filepath.FromSlash(p), "@v", v+ext)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // legalFile reports whether go mod vendor copies a file of this name from
@@ -432,6 +511,7 @@ func writeFiles(dir string, files map[string][]byte) error {
 var (
 	missingModule = regexp.MustCompile(`([^\s:]+): module lookup disabled by GOPROXY=off`)
 	downloading   = regexp.MustCompile(`go: downloading (\S+) (\S+)`)
+	lacksPackage  = regexp.MustCompile(`module (\S+@\S+) found \(([^)]*)\), but does not contain package (\S+)`)
 )
 
 // goModCmds runs each go command (args) in the copy dir, modules from the
@@ -477,6 +557,15 @@ func (r *rewrite) goModCmds(dir string, cmds ...[]string) error {
 		}
 	}
 	if len(missing) == 0 {
+		if m := lacksPackage.FindStringSubmatch(msg); m != nil {
+			// module golang.org/x/crypto@latest found (v0.53.0, replaced by ...)
+			mod := m[1]
+			if v, _, _ := strings.Cut(m[2], ","); semver.IsValid(v) {
+				p, _, _ := strings.Cut(mod, "@")
+				mod = p + "@" + v
+			}
+			return &lacksError{mod: mod, pkg: m[3]}
+		}
 		return fmt.Errorf("apply: vendor the runtime: %w\n%s", err, msg)
 	}
 	sort.Strings(missing)
@@ -488,6 +577,14 @@ func (r *rewrite) goModCmds(dir string, cmds ...[]string) error {
 		return fmt.Errorf("apply: vendor the runtime: %s, and fetching it failed: %w\n%s", what, err2, msg2)
 	}
 	return nil
+}
+
+// lacksError: the rewritten module needs a package of a module that
+// vendor/ holds without it.
+type lacksError struct{ mod, pkg string }
+
+func (e *lacksError) Error() string {
+	return fmt.Sprintf("apply: vendor the runtime: it needs package %s of %s, which vendor/ lacks and the module cache does not hold (go mod download %s)", e.pkg, e.mod, e.mod)
 }
 
 // goEnv returns the go command's setting of the environment variable name.
