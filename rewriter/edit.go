@@ -102,6 +102,27 @@ func (r *rewrite) bindConstructors() {
 	if len(want) == 0 && len(opaque) == 0 {
 		return
 	}
+	made := map[string]bool{} // receiver types bound somewhere
+	defer func() {
+		// A receiver bound nowhere (one only its own service's code
+		// makes, held in a field another service reads; the address of
+		// a variable) is not the instance main made in its service's
+		// process: the calls rewritten on it fail there.
+		var missing []string
+		for _, k := range sortedKeys(want) {
+			if !made[k] {
+				missing = append(missing, "*"+exported[k].Obj().Pkg().Name()+"."+exported[k].Obj().Name()+" ("+want[k].service+")")
+			}
+		}
+		for _, o := range opaque {
+			if !made[typeKey(o.n)] {
+				missing = append(missing, "*"+o.n.Obj().Pkg().Name()+"."+o.n.Obj().Name()+" ("+o.s.service+")")
+			}
+		}
+		if len(missing) > 0 {
+			r.notes = append(r.notes, fmt.Sprintf("apply binds the receivers %s nowhere: no code outside their services makes them with a constructor of their package or &T{...}, so the calls rewritten on them will answer \"no instance bound\" in the split; make them in the wiring (main, or a function it calls) and pass them on, or keep their callers in the same service", strings.Join(missing, ", ")))
+		}
+	}()
 	// wrapped reports whether the expression whose ancestors are stack is
 	// already the argument of a call into s (an earlier apply's Bind).
 	wrapped := func(info *types.Info, stack []ast.Node, s *svcPkg) bool {
@@ -195,6 +216,7 @@ func (r *rewrite) bindConstructors() {
 					}
 				}
 				for _, o := range matches {
+					made[typeKey(o.n)] = true
 					if wrapped(info, stack, o.s) {
 						return true // by an earlier apply; its binders are still generated
 					}
@@ -221,7 +243,16 @@ func (r *rewrite) bindConstructors() {
 			}
 			k := n2.Obj().Pkg().Path() + "." + n2.Obj().Name()
 			s := want[k]
-			if s == nil || r.svcOf[f.pkg.PkgPath] == s.service {
+			if s == nil {
+				// An unexported receiver type an exported constructor
+				// returns (func New() *store): its generic binder.
+				for _, o := range opaque {
+					if typeKey(o.n) == k {
+						s = o.s
+					}
+				}
+			}
+			if s == nil {
 				return true
 			}
 			if isCall {
@@ -230,6 +261,10 @@ func (r *rewrite) bindConstructors() {
 					return true
 				}
 			}
+			if r.svcOf[f.pkg.PkgPath] == s.service {
+				return true
+			}
+			made[k] = true
 			bind := bindFunc(s, n2)
 			// Already wrapped by an earlier apply?
 			if wrapped(info, stack, s) {
