@@ -30,13 +30,24 @@ func offline(t *testing.T, dir string, env []string, args ...string) {
 // (testdata/vendor/vendored.txtar), into a copy: the copy stays vendored,
 // vendor/ gains the runtime and what it needs, and the split builds, vets
 // and passes the module's tests over NATS with -mod=vendor and GOPROXY=off.
-// Applied in place, a second apply changes nothing.
+// A dry run shows vendor/modules.txt's diff and writes nothing; applied in
+// place, a second apply changes nothing.
 func TestVendoredModule(t *testing.T) {
 	dir := extract(t, filepath.Join("testdata", "vendor", "vendored.txtar"))
 	p := truthPlan(t, dir, filepath.Join(dir, "services.yaml"))
 	before := snapshot(t, dir)
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Diff, "+++ b/vendor/modules.txt") || res.Wrote {
+		t.Errorf("dry run: wrote %v, diff without vendor/modules.txt:\n%s", res.Wrote, res.Diff)
+	}
+	if !equalTrees(before, snapshot(t, dir)) {
+		t.Fatal("the dry run changed the module")
+	}
 	out := filepath.Join(t.TempDir(), "out")
-	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Out: out})
+	res, err = rewriter.Apply(context.Background(), dir, p, rewriter.Options{Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
