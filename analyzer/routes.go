@@ -505,19 +505,21 @@ func (a *analysis) prefixOf(v ssa.Value, depth int) (p string, known bool) {
 		// A router kept in a field (s.api.Get(...)): served where that
 		// field is mounted (s.router.Mount("/api", s.api)), or, in a
 		// module type that serves HTTP (its ServeHTTP delegating to the
-		// router), where values of the type are mounted.
+		// router), where values of the type are mounted; else from the
+		// root, like a router a constructor makes (http.Server{Handler:
+		// s.mux}).
 		fa, ok := x.X.(*ssa.FieldAddr)
 		if !ok || x.Op != token.MUL {
 			break
 		}
-		p, n, known := a.mountedAt(func(v ssa.Value) bool { return isFieldLoad(v, fa) }, depth+1)
-		if n > 0 || !known {
+		if p, known := a.fieldMounted(fa, depth+1); p != "" || !known {
 			return p, known
 		}
-		if t := fa.X.Type(); a.isModuleHandler(t) {
-			p, _, known := a.mountedAt(func(v ssa.Value) bool { return isValueOf(v, t) }, depth+1)
-			return p, known
+		p, known := a.fieldStored(fa, depth+1)
+		if t := fa.X.Type(); known && p == "" && a.isModuleHandler(t) {
+			p, _, known = a.mountedAt(func(v ssa.Value) bool { return isValueOf(v, t) }, depth+1)
 		}
+		return p, known
 	}
 	return "", false
 }
@@ -691,6 +693,10 @@ type routerIndex struct {
 	// mounts are the calls that serve a handler under a prefix: chi's
 	// and fiber's Mount, http.StripPrefix.
 	mounts []ssa.CallInstruction
+	// fields maps the struct fields that hold a router to the loads of
+	// them, stores to the values stored.
+	fields map[*types.Var][]*ssa.UnOp
+	stores map[*types.Var][]ssa.Value
 }
 
 // routerCalls returns the index of the module's scope and mount calls.
@@ -698,10 +704,28 @@ func (a *analysis) routerCalls() *routerIndex {
 	if a.routers != nil {
 		return a.routers
 	}
-	a.routers = &routerIndex{scopes: make(map[*ssa.Function][]ssa.CallInstruction)}
+	a.routers = &routerIndex{
+		scopes: make(map[*ssa.Function][]ssa.CallInstruction),
+		fields: make(map[*types.Var][]*ssa.UnOp),
+		stores: make(map[*types.Var][]ssa.Value),
+	}
 	for _, fn := range a.order {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
+				switch x := instr.(type) {
+				case *ssa.UnOp:
+					if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL && isRouter(x.Type()) {
+						if f := fieldVar(fa); f != nil {
+							a.routers.fields[f] = append(a.routers.fields[f], x)
+						}
+					}
+				case *ssa.Store:
+					if fa, ok := x.Addr.(*ssa.FieldAddr); ok && isRouter(x.Val.Type()) {
+						if f := fieldVar(fa); f != nil {
+							a.routers.stores[f] = append(a.routers.stores[f], x.Val)
+						}
+					}
+				}
 				ci, ok := instr.(ssa.CallInstruction)
 				if !ok {
 					continue
@@ -726,6 +750,16 @@ func (a *analysis) routerCalls() *routerIndex {
 		}
 	}
 	return a.routers
+}
+
+// isRouter reports whether t can be a router: an http.Handler, or a
+// type of a router package.
+func isRouter(t types.Type) bool {
+	if isHTTPHandler(t) {
+		return true
+	}
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && routers[majorSuffix.ReplaceAllString(n.Obj().Pkg().Path(), "")] != nil
 }
 
 // isStripPrefix reports whether cc calls http.StripPrefix.
@@ -763,19 +797,56 @@ func (a *analysis) mountedAt(match func(ssa.Value) bool, depth int) (p string, n
 	return p, n, true
 }
 
-// isFieldLoad reports whether v, maybe boxed in an interface, is a load
-// of the field fa addresses, in any value of its struct type.
-func isFieldLoad(v ssa.Value, fa *ssa.FieldAddr) bool {
-	switch x := v.(type) {
-	case *ssa.MakeInterface:
-		return isFieldLoad(x.X, fa)
-	case *ssa.ChangeInterface:
-		return isFieldLoad(x.X, fa)
-	case *ssa.UnOp:
-		f, ok := x.X.(*ssa.FieldAddr)
-		return ok && x.Op == token.MUL && f.Field == fa.Field && types.Identical(f.X.Type(), fa.X.Type())
+// fieldMounted returns the prefix the router a struct field holds is
+// mounted at: the one prefix the module's loads of the field are mounted
+// at (mounted), "" when none is.
+func (a *analysis) fieldMounted(fa *ssa.FieldAddr, depth int) (string, bool) {
+	field := fieldVar(fa)
+	if field == nil {
+		return "", false
 	}
-	return false
+	p := ""
+	for _, load := range a.routerCalls().fields[field] {
+		q, known := a.mounted(load, depth)
+		if !known || q != "" && p != "" && q != p {
+			return "", false
+		}
+		if q != "" {
+			p = q
+		}
+	}
+	return p, true
+}
+
+// fieldStored returns the prefix of the routers the module stores in
+// the field fa addresses (a group made with its prefix, a router a
+// constructor makes), which must agree.
+func (a *analysis) fieldStored(fa *ssa.FieldAddr, depth int) (string, bool) {
+	field := fieldVar(fa)
+	if field == nil {
+		return "", false
+	}
+	p, first := "", true
+	for _, v := range a.routerCalls().stores[field] {
+		q, known := a.prefix(v, depth)
+		if !known || !first && q != p {
+			return "", false
+		}
+		p, first = q, false
+	}
+	if first && !isRootRouter(fa.Type().(*types.Pointer).Elem()) {
+		return "", false // set outside the module
+	}
+	return p, true
+}
+
+// fieldVar returns the field fa addresses.
+func fieldVar(fa *ssa.FieldAddr) *types.Var {
+	s, ok := deref(fa.X.Type()).Underlying().(*types.Struct)
+	if !ok || fa.Field >= s.NumFields() {
+		return nil
+	}
+	return s.Field(fa.Field)
 }
 
 // isValueOf reports whether v is a value of type t boxed in an interface.
