@@ -28,8 +28,10 @@ import (
 // which replaces the module in the copy's go.mod for the time of the two
 // commands). The modules the runtime adds come from the module cache first
 // (GOPROXY=off); only if one is missing there does the go command fetch it
-// as the environment says. vendor/ is replaced as a whole, by a rename,
-// together with the other files apply writes.
+// as the environment says. A vendored module the rewritten module needs
+// more packages of than vendor/ holds (golang.org/x/crypto/chacha20 for
+// nats-server) is taken whole from the module cache. vendor/ is replaced
+// as a whole, by a rename, together with the other files apply writes.
 
 // vendored reports whether the module in dir vendors its dependencies
 // (vendor/modules.txt). From go 1.14 on the go command builds it from
@@ -48,8 +50,8 @@ type vendoring struct {
 	// copy (the replacements name synthesized directories); fixModulesTxt
 	// makes it agree with a go.mod.
 	modulesTxt []byte
-	gomod      []byte // the copy's go.mod, as the module's own reads in mod
-	added      []string
+	gomod      []byte   // the rewritten go.mod, its directory paths relative to mod
+	added      []string // module@version vendor/ gains
 }
 
 // vendoredModule is one module of vendor/modules.txt.
