@@ -41,7 +41,7 @@ func (r *rewrite) generateMains() error {
 		r.notes = append(r.notes, "no main package in the module: the service mains serve their topics only")
 	}
 	routes := r.httpRoutes(edge)
-	grpcFwd := r.grpcForwards(edge, monolith)
+	grpcFwd, grpcOutside := r.grpcForwards(edge, monolith)
 	var infos []*ServiceInfo
 	for _, s := range r.plan.Services {
 		dir := GenDir + "/cmd/" + s.Name
@@ -65,7 +65,7 @@ func (r *rewrite) generateMains() error {
 				info.Routes = append(info.Routes, rt.RouteInfo)
 			}
 		}
-		out, err := r.mainFile(s.Name, svc, info.Edge, copied, routes, grpcFwd, monolith)
+		out, err := r.mainFile(s.Name, svc, info.Edge, copied, routes, grpcFwd, grpcOutside, monolith)
 		if err != nil {
 			return err
 		}
@@ -176,32 +176,40 @@ func (r *rewrite) monolithMain() *packages.Package {
 
 // grpcForwards returns the unary gRPC methods the edge forwards to the
 // other services (grpcMethods), and notes what stays in the edge: the
-// streaming methods, and every method when the monolith's main builds no
-// gRPC server the service mains can give their interceptor
-// (grpc.NewServer in package main, see copyMain).
-func (r *rewrite) grpcForwards(edge string, monolith *packages.Package) []grpcMethod {
+// streaming methods, and every method when the monolith builds no gRPC
+// server the service mains can give their interceptor. A server main
+// builds gets it in the copies of main (copyMain); one built outside
+// package main through the runtime, whose hooks the service mains set
+// (hookGRPCServers; outside reports those).
+func (r *rewrite) grpcForwards(edge string, monolith *packages.Package) (unary []grpcMethod, outside bool) {
 	unary, streaming := r.grpcMethods(edge)
 	if len(unary)+len(streaming) == 0 {
-		return nil
+		return nil, false
 	}
-	if why := r.grpcUnsupported(); why != "" {
+	why := r.grpcUnsupported()
+	inMain := monolith != nil && r.buildsGRPCServer(monolith)
+	if why == "" && monolith != nil {
+		n, err := r.hookGRPCServers()
+		switch {
+		case err != nil:
+			why = err.Error()
+		case n == 0 && !inMain:
+			why = "the monolith builds no gRPC server (grpc.NewServer) the service mains can give their forwarding interceptor"
+		}
+		outside = n > 0
+	}
+	if why != "" || monolith == nil {
+		if why == "" {
+			why = "the module has no main package"
+		}
 		r.notes = append(r.notes, fmt.Sprintf("the gRPC methods %s are served in the edge, in the process of %s: %s",
 			grpcNames(append(unary, streaming...)), edge, why))
-		return nil
-	}
-	if monolith == nil || !r.buildsGRPCServer(monolith) {
-		where := "no grpc.NewServer in package main"
-		if sites := r.grpcServerSites(); len(sites) > 0 {
-			where = "grpc.NewServer is called outside package main, at " + strings.Join(sites, ", ")
-		}
-		r.notes = append(r.notes, fmt.Sprintf("the gRPC methods %s are served in the edge, in the process of %s: the service mains can forward gRPC calls only from a server the monolith's main builds (%s)",
-			grpcNames(append(unary, streaming...)), edge, where))
-		return nil
+		return nil, false
 	}
 	if len(streaming) > 0 {
 		r.notes = append(r.notes, fmt.Sprintf("the streaming gRPC methods %s are served in the edge, in the process of %s: the edge forwards unary calls only", grpcNames(streaming), edge))
 	}
-	return unary
+	return unary, outside
 }
 
 // grpcUnsupported says why the service mains cannot forward gRPC calls
@@ -242,23 +250,127 @@ func (r *rewrite) buildsGRPCServer(m *packages.Package) bool {
 	return found
 }
 
-// grpcServerSites returns the positions of the calls of grpc.NewServer in
-// the module's non-test code outside package main.
-func (r *rewrite) grpcServerSites() []string {
-	var sites []string
+// hookGRPCServers rewrites, in the module's non-test code outside package
+// main, every grpc.NewServer(opts...) into
+// bus.GRPCServer(grpc.NewServer(bus.GRPCServerOptions(opts...)...)): the
+// runtime gives the server the options and takes the server the generated
+// main hands it (bus.SetGRPCServerHooks); in the monolith both leave the
+// server alone. It returns the number of such calls, an earlier apply's
+// included. The edits go on the files as the other rewrites left them.
+func (r *rewrite) hookGRPCServers() (int, error) {
+	n := 0
 	for _, rel := range sortedKeys(r.files) {
 		f := r.files[rel]
 		if f.test || f.pkg == nil || f.pkg.Name == "main" || strings.HasPrefix(rel, GenDir+"/") {
 			continue
 		}
-		ast.Inspect(f.ast, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok && isGRPCNewServer(f.pkg.TypesInfo, call) {
-				sites = append(sites, r.posString(call.Pos()))
+		info := f.pkg.TypesInfo
+		var positions []token.Pos
+		grpcName := ""
+		ast.PreorderStack(f.ast, nil, func(node ast.Node, stack []ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || !isGRPCNewServer(info, call) {
+				return true
 			}
+			n++
+			if inRuntimeCall(info, stack) {
+				return true // an earlier apply's
+			}
+			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+			id, _ := sel.X.(*ast.Ident)
+			if !ok || id == nil || (grpcName != "" && id.Name != grpcName) {
+				return true
+			}
+			grpcName = id.Name
+			positions = append(positions, call.Pos())
 			return true
 		})
+		if len(positions) == 0 {
+			continue
+		}
+		bus, _ := r.importName(f, busPath, positions)
+		src := r.changed[rel]
+		if src == nil {
+			src = f.src
+		}
+		out, err := hookGRPCSource(rel, src, grpcName, bus)
+		if err != nil {
+			return 0, fmt.Errorf("%s: hook its gRPC server: %v", rel, err)
+		}
+		r.put(rel, out)
 	}
-	return sites
+	return n, nil
+}
+
+// hookGRPCSource rewrites the calls grpc.NewServer(...) of src (grpc and
+// bus the import names) that no bus.GRPCServer call holds, and imports the
+// runtime as bus.
+func hookGRPCSource(name string, src []byte, grpc, bus string) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	var edits []edit
+	ast.PreorderStack(f, nil, func(node ast.Node, stack []ast.Node) bool {
+		call, ok := node.(*ast.CallExpr)
+		if !ok || !isSelector(call.Fun, grpc, "NewServer") {
+			return true
+		}
+		for _, s := range stack {
+			if c, ok := s.(*ast.CallExpr); ok && isSelector(c.Fun, bus, "GRPCServer") {
+				return true
+			}
+		}
+		edits = append(edits, edit{start: off(call.Pos()), end: off(call.Pos()), text: bus + ".GRPCServer("})
+		if len(call.Args) == 0 {
+			edits = append(edits, edit{start: off(call.Lparen) + 1, end: off(call.Lparen) + 1, text: bus + ".GRPCServerOptions[" + grpc + ".ServerOption]()..."})
+		} else {
+			edits = append(edits,
+				edit{start: off(call.Lparen) + 1, end: off(call.Lparen) + 1, text: bus + ".GRPCServerOptions("},
+				edit{start: off(call.Rparen), end: off(call.Rparen), text: ")..."})
+		}
+		edits = append(edits, edit{start: off(call.Rparen) + 1, end: off(call.Rparen) + 1, text: ")"})
+		return true
+	})
+	if len(edits) == 0 {
+		return src, nil
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		b.Write(src[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.Write(src[last:])
+	fset = token.NewFileSet()
+	f, err = parser.ParseFile(fset, name, b.Bytes(), parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	named := bus
+	if bus == path.Base(busPath) {
+		named = ""
+	}
+	astutil.AddNamedImport(fset, f, named, busPath)
+	b.Reset()
+	if err := format.Node(&b, fset, f); err != nil {
+		return nil, err
+	}
+	return format.Source(b.Bytes())
+}
+
+// isSelector reports whether e is x.sel.
+func isSelector(e ast.Expr, x, sel string) bool {
+	s, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || s.Sel.Name != sel {
+		return false
+	}
+	id, ok := s.X.(*ast.Ident)
+	return ok && id.Name == x
 }
 
 func isGRPCNewServer(info *types.Info, call *ast.CallExpr) bool {
@@ -379,7 +491,7 @@ func (r *rewrite) copyMain(m *packages.Package, dir string, hookGRPC bool) (bool
 	return found, nil
 }
 
-func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, routes []route, grpcFwd []grpcMethod, monolith *packages.Package) ([]byte, error) {
+func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, routes []route, grpcFwd []grpcMethod, grpcOutside bool, monolith *packages.Package) ([]byte, error) {
 	g := newGoFile("main", r.module+"/"+GenDir+"/cmd/"+service)
 	if copied && len(grpcFwd) > 0 {
 		// The copies of the monolith's main share the package: imports
@@ -427,6 +539,10 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, route
 		// services, whose processes serve them with their own copy of
 		// the monolith's gRPC server (cleaveGRPCServer).
 		g.p("\t%s.SetGRPCMethods(%s)\n", bus, strings.ReplaceAll(grpcSource(bus, grpcFwd), "\n", "\n\t"))
+		if grpcOutside {
+			// The servers the monolith builds outside package main.
+			g.p("\t%s.SetGRPCServerHooks([]any{%s.ChainUnaryInterceptor(cleaveForwardGRPC)}, cleaveGRPCBuilt)\n", bus, g.im.add(grpcPath, "grpc"))
+		}
 	}
 	if copied {
 		g.p("\tmonolithMain()\n")
@@ -535,7 +651,7 @@ type idleListener struct {
 func newIdleListener() *idleListener { return &idleListener{closed: make(chan struct{})} }
 
 func (l *idleListener) Accept() (%[2]s.Conn, error) {
-	<-l.closed
+%[12]s	<-l.closed
 	return nil, %[2]s.ErrClosed
 }
 
@@ -545,7 +661,7 @@ func (l *idleListener) Close() error {
 }
 
 func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(127, 0, 0, 1)} }
-`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register, bus, serveGRPC, waitGRPC)
+`, httpPkg, net, fmtPkg, ctxPkg, timePkg, os, syncPkg, register, bus, serveGRPC, waitGRPC, serveGRPC)
 	if hookGRPC {
 		owner := false
 		for _, m := range grpcFwd {
@@ -553,6 +669,17 @@ func (l *idleListener) Addr() %[2]s.Addr { return &%[2]s.TCPAddr{IP: %[2]s.IPv4(
 		}
 		g.p("\n// cleaveGRPCOwner reports whether this service serves gRPC methods the edge\n// forwards.\nconst cleaveGRPCOwner = %v\n", owner)
 		r.grpcGlue(g, bus, ctxPkg, fmtPkg, os, syncPkg, httpPkg)
+		if grpcOutside {
+			g.p(`
+// cleaveGRPCBuilt records a gRPC server the monolith built outside package
+// main (bus.GRPCServer).
+func cleaveGRPCBuilt(s any) {
+	if gs, ok := s.(*%s.Server); ok {
+		cleaveGRPCServer(gs)
+	}
+}
+`, g.im.add(grpcPath, "grpc"))
+		}
 	}
 	return g.bytes(GenDir + "/cmd/" + service + "/main.go")
 }
@@ -610,9 +737,10 @@ func cleaveGRPCHandler(w %[15]s.ResponseWriter, r *%[15]s.Request) {
 // cleaveServeGRPC makes the monolith's gRPC servers serve the unary calls
 // the edge forwards to this service (bus.ServeGRPC), in process through
 // the server's ServeHTTP, so its interceptors and handlers run as for a
-// client. It runs when the monolith first serves (its services are
-// registered by then), and last when its main returns. The service is
-// ready once it serves them.
+// client. It runs when the monolith first serves (a serving function of
+// the runtime, or a server accepting on the listener that accepts
+// nothing: its services are registered by then), and last when its main
+// returns. The service is ready once it serves them.
 func cleaveServeGRPC(last bool) {
 	cleaveGRPCMu.Lock()
 	built := len(cleaveGRPCServers) > 0

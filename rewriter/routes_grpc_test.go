@@ -74,3 +74,25 @@ func TestGRPCUnsupported(t *testing.T) {
 		}
 	}
 }
+
+func TestHookGRPCSource(t *testing.T) {
+	const head = "package server\n\nimport (\n\tg \"google.golang.org/grpc\"\n)\n\n"
+	const added = "package server\n\nimport (\n\tcbus \"github.com/cleave-go/cleave/runtime/bus\"\n\tg \"google.golang.org/grpc\"\n)\n\n"
+	const busImport = "package server\n\nimport (\n\tg \"google.golang.org/grpc\"\n\n\tcbus \"github.com/cleave-go/cleave/runtime/bus\"\n)\n\n"
+	for _, c := range []struct{ in, want string }{
+		{head + "var s = g.NewServer()\n", added + "var s = cbus.GRPCServer(g.NewServer(cbus.GRPCServerOptions[g.ServerOption]()...))\n"},
+		{head + "var s = g.NewServer(g.MaxRecvMsgSize(1), opt)\n", added + "var s = cbus.GRPCServer(g.NewServer(cbus.GRPCServerOptions(g.MaxRecvMsgSize(1), opt)...))\n"},
+		{head + "var s = g.NewServer(\n\topts...,\n)\n", added + "var s = cbus.GRPCServer(g.NewServer(cbus.GRPCServerOptions(\n\topts...,\n)...))\n"},
+		// An earlier apply's: left as it is.
+		{busImport + "var s = cbus.GRPCServer(g.NewServer(cbus.GRPCServerOptions(opt)...))\n", busImport + "var s = cbus.GRPCServer(g.NewServer(cbus.GRPCServerOptions(opt)...))\n"},
+	} {
+		got, err := hookGRPCSource("server.go", []byte(c.in), "g", "cbus")
+		if err != nil {
+			t.Errorf("hookGRPCSource(%q): %v", c.in, err)
+			continue
+		}
+		if string(got) != c.want {
+			t.Errorf("hookGRPCSource(%q) =\n%s\nwant\n%s", c.in, got, c.want)
+		}
+	}
+}

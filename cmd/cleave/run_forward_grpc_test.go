@@ -103,26 +103,98 @@ func main() {
 }
 `
 
+// grpcfwdOutside changes testdata/grpcfwd to build its gRPC server in a
+// package of its own, not in main.
+var grpcfwdOutside = map[string]string{
+	"main.go": `package main
+
+import (
+	"flag"
+	"log"
+	"net"
+
+	"example.com/grpcfwd/server"
+)
+
+func main() {
+	addr := flag.String("addr", ":9090", "listen address")
+	flag.Parse()
+	lis, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := server.Serve(lis); err != nil {
+		log.Fatal(err)
+	}
+}
+`,
+	"server/server.go": `// Package server builds the program's gRPC server.
+package server
+
+import (
+	"net"
+
+	"google.golang.org/grpc"
+
+	"example.com/grpcfwd/echo"
+	"example.com/grpcfwd/health"
+)
+
+// New returns a server of every module's services.
+func New() *grpc.Server {
+	s := grpc.NewServer()
+	health.Register(s)
+	echo.Register(s)
+	return s
+}
+
+// Serve serves the modules on lis.
+func Serve(lis net.Listener) error {
+	s := New()
+	return s.Serve(lis)
+}
+`,
+}
+
 // TestRunForwardGRPC splits testdata/grpcfwd and runs it: a gRPC client of
 // the edge gets the echo module's unary answers from the echo process
 // (with its header, trailer, binary metadata and status with details;
-// the caller's metadata and deadline reach the handler), the health check and the streaming call from the
-// edge. The monolith's own tests pass after apply.
+// the caller's metadata and deadline reach the handler), the health check
+// and the streaming call from the edge. The monolith's own tests pass
+// after apply. The server is built in main (the copies of main hook it),
+// or in a package of its own (apply hooks it through the runtime).
 func TestRunForwardGRPC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a split")
 	}
+	t.Run("main", func(t *testing.T) { testRunForwardGRPC(t, nil, grpcfwdPlan) })
+	t.Run("outside", func(t *testing.T) {
+		plan := strings.Replace(grpcfwdPlan, "      - example.com/grpcfwd/health\n", "      - example.com/grpcfwd/health\n      - example.com/grpcfwd/server\n", 1)
+		testRunForwardGRPC(t, grpcfwdOutside, plan)
+	})
+}
+
+func testRunForwardGRPC(t *testing.T, overlay map[string]string, plan string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	mod := filepath.Join(t.TempDir(), "mod")
 	if err := copyFixture(filepath.Join("testdata", "grpcfwd"), mod); err != nil {
 		t.Fatal(err)
 	}
+	for name, text := range overlay {
+		file := filepath.Join(mod, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	g, err := analyzer.Load(ctx, mod, []string{"./..."}, analyzer.Options{Algorithm: "static"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := planner.Parse([]byte(grpcfwdPlan))
+	p, err := planner.Parse([]byte(plan))
 	if err != nil {
 		t.Fatal(err)
 	}

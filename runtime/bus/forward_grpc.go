@@ -38,6 +38,53 @@ import (
 // from the protobuf registry). Streaming methods are served where they
 // arrive, in the edge, like calls of methods the table does not name.
 
+var (
+	grpcHookMu  sync.RWMutex
+	grpcOptions []any
+	grpcBuilt   func(server any)
+)
+
+// SetGRPCServerHooks sets what GRPCServerOptions and GRPCServer add to the
+// gRPC servers the monolith builds outside package main: options (of type
+// grpc.ServerOption) go first among each server's options, and built is
+// given each server. Generated service mains call it before the
+// monolith's code runs; unset, both leave the monolith's servers alone.
+func SetGRPCServerHooks(options []any, built func(server any)) {
+	grpcHookMu.Lock()
+	defer grpcHookMu.Unlock()
+	grpcOptions, grpcBuilt = options, built
+}
+
+// GRPCServerOptions returns opts after the options SetGRPCServerHooks set
+// that are of opts' type. cleave apply rewrites grpc.NewServer(opts...)
+// outside package main into
+// bus.GRPCServer(grpc.NewServer(bus.GRPCServerOptions(opts...)...)).
+func GRPCServerOptions[T any](opts ...T) []T {
+	grpcHookMu.RLock()
+	defer grpcHookMu.RUnlock()
+	var out []T
+	for _, o := range grpcOptions {
+		if t, ok := o.(T); ok {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return opts
+	}
+	return append(out, opts...)
+}
+
+// GRPCServer gives s to the hook SetGRPCServerHooks set, and returns it.
+func GRPCServer[S any](s S) S {
+	grpcHookMu.RLock()
+	built := grpcBuilt
+	grpcHookMu.RUnlock()
+	if built != nil {
+		built(s)
+	}
+	return s
+}
+
 // GRPCMethod says which service serves a gRPC method.
 type GRPCMethod struct {
 	// Method is the method's full name, "/package.Service/Method".

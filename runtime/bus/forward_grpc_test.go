@@ -196,3 +196,25 @@ func TestForwardGRPCDeadline(t *testing.T) {
 		t.Errorf("ForwardGRPC past the deadline = %d %q; want DeadlineExceeded", reply.Code, reply.Status)
 	}
 }
+
+// TestGRPCServerHooks: the options the hooks set go first, only those of
+// the options' type; the built hook sees each server; unset, the options
+// are the monolith's.
+func TestGRPCServerHooks(t *testing.T) {
+	type option string
+	if got := GRPCServerOptions(option("a")); len(got) != 1 || got[0] != "a" {
+		t.Errorf("GRPCServerOptions without hooks = %v; want [a]", got)
+	}
+	var built []any
+	SetGRPCServerHooks([]any{option("cleave"), 42}, func(s any) { built = append(built, s) })
+	defer SetGRPCServerHooks(nil, nil)
+	if got := GRPCServerOptions(option("a"), option("b")); len(got) != 3 || got[0] != "cleave" || got[1] != "a" || got[2] != "b" {
+		t.Errorf("GRPCServerOptions(a, b) = %v; want [cleave a b]", got)
+	}
+	if got := GRPCServerOptions[option](); len(got) != 1 || got[0] != "cleave" {
+		t.Errorf("GRPCServerOptions() = %v; want [cleave]", got)
+	}
+	if s := GRPCServer("server"); s != "server" || len(built) != 1 || built[0] != "server" {
+		t.Errorf("GRPCServer(server) = %v, built %v; want server, [server]", s, built)
+	}
+}
