@@ -233,7 +233,9 @@ func markBackground(g *analyzer.Graph, funcs map[string]*analyzer.Func, reasons 
 	workers := map[string]bool{} // receiver types "<pkg>.<Recv>" whose start-up calls start work
 	for i, c := range g.Calls {
 		f := funcs[c.Callee]
-		if reasons[i] != ReasonStartup || f == nil || isConstructor(f) || !starts(f.ID, f.Package, map[string]bool{}) {
+		// A start-up call made with go (go worker.Run(ctx)) starts the
+		// callee's work as surely as a Start that says go itself.
+		if reasons[i] != ReasonStartup || f == nil || isConstructor(f) || c.Mode != analyzer.ModeGo && !starts(f.ID, f.Package, map[string]bool{}) {
 			continue
 		}
 		reasons[i] = ReasonBackground
@@ -421,6 +423,18 @@ func isValueMethod(f *analyzer.Func) bool {
 func startupOnly(g *analyzer.Graph) map[string]bool {
 	only, _, _ := phases(g)
 	return only
+}
+
+// Startup returns the functions only the program's start-up runs (main,
+// init and what they call, not what a handler or a goroutine reaches), and
+// whether a call is made in a function literal that runs after start-up.
+// Outside a server (no handler) start-up is nil.
+func Startup(g *analyzer.Graph) (only map[string]bool, later func(*analyzer.Call) bool) {
+	if !isServer(g) {
+		return nil, (*analyzer.Call).Later
+	}
+	only, _, later = phases(g)
+	return only, later
 }
 
 // phases returns the functions only start-up runs (startupOnly) and the

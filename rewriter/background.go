@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
 )
 
@@ -27,6 +28,11 @@ func (r *rewrite) guardBackground() {
 		}
 		for _, s := range ip.Sites {
 			owner[s] = ip.Consumer
+		}
+	}
+	for site, svc := range r.startupGoroutines() {
+		if _, ok := owner[site]; !ok {
+			owner[site] = svc
 		}
 	}
 	if len(owner) == 0 {
@@ -84,4 +90,83 @@ func isRunsGuard(info *types.Info, n ast.Node) bool {
 	}
 	fn := calleeFunc(info, call)
 	return fn != nil && fn.Name() == "Runs" && fn.Pkg() != nil && fn.Pkg().Path() == busPath
+}
+
+// startupGoroutines returns the go statements of the edge's and shared
+// code that start-up runs and whose goroutine sends messages (reaches a
+// call the plan makes a topic): a consumer main starts on a feed it dials
+// (go func() { feed.Consume(ctx, addr, srv.OnMessage) }()), a ticker that
+// asks another service for work. Every service process runs the
+// monolith's start-up; the goroutine must run in one service, the edge,
+// or each message would be handled once per process. Keyed by the go
+// statement's call site, as the plan's sites are.
+func (r *rewrite) startupGoroutines() map[string]string {
+	g := r.opts.Graph
+	edge := ""
+	for _, s := range r.plan.Services {
+		if s.Edge {
+			edge = s.Name
+		}
+	}
+	if g == nil || edge == "" {
+		return nil
+	}
+	startup, later := planner.Startup(g)
+	if len(startup) == 0 {
+		return nil
+	}
+	topicSites := map[string]bool{}
+	for _, t := range r.plan.Topics {
+		for _, s := range t.Sites {
+			topicSites[s] = true
+		}
+	}
+	pkgOf := map[string]string{}
+	for _, f := range g.Funcs {
+		pkgOf[f.ID] = f.Package
+	}
+	out := map[string][]*analyzer.Call{}
+	for _, c := range g.Calls {
+		out[c.Caller] = append(out[c.Caller], c)
+	}
+	// sends reports whether code reached from the calls first sends a
+	// message.
+	sends := func(first []*analyzer.Call) bool {
+		seen := map[string]bool{}
+		stack := first
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if topicSites[c.Site.Pos.String()] {
+				return true
+			}
+			if !seen[c.Callee] {
+				seen[c.Callee] = true
+				stack = append(stack, out[c.Callee]...)
+			}
+		}
+		return false
+	}
+	guards := map[string]string{}
+	for _, c := range g.Calls {
+		if c.Mode != analyzer.ModeGo || !startup[c.Caller] || later(c) {
+			continue
+		}
+		if svc := r.svcOf[pkgOf[c.Caller]]; svc != "" && svc != edge {
+			continue // a service's own background work: see planner.ReasonBackground
+		}
+		first := []*analyzer.Call{c}
+		if c.ToClosure {
+			first = nil
+			for _, in := range out[c.Callee] {
+				if in.InClosure && (in.Closure == c.CalleeClosure || strings.HasPrefix(in.Closure, c.CalleeClosure+"$")) {
+					first = append(first, in)
+				}
+			}
+		}
+		if sends(first) {
+			guards[c.Site.Pos.String()] = edge
+		}
+	}
+	return guards
 }

@@ -182,14 +182,17 @@ func printApply(w io.Writer, res *rewriter.Result, o applyOptions) {
 	}
 }
 
-// routesGraph analyzes the module for its HTTP routes, which the edge
-// forwards to the services that serve them (rewriter.Options.Graph); nil,
-// after a warning, when the analysis fails, and for a plan of one service.
+// routesGraph analyzes the module (rewriter.Options.Graph) for its HTTP
+// routes, which the edge forwards to the services that serve them, and
+// for the goroutines start-up starts that send messages (a consumer
+// calling its handler through a func value: the call graph of the plan,
+// not the static one); nil, after a warning, when the analysis fails, and
+// for a plan of one service.
 func routesGraph(ctx context.Context, root string, p *planner.Plan, stderr io.Writer) *analyzer.Graph {
 	if len(p.Services) < 2 {
 		return nil
 	}
-	g, err := analyzer.Load(ctx, root, []string{"./..."}, analyzer.Options{Algorithm: "static"})
+	g, err := analyzer.Load(ctx, root, []string{"./..."}, analyzer.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "cleave: apply: no HTTP route forwarding: %v\n", err)
 		return nil
