@@ -44,4 +44,8 @@ func TestStartupConsumerGuarded(t *testing.T) {
 	if strings.Count(d, "Runs(") != 1 {
 		t.Errorf("want one guard (the feed), got %d:\n%s", strings.Count(d, "Runs("), d)
 	}
+	notes := strings.Join(res.Notes, "\n")
+	if want := "cmd/plantd/main.go:34:15: the program subscribes with Redis Subscribe: every service process"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
 }
