@@ -61,6 +61,10 @@ type Func struct {
 	// Makes lists the values of other module packages' types the
 	// function builds itself (&T{...}, new(T)).
 	Makes []Make `json:"makes,omitempty"`
+	// Returns lists the module struct types, "<package path>.<Type>", of
+	// the values the function builds and returns, whatever its declared
+	// results (a factory returning an interface names the type behind it).
+	Returns []string `json:"returns,omitempty"`
 }
 
 // Param is a named parameter of a Func.

@@ -649,14 +649,21 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 		// A call in a literal start-up runs (a command's body, a run func
 		// main's Execute calls) is wiring, whatever the literal's maker.
 		atStart := c.InClosure && !later(c)
-		if f == nil || caller == nil || caller.Package == f.Package || !isConstructor(f) && !isFactoryMethod(f) || atStart || !made(c.Caller, later(c)) {
+		if f == nil || caller == nil || caller.Package == f.Package || atStart || !made(c.Caller, later(c)) {
 			continue
 		}
-		for _, r := range f.Results {
-			t := strings.TrimPrefix(r, "*")
-			if !strings.HasPrefix(t, f.Package+".") {
-				continue
+		var types []string
+		if isConstructor(f) || isFactoryMethod(f) {
+			for _, r := range f.Results {
+				if t := strings.TrimPrefix(r, "*"); strings.HasPrefix(t, f.Package+".") {
+					types = append(types, t)
+				}
 			}
+		}
+		// What the callee builds and returns, behind an interface too
+		// (hub.Subscribe returning a Subscription it makes per call).
+		types = append(types, f.Returns...)
+		for _, t := range types {
 			if p, ok := out[t]; !ok || comparePos(c.Site.Pos, p) < 0 {
 				out[t] = c.Site.Pos
 			}

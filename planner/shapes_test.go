@@ -74,6 +74,9 @@ func TestLiteralPerRequestBlocker(t *testing.T) {
 		// method (h.Catalog.NewSearch(category).Under(max)), as miniflux's
 		// handlers do with store.NewEntryQueryBuilder.
 		{"factorymethod", "catalog.Search", "a factory method"},
+		// A handler gets a watcher, behind an interface, from the hub's
+		// Watch (benbjohnson/wtf's EventService.Subscribe) and stops it.
+		{"factoryiface", "hub.watcher", "a value behind an interface a method builds"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			p, _ := proposeDir(t, tc.fixture, Constraints{})

@@ -1,0 +1,3 @@
+module example.com/factoryiface
+
+go 1.22
