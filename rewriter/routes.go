@@ -24,7 +24,8 @@ type route struct {
 // httpRoutes returns the HTTP routes of Options.Graph whose handlers the
 // plan puts in a service: the routes of the services other than edge, and,
 // when there are any, the edge's own (so that the most specific route wins
-// between them). A route whose path is not a constant, whose handler's
+// between them). A route whose path is not a constant or whose prefix is
+// unknown (analyzer.Entry.PrefixUnknown), whose handler's
 // package no service holds, or whose handlers several services other than
 // the edge hold (middleware and handler apart) is left to the edge, which
 // serves what no route names. Sorted by service, route and method.
@@ -41,7 +42,10 @@ func (r *rewrite) httpRoutes(edge string) []route {
 	owners := map[key]map[string]bool{}
 	var keys []key
 	for _, e := range g.Entries {
-		if e.Kind != analyzer.EntryHTTP || e.Route == "" {
+		// A route whose prefix the analysis could not follow (a group
+		// built at run time) may not be the path a request has: the edge
+		// serves it.
+		if e.Kind != analyzer.EntryHTTP || e.Route == "" || e.PrefixUnknown {
 			continue
 		}
 		p := pkgOf[e.Func]
