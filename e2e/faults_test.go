@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 
 	"github.com/cleave-go/cleave/internal/launch"
 	"github.com/cleave-go/cleave/runtime/bus/bustest"
@@ -180,25 +181,42 @@ func TestSplitClusterNodeKilled(t *testing.T) {
 			return
 		}
 		killed = max(c.Leader(stream), 0)
+		killedID := c.Nodes[killed].NATS().ID()
 		t.Logf("killing node n%d (leader of stream %s: %v)", killed+1, stream, c.Leader(stream) == killed)
 		c.Kill(killed)
-		// Wait, bounded, until the stream has a leader again and every
-		// service (and the monitor) is connected to a node left.
+		// Wait, bounded, until the stream has a leader again, every
+		// service (and the monitor) is connected to a node left, and no
+		// node left still routes to the killed one: until then a node
+		// may send a request to the interest the killed node had, and
+		// the request is lost like one in flight at the kill.
 		deadline := time.Now().Add(time.Minute)
 		for {
-			conns := 0
+			conns, stale := 0, 0
 			for i, n := range c.Nodes {
-				if srv := n.NATS(); i != killed && srv != nil {
-					if cz, err := srv.Connz(&server.ConnzOptions{}); err == nil {
-						conns += cz.NumConns
+				srv := n.NATS()
+				if i == killed || srv == nil {
+					continue
+				}
+				if cz, err := srv.Connz(&server.ConnzOptions{}); err == nil {
+					conns += cz.NumConns
+				}
+				rz, err := srv.Routez(&server.RoutezOptions{})
+				if err != nil {
+					stale++
+					continue
+				}
+				for _, r := range rz.Routes {
+					if r.RemoteID == killedID {
+						stale++
 					}
 				}
 			}
-			if c.Leader(stream) >= 0 && conns >= len(svcs)+1 {
+			if c.Leader(stream) >= 0 && conns >= len(svcs)+1 && stale == 0 {
+				s.waitAnswering(t, c, killed, deadline)
 				return
 			}
 			if time.Now().After(deadline) {
-				t.Errorf("cluster not recovered a minute after node n%d was killed: leader %d, %d connections", killed+1, c.Leader(stream), conns)
+				t.Errorf("cluster not recovered a minute after node n%d was killed: leader %d, %d connections, %d routes to the killed node", killed+1, c.Leader(stream), conns, stale)
 				return
 			}
 			time.Sleep(20 * time.Millisecond)
@@ -210,6 +228,49 @@ func TestSplitClusterNodeKilled(t *testing.T) {
 	}
 	compare(t, got, "", s.lite)
 	checkTraffic(t, s, seen)
+}
+
+// waitAnswering waits, until deadline, for every service to answer a
+// request sent through each node left: a node learns where the services
+// reconnected, and where the replies go, from its routes, a moment after
+// the clients are back. A probe is a request to one of the service's
+// request subjects that no handler accepts (its body is no message): the
+// error reply shows the way there and back works.
+func (s *split) waitAnswering(t testing.TB, c *bustest.Cluster, killed int, deadline time.Time) {
+	t.Helper()
+	var subjects []string
+	for _, ms := range s.manifest.Services {
+		for _, subj := range ms.Serves {
+			if !s.isEvent(subj) {
+				subjects = append(subjects, subj)
+				break
+			}
+		}
+	}
+	for i, n := range c.Nodes {
+		if i == killed || n.NATS() == nil {
+			continue
+		}
+		nc, err := nats.Connect(n.URL(), nats.NoReconnect())
+		if err != nil {
+			t.Errorf("probe node n%d: %v", i+1, err)
+			continue
+		}
+		for _, subj := range subjects {
+			for {
+				_, err := nc.Request(subj, []byte("probe"), time.Second)
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Errorf("%s does not answer through node n%d: %v", subj, i+1, err)
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		nc.Close()
+	}
 }
 
 // streamName is the runtime's name of an application's stream.
