@@ -225,8 +225,10 @@ func comparePos(a, b analyzer.Pos) int {
 // process sets its own copy the same way.
 func (s *split) blockers(topics []*Topic) []*Blocker {
 	subj := map[string]string{}
+	request := map[string]bool{}
 	for _, t := range topics {
 		subj[t.Function] = t.Subject
+		request[t.Function] = t.Kind == KindRequest
 	}
 	type posBlocker struct {
 		pos analyzer.Pos
@@ -238,6 +240,9 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 	for _, h := range s.pg.g.Hazards {
 		b := &Blocker{Kind: h.Kind, Pos: h.Pos.String(), Message: h.Message, Fix: h.Fix}
 		if h.Func != "" {
+			if h.Kind == analyzer.HazardPointerWrite && request[h.Func] && copiedBack(s.pg.funcs[h.Func], h.Object) {
+				continue // the request carries the pointee both ways
+			}
 			if sub, ok := subj[h.Func]; ok {
 				b.Topic = sub
 				pbs = append(pbs, posBlocker{h.Pos, b})
@@ -470,4 +475,19 @@ func parsePos(site string) analyzer.Pos {
 	p.Line, _ = strconv.Atoi(parts[len(parts)-2])
 	p.Col, _ = strconv.Atoi(parts[len(parts)-1])
 	return p
+}
+
+// copiedBack reports whether a request to f copies its parameter name in
+// and out, as cleave apply's generated code does for a pointer parameter
+// (not the variadic one): the callee's writes through it come back.
+func copiedBack(f *analyzer.Func, name string) bool {
+	if f == nil {
+		return false
+	}
+	for i, p := range f.Params {
+		if p.Name == name {
+			return strings.HasPrefix(p.Type, "*") && !(f.Variadic && i == len(f.Params)-1)
+		}
+	}
+	return false
 }
