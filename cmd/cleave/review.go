@@ -67,7 +67,7 @@ found relative to -C.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.dir, "dir", "C", "", "the module's `directory` (default: the nearest go.mod above plan.yaml)")
+	f.StringVarP(&o.dir, "dir", "C", "", "the module's `directory` (default: the nearest go.mod above plan.yaml, else above the current directory)")
 	f.StringVar(&o.algo, "algo", "vta", "call graph `algorithm`: vta, cha, rta or static")
 	f.BoolVar(&o.json, "json", false, "print the review as JSON")
 	f.StringVar(&o.html, "html", "", "write the review as a self-contained HTML `file`")
@@ -86,7 +86,12 @@ func runReview(ctx context.Context, o reviewOptions, stdout, stderr io.Writer) e
 	dir := o.dir
 	if dir == "" {
 		if dir, err = review.ModuleDir(o.plan); err != nil {
-			return fmt.Errorf("review: %w", err)
+			// A plan kept outside the module: the module of the current
+			// directory, as check and apply take it.
+			var cwdErr error
+			if dir, cwdErr = moduleRoot("."); cwdErr != nil {
+				return fmt.Errorf("review: %w", err)
+			}
 		}
 	}
 	g, err := review.LoadGraph(ctx, dir, p, analyzer.Options{Algorithm: o.algo})
