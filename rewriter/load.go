@@ -225,7 +225,7 @@ func loadPackages(ctx context.Context, dir string, fset *token.FileSet, overlay 
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule | packages.NeedEmbedFiles,
 		Dir:     dir,
 		Tests:   true,
 		Fset:    fset,

@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -487,6 +488,22 @@ func (r *rewrite) copyMain(m *packages.Package, dir string, hookGRPC bool) (bool
 			base = "monolith_" + base
 		}
 		r.put(dir+"/"+base, out)
+	}
+	// The files main embeds (//go:embed static) come along: the copies'
+	// directives name them relative to the copies.
+	if len(m.GoFiles) > 0 {
+		pkgDir := filepath.Dir(m.GoFiles[0])
+		for _, name := range m.EmbedFiles {
+			rel, err := filepath.Rel(pkgDir, name)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return false, fmt.Errorf("apply: copy %s: %w", name, err)
+			}
+			r.put(dir+"/"+filepath.ToSlash(rel), data)
+		}
 	}
 	return found, nil
 }
