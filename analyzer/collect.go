@@ -170,6 +170,9 @@ func (a *analysis) addFunc(obj *types.Func, pkg string) *Func {
 	}
 	if r := sig.Recv(); r != nil {
 		f.Recv = types.TypeString(r.Type(), func(*types.Package) string { return "" })
+		if p, ok := r.Type().(*types.Pointer); ok {
+			f.RecvMemory = holdsMemory(p.Elem(), 0)
+		}
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		v := sig.Params().At(i)

@@ -61,6 +61,11 @@ type Func struct {
 	// Makes lists the values of other module packages' types the
 	// function builds itself (&T{...}, new(T)).
 	Makes []Make `json:"makes,omitempty"`
+	// RecvMemory reports that the method's receiver, a pointer, keeps
+	// state in memory: a map, slice or channel field (in the struct or a
+	// struct field of it). Every process of a split builds its own such
+	// object, so a call left in-process runs on the caller's copy.
+	RecvMemory bool `json:"recv_memory,omitempty"`
 	// Returns lists the module struct types, "<package path>.<Type>", of
 	// the values the function builds and returns, whatever its declared
 	// results (a factory returning an interface names the type behind it).

@@ -310,3 +310,41 @@ func receiverState(t types.Type) (path string, typ types.Type) {
 	}
 	return visit(t, "", 0)
 }
+
+// holdsMemory reports whether t, a struct (or a named struct), keeps
+// mutable state in memory: a map, slice or channel field beside a mutex
+// that guards it, or a sync.Map (in the struct, or a struct field of it).
+// Pointers are not followed: a *sql.DB keeps its state elsewhere, and a
+// slice with no lock beside it is usually configuration.
+func holdsMemory(t types.Type, depth int) bool {
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok || depth > 3 {
+		return false
+	}
+	lock, data := false, false
+	for i := 0; i < st.NumFields(); i++ {
+		ft := st.Field(i).Type()
+		if n, ok := types.Unalias(ft).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" {
+			switch n.Obj().Name() {
+			case "Mutex", "RWMutex":
+				lock = true
+			case "Map":
+				return true
+			}
+			continue
+		}
+		switch u := ft.Underlying().(type) {
+		case *types.Map, *types.Chan:
+			data = true
+		case *types.Slice:
+			if b, ok := u.Elem().Underlying().(*types.Basic); !ok || b.Kind() != types.Byte {
+				data = true
+			}
+		case *types.Struct:
+			if holdsMemory(ft, depth+1) {
+				return true
+			}
+		}
+	}
+	return lock && data
+}

@@ -170,3 +170,28 @@ func TestStartupVarReceivers(t *testing.T) {
 		t.Errorf("shared-var blockers %q; want one, on stats.Requests", blocked)
 	}
 }
+
+// TestLocalCopyBlocker plans testdata/localcopy: a call that crosses
+// services but cannot travel (SignIn returns a session whose token is kept
+// out of JSON) on an in-memory store runs on the caller's own copy of the
+// store: a local-copy blocker; the same shape on a repository whose state
+// is a database's (orders.Repo: a *sql.DB) is not one.
+func TestLocalCopyBlocker(t *testing.T) {
+	const m = "example.com/localcopy"
+	p, _ := proposeDir(t, "localcopy", Constraints{Pin: []Pin{
+		{Package: m + "/sessions", Service: "sessions"},
+		{Package: m + "/orders", Service: "orders"},
+	}})
+	var got []string
+	for _, b := range p.Blockers {
+		if b.Kind == BlockerLocalCopy {
+			got = append(got, b.Pos+" "+b.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "(*sessions.Store).SignIn stays a direct call") || !strings.Contains(got[0], "not the sessions service's") {
+		t.Errorf("local-copy blockers %q; want one, on (*sessions.Store).SignIn", got)
+	}
+	if p.Scores.Split.Blockers != len(p.Blockers) {
+		t.Errorf("scores count %d blockers; the plan lists %d", p.Scores.Split.Blockers, len(p.Blockers))
+	}
+}

@@ -293,6 +293,9 @@ func (s *split) blockers(topics []*Topic) []*Blocker {
 			pbs = append(pbs, posBlocker{parsePos(site), b})
 		}
 	}
+	for _, lc := range s.localCopies() {
+		pbs = append(pbs, posBlocker{lc.sites[0], lc.blocker()})
+	}
 	for _, sc := range s.sharedCalls() {
 		b := &Blocker{Kind: BlockerSharedCall, Pos: sc.sites[0].String(), Fix: "take " + sc.pkg + " out of shared (it then belongs to a service and its calls become topics), or pin it to " + sc.service}
 		b.Message = sc.pkg + " is shared but calls " + sc.callee + " of service " + sc.service + ": every process runs it on its own copy"
@@ -461,7 +464,84 @@ func (s *split) counts() (topics, blockers int) {
 			}
 		}
 	}
-	return len(callees), len(seen) + len(s.sharedCalls()) + len(perRequest)
+	return len(callees), len(seen) + len(s.sharedCalls()) + len(perRequest) + len(s.localCopies())
+}
+
+// BlockerLocalCopy is the kind of a blocker on a call that crosses
+// services but stays a direct call (its shape cannot travel) on a method
+// of an object that keeps state in memory: every process builds its own
+// such object, so the call runs on the caller's copy, whose state is not
+// the callee service's.
+const BlockerLocalCopy = "local-copy"
+
+// localCopy is the direct calls of one such method across services.
+type localCopy struct {
+	callee  *analyzer.Func
+	reason  string
+	why     string
+	service string // the callee's
+	caller  string // a caller's package
+	sites   []analyzer.Pos
+}
+
+func (lc localCopy) blocker() *Blocker {
+	short := shortFunc(lc.callee)
+	recv := lc.callee.Package[strings.LastIndex(lc.callee.Package, "/")+1:] + "." + strings.TrimPrefix(lc.callee.Recv, "*")
+	b := &Blocker{Kind: BlockerLocalCopy, Pos: lc.sites[0].String(),
+		Message: short + " stays a direct call (" + lc.reason + ": " + lc.why + "), so it runs on this process's own *" + recv + ", not the " + lc.service + " service's: the state it keeps in memory differs between processes",
+		Fix:     "keep " + lc.caller + " in the " + lc.service + " service, or change " + short + " so that it can travel (the reason above); harmless only if its state lives outside the process"}
+	var more []string
+	for _, p := range lc.sites[1:] {
+		more = append(more, p.String())
+	}
+	if len(more) > 0 {
+		b.Message += "; also at " + strings.Join(more, ", ")
+	}
+	return b
+}
+
+// localCopies returns the calls of s that cross services, stay direct
+// calls for their shape (analyzer.Stay reasons: payload, callee,
+// goroutines, site) and call a method of an object keeping state in
+// memory (Func.RecvMemory), by callee, sites sorted.
+func (s *split) localCopies() []localCopy {
+	by := map[string]*localCopy{}
+	var order []string
+	for i, c := range s.pg.g.Calls {
+		switch s.pg.inproc[i] {
+		case ReasonPayload, ReasonCallee, ReasonGoroutines, ReasonSite:
+		default:
+			continue
+		}
+		f := s.pg.funcs[c.Callee]
+		if f == nil || !f.RecvMemory {
+			continue
+		}
+		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
+		if a < 0 || b < 0 || s.pt.comm[a] < 0 || s.pt.comm[b] < 0 || s.pt.comm[a] == s.pt.comm[b] {
+			continue
+		}
+		lc := by[c.Callee]
+		if lc == nil {
+			caller := ""
+			if cf := s.pg.funcs[c.Caller]; cf != nil {
+				caller = cf.Package
+			}
+			lc = &localCopy{callee: f, reason: s.pg.inproc[i], why: s.pg.inprocWhy[i], service: s.names[s.pt.comm[b]], caller: caller}
+			by[c.Callee] = lc
+			order = append(order, c.Callee)
+		}
+		lc.sites = append(lc.sites, c.Site.Pos)
+	}
+	slices.Sort(order)
+	out := make([]localCopy, 0, len(order))
+	for _, id := range order {
+		lc := by[id]
+		slices.SortFunc(lc.sites, comparePos)
+		lc.sites = slices.CompactFunc(lc.sites, func(a, b analyzer.Pos) bool { return comparePos(a, b) == 0 })
+		out = append(out, *lc)
+	}
+	return out
 }
 
 // parsePos reads a "file:line:col" site back; a malformed one sorts first.
@@ -490,4 +570,16 @@ func copiedBack(f *analyzer.Func, name string) bool {
 		}
 	}
 	return false
+}
+
+// shortFunc names f as code does: (*accounts.Book).Open, accounts.Open.
+func shortFunc(f *analyzer.Func) string {
+	pkg := f.Package[strings.LastIndex(f.Package, "/")+1:]
+	if f.Recv == "" {
+		return pkg + "." + f.Name
+	}
+	if strings.HasPrefix(f.Recv, "*") {
+		return "(*" + pkg + "." + f.Recv[1:] + ")." + f.Name
+	}
+	return pkg + "." + f.Recv + "." + f.Name
 }

@@ -1,0 +1,3 @@
+module example.com/localcopy
+
+go 1.22
