@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cleave-go/cleave/planner"
 	"github.com/cleave-go/cleave/rewriter"
 )
 
@@ -46,5 +47,22 @@ func main() {
 	}
 	if strings.Contains(notes, "billing.Service") {
 		t.Errorf("notes name *billing.Service, which main makes with billing.NewService:\n%s", notes)
+	}
+}
+
+// TestBlockerWithoutTopicNoted: a blocker the plan lists on no topic
+// (here a local-copy one, as cleave plan writes it) is carried into the
+// split, and apply says so.
+func TestBlockerWithoutTopicNoted(t *testing.T) {
+	dir, p := fixture(t, "nestedctor")
+	p.Blockers = append(p.Blockers, &planner.Blocker{Kind: planner.BlockerLocalCopy, Pos: "web/web.go:24:16",
+		Message: "(*billing.Service).Charge stays a direct call (payload: …), so it runs on this process's own *billing.Service"})
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if want := "the plan's local-copy blocker at web/web.go:24:16 stays in the split: (*billing.Service).Charge stays a direct call"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
 	}
 }

@@ -512,6 +512,13 @@ func (r *rewrite) methodSite(t *topic, st *site, info *types.Info) string {
 // themselves; serializability is checked here, from the types).
 func (r *rewrite) applyBlockers() {
 	for _, b := range r.plan.Blockers {
+		if b.Topic == "" {
+			// Not on a topic (state two services use, a call kept
+			// direct on the caller's own copy of an object): nothing to
+			// leave alone, but the split carries it.
+			r.notes = append(r.notes, "the plan's "+b.Kind+" blocker at "+b.Pos+" stays in the split: "+b.Message)
+			continue
+		}
 		switch b.Kind {
 		case "sentinel", "unserializable", "interface-param", "unexported":
 			continue
