@@ -377,6 +377,13 @@ func describe(s launch.ManifestService, args []string) string {
 		}
 		parts = append(parts, "HTTP "+r)
 	}
+	if n := len(s.GRPC); n > 0 {
+		m := s.GRPC[0]
+		if n > 1 {
+			m += fmt.Sprintf(", ... (%d methods)", n)
+		}
+		parts = append(parts, "gRPC "+m)
+	}
 	if len(parts) == 0 {
 		return "no subjects"
 	}

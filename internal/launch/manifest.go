@@ -34,6 +34,9 @@ type ManifestService struct {
 	Links  []string `json:"links"`
 	// Routes are the HTTP routes the edge forwards to the service.
 	Routes []ManifestRoute `json:"routes,omitempty"`
+	// GRPC are the gRPC methods the edge forwards to the service
+	// ("/pkg.Service/Method").
+	GRPC []string `json:"grpc,omitempty"`
 }
 
 // ManifestRoute is an HTTP route a service serves.
