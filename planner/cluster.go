@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -55,6 +56,7 @@ func (pr *proposer) run(ctx context.Context) error {
 	if c.Services != 1 {
 		pr.pinEdge()
 		pr.detectEdge()
+		pr.edgeValues()
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -480,6 +482,39 @@ func (pr *proposer) detectEdge() {
 					pr.edge[i] = true
 				}
 			}
+		}
+	}
+}
+
+// edgeValues puts in the edge a package whose values only edge code makes
+// per request and calls methods of that would cross as topics (a page
+// view the handlers build for each request, miniflux's ui/view): in
+// another service every such call would be a request-value blocker.
+func (pr *proposer) edgeValues() {
+	pg := pr.pg
+	called := map[string]bool{} // receiver types "<pkg>.<Type>" edge code calls methods of
+	for k, c := range pg.g.Calls {
+		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
+		f := pg.funcs[c.Callee]
+		// Methods that stay where the value is (a data type's, a value
+		// receiver's) do not count: they would be no topics.
+		if a < 0 || b < 0 || a == b || !pr.edge[a] || f == nil || f.Recv == "" || pg.inproc[k] != "" {
+			continue
+		}
+		called[f.Package+"."+strings.TrimPrefix(f.Recv, "*")] = true
+	}
+	for _, t := range slices.Sorted(maps.Keys(pg.madeBy)) {
+		i, ok := pg.index[objectPackage(t)]
+		if !ok || !called[t] || pr.edge[i] || pr.shared[i] || pr.pin[i] != "" {
+			continue
+		}
+		edgeOnly := true
+		for m := range pg.madeBy[t] {
+			j, ok := pg.index[m]
+			edgeOnly = edgeOnly && ok && pr.edge[j]
+		}
+		if edgeOnly {
+			pr.edge[i] = true
 		}
 	}
 }

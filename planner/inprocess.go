@@ -610,9 +610,16 @@ func (s *split) inProcess() []*InProcess {
 // client per session) or builds itself (&pkg.T{...}, new(pkg.T)), with
 // the first such site. Their values live
 // in the process that made them: the callee's service never has them.
-func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[string]analyzer.Pos {
+func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) (map[string]analyzer.Pos, map[string]map[string]bool) {
 	if !isServer(g) {
-		return nil
+		return nil, nil
+	}
+	makers := map[string]map[string]bool{} // type → packages whose request-time code makes it
+	maker := func(t, pkg string) {
+		if makers[t] == nil {
+			makers[t] = map[string]bool{}
+		}
+		makers[t][pkg] = true
 	}
 	startup, request, later := phases(g)
 	// Packages no package of the program imports and no main: test
@@ -667,6 +674,7 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 			if p, ok := out[t]; !ok || comparePos(c.Site.Pos, p) < 0 {
 				out[t] = c.Site.Pos
 			}
+			maker(t, caller.Package)
 		}
 	}
 	// Values request-time code builds itself: &quote.Quoter{...} in a
@@ -679,7 +687,8 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) map[stri
 			if p, ok := out[m.Type]; !ok || comparePos(m.Pos, p) < 0 {
 				out[m.Type] = m.Pos
 			}
+			maker(m.Type, f.Package)
 		}
 	}
-	return out
+	return out, makers
 }

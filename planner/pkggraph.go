@@ -61,6 +61,9 @@ type pkgGraph struct {
 	// constructor request-time code of another package calls to the first
 	// such call site.
 	madePerRequest map[string]analyzer.Pos
+	// madeBy maps those types to the packages whose request-time code
+	// makes them.
+	madeBy map[string]map[string]bool
 
 	// pairs are the caller→callee function pairs, within packages too,
 	// with their weight ln(1+count): the edges ICP is measured on.
@@ -191,7 +194,7 @@ func newPkgGraph(g *analyzer.Graph) *pkgGraph {
 	pg.callees = len(num)
 	pg.inproc, pg.inprocWhy = inProcessReasons(g, pg.funcs)
 	pg.startupReceivers()
-	pg.madePerRequest = madePerRequest(g, pg.funcs)
+	pg.madePerRequest, pg.madeBy = madePerRequest(g, pg.funcs)
 	pg.staticIn = make([]map[int]bool, n)
 	for i := range n {
 		pg.staticIn[i] = map[int]bool{}

@@ -4,8 +4,13 @@ package planner
 // in a fixture of its own under testdata.
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/cleave-go/cleave/analyzer"
 )
@@ -79,7 +84,10 @@ func TestLiteralPerRequestBlocker(t *testing.T) {
 		{"factoryiface", "hub.watcher", "a value behind an interface a method builds"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
-			p, _ := proposeDir(t, tc.fixture, Constraints{})
+			// Pinned to a service of its own: unpinned, the planner puts
+			// such a package in the edge (TestEdgeValues).
+			pkg := strings.SplitN(tc.typ, ".", 2)[0]
+			p, _ := proposeDir(t, tc.fixture, Constraints{Pin: []Pin{{Package: fixtureModule(t, tc.fixture) + "/" + pkg, Service: pkg}}})
 			var kinds []string
 			for _, b := range p.Blockers {
 				kinds = append(kinds, b.Kind)
@@ -194,4 +202,41 @@ func TestLocalCopyBlocker(t *testing.T) {
 	if p.Scores.Split.Blockers != len(p.Blockers) {
 		t.Errorf("scores count %d blockers; the plan lists %d", p.Scores.Split.Blockers, len(p.Blockers))
 	}
+}
+
+// TestEdgeValues: a package whose values only the edge's handlers make per
+// request and call methods of (a query builder, a watcher, a quoter) is
+// put in the edge when nothing pins it: in a service of its own, every
+// such call would be a request-value blocker (miniflux's ui/view: 70).
+func TestEdgeValues(t *testing.T) {
+	for _, tc := range []struct{ fixture, pkg string }{
+		{"literalperrequest", "pricing"},
+		{"factorymethod", "catalog"},
+		{"factoryiface", "hub"},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			p, _ := proposeDir(t, tc.fixture, Constraints{})
+			want := fixtureModule(t, tc.fixture) + "/" + tc.pkg
+			for _, s := range p.Services {
+				if slices.Contains(s.Packages, want) && !s.Edge {
+					t.Errorf("%s is in service %s, not the edge", want, s.Name)
+				}
+			}
+			for _, b := range p.Blockers {
+				if b.Kind == BlockerRequestValue {
+					t.Errorf("blocker %s at %s: %s", b.Kind, b.Pos, b.Message)
+				}
+			}
+		})
+	}
+}
+
+// fixtureModule returns the module path of testdata/dir.
+func fixtureModule(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return modfile.ModulePath(data)
 }
