@@ -372,8 +372,7 @@ func (s *split) sharedCalls() []sharedCall {
 	out := make([]sharedCall, 0, len(keys))
 	for _, k := range keys {
 		sc := by[k]
-		slices.SortFunc(sc.sites, comparePos)
-		sc.sites = slices.CompactFunc(sc.sites, func(a, b analyzer.Pos) bool { return comparePos(a, b) == 0 })
+		sc.sites = sortedPositions(sc.sites)
 		out = append(out, *sc)
 	}
 	slices.SortFunc(out, func(a, b sharedCall) int {
@@ -537,8 +536,7 @@ func (s *split) localCopies() []localCopy {
 	out := make([]localCopy, 0, len(order))
 	for _, id := range order {
 		lc := by[id]
-		slices.SortFunc(lc.sites, comparePos)
-		lc.sites = slices.CompactFunc(lc.sites, func(a, b analyzer.Pos) bool { return comparePos(a, b) == 0 })
+		lc.sites = sortedPositions(lc.sites)
 		out = append(out, *lc)
 	}
 	return out
@@ -582,4 +580,10 @@ func shortFunc(f *analyzer.Func) string {
 		return "(*" + pkg + "." + f.Recv[1:] + ")." + f.Name
 	}
 	return pkg + "." + f.Recv + "." + f.Name
+}
+
+// sortedPositions sorts ps and drops repeats.
+func sortedPositions(ps []analyzer.Pos) []analyzer.Pos {
+	slices.SortFunc(ps, comparePos)
+	return slices.CompactFunc(ps, func(a, b analyzer.Pos) bool { return comparePos(a, b) == 0 })
 }

@@ -30,7 +30,6 @@ func (r *rewrite) guardBackground() {
 			owner[s] = ip.Consumer
 		}
 	}
-	r.noteSubscribers()
 	for site, svc := range r.startupGoroutines() {
 		if _, ok := owner[site]; !ok {
 			owner[site] = svc

@@ -384,6 +384,20 @@ func (r *rewrite) editFile(f *srcFile) ([]byte, error) {
 	if len(newImports) > 0 {
 		edits = append(edits, r.addImports(f, newImports, deleted))
 	}
+	spliced, err := splice(f.src, edits)
+	if err != nil {
+		return nil, err
+	}
+	out, err := format.Source(spliced)
+	if err != nil {
+		return nil, fmt.Errorf("rewritten file does not parse: %w", err)
+	}
+	return out, nil
+}
+
+// splice applies edits to src, in the order of their offsets (edits at
+// one offset in the order given); edits may not overlap.
+func splice(src []byte, edits []edit) ([]byte, error) {
 	sort.SliceStable(edits, func(i, j int) bool {
 		if edits[i].start != edits[j].start {
 			return edits[i].start < edits[j].start
@@ -396,16 +410,12 @@ func (r *rewrite) editFile(f *srcFile) ([]byte, error) {
 		if e.start < last {
 			return nil, fmt.Errorf("overlapping edits at offset %d", e.start)
 		}
-		b.Write(f.src[last:e.start])
+		b.Write(src[last:e.start])
 		b.WriteString(e.text)
 		last = e.end
 	}
-	b.Write(f.src[last:])
-	out, err := format.Source(b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("rewritten file does not parse: %w", err)
-	}
-	return out, nil
+	b.Write(src[last:])
+	return b.Bytes(), nil
 }
 
 func pkgNameOf(info *types.Info, spec *ast.ImportSpec) *types.PkgName {

@@ -338,17 +338,12 @@ func hookGRPCSource(name string, src []byte, grpc, bus string) ([]byte, error) {
 	if len(edits) == 0 {
 		return src, nil
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-	var b bytes.Buffer
-	last := 0
-	for _, e := range edits {
-		b.Write(src[last:e.start])
-		b.WriteString(e.text)
-		last = e.end
+	spliced, err := splice(src, edits)
+	if err != nil {
+		return nil, err
 	}
-	b.Write(src[last:])
 	fset = token.NewFileSet()
-	f, err = parser.ParseFile(fset, name, b.Bytes(), parser.ParseComments)
+	f, err = parser.ParseFile(fset, name, spliced, parser.ParseComments)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +352,7 @@ func hookGRPCSource(name string, src []byte, grpc, bus string) ([]byte, error) {
 		named = ""
 	}
 	astutil.AddNamedImport(fset, f, named, busPath)
-	b.Reset()
+	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		return nil, err
 	}
@@ -469,17 +464,12 @@ func (r *rewrite) copyMain(m *packages.Package, dir string, hookGRPC bool) (bool
 			}
 			return true
 		})
-		sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-		var b strings.Builder
-		b.WriteString(Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain; listening and exiting go\n// through cleaveListen, cleaveServe and cleaveExit (see main.go).\n\n")
-		last := 0
-		for _, e := range edits {
-			b.Write(src[last:e.start])
-			b.WriteString(e.text)
-			last = e.end
+		spliced, err := splice(src, edits)
+		if err != nil {
+			return false, fmt.Errorf("apply: copy %s: %w", rel, err)
 		}
-		b.Write(src[last:])
-		out, err := dropUnusedImports([]byte(b.String()), m.Imports)
+		head := Header + "\n// Copied from " + rel + " by cleave apply: main is monolithMain; listening and exiting go\n// through cleaveListen, cleaveServe and cleaveExit (see main.go).\n\n"
+		out, err := dropUnusedImports(append([]byte(head), spliced...), m.Imports)
 		if err != nil {
 			return false, fmt.Errorf("apply: copy %s: %w", rel, err)
 		}

@@ -51,6 +51,7 @@ func (r *rewrite) generate() error {
 	r.editSites()
 	r.bindConstructors()
 	r.guardBackground()
+	r.noteSubscribers()
 	r.redirectListens()
 	if err := r.applyEdits(); err != nil {
 		return err

@@ -75,7 +75,7 @@ func runApply(ctx context.Context, o applyOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force, Graph: routesGraph(ctx, root, p, stderr)})
+	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force, Graph: moduleGraph(ctx, root, p, stderr)})
 	if err != nil {
 		return err
 	}
@@ -182,13 +182,13 @@ func printApply(w io.Writer, res *rewriter.Result, o applyOptions) {
 	}
 }
 
-// routesGraph analyzes the module (rewriter.Options.Graph) for its HTTP
+// moduleGraph analyzes the module (rewriter.Options.Graph) for its HTTP
 // routes, which the edge forwards to the services that serve them, and
 // for the goroutines start-up starts that send messages (a consumer
 // calling its handler through a func value: the call graph of the plan,
 // not the static one); nil, after a warning, when the analysis fails, and
 // for a plan of one service.
-func routesGraph(ctx context.Context, root string, p *planner.Plan, stderr io.Writer) *analyzer.Graph {
+func moduleGraph(ctx context.Context, root string, p *planner.Plan, stderr io.Writer) *analyzer.Graph {
 	if len(p.Services) < 2 {
 		return nil
 	}

@@ -8,14 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/cleave-go/cleave/analyzer"
-	"github.com/cleave-go/cleave/planner"
-	"github.com/cleave-go/cleave/rewriter"
 )
 
 // grpcfwdPlan splits testdata/grpcfwd, a modular monolith whose health
@@ -181,32 +178,11 @@ func testRunForwardGRPC(t *testing.T, overlay map[string]string, plan string) {
 	if err := copyFixture(filepath.Join("testdata", "grpcfwd"), mod); err != nil {
 		t.Fatal(err)
 	}
-	for name, text := range overlay {
-		file := filepath.Join(mod, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g, err := analyzer.Load(ctx, mod, []string{"./..."}, analyzer.Options{Algorithm: "static"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.Parse([]byte(plan))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := planner.Refresh(g, p); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	res, err := rewriter.Apply(ctx, mod, p, rewriter.Options{Out: out, Graph: g})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slicesContainsSub(res.Notes, "the streaming gRPC methods /grpc.testing.TestService/StreamingOutputCall are served in the edge") {
+	writeFiles(t, mod, overlay)
+	out, res := applyPlan(ctx, t, mod, plan)
+	if !slices.ContainsFunc(res.Notes, func(n string) bool {
+		return strings.Contains(n, "the streaming gRPC methods /grpc.testing.TestService/StreamingOutputCall are served in the edge")
+	}) {
 		t.Errorf("apply notes %q; want one saying StreamingOutputCall stays in the edge", res.Notes)
 	}
 
@@ -233,11 +209,7 @@ func testRunForwardGRPC(t *testing.T, overlay map[string]string, plan string) {
 	}
 
 	// The monolith's own tests still pass.
-	test := exec.CommandContext(ctx, "go", "test", "./...")
-	test.Dir = out
-	if b, err := test.CombinedOutput(); err != nil {
-		t.Fatalf("go test ./... after apply: %v\n%s", err, b)
-	}
+	goTestAll(ctx, t, out)
 
 	// The client, built in the applied module.
 	if err := os.MkdirAll(filepath.Join(out, "grpcfwdclient"), 0o755); err != nil {
@@ -313,13 +285,4 @@ func copyFixture(from, to string) error {
 		}
 		return os.WriteFile(dst, data, 0o644)
 	})
-}
-
-func slicesContainsSub(list []string, sub string) bool {
-	for _, s := range list {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
 }

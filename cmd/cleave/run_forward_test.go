@@ -6,14 +6,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/cleave-go/cleave/analyzer"
-	"github.com/cleave-go/cleave/planner"
 	"github.com/cleave-go/cleave/rewriter"
 )
 
@@ -127,30 +124,8 @@ func TestRunForwardRoutes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	mod := filepath.Join(t.TempDir(), "mod")
-	for name, text := range modfwd {
-		file := filepath.Join(mod, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g, err := analyzer.Load(ctx, mod, []string{"./..."}, analyzer.Options{Algorithm: "static"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.Parse([]byte(modfwdPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := planner.Refresh(g, p); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	if _, err := rewriter.Apply(ctx, mod, p, rewriter.Options{Out: out, Graph: g}); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, mod, modfwd)
+	out, _ := applyPlan(ctx, t, mod, modfwdPlan)
 
 	// services.json lists the routes each service serves.
 	data, err := os.ReadFile(filepath.Join(out, "cleavesvc", "services.json"))
@@ -177,11 +152,7 @@ func TestRunForwardRoutes(t *testing.T) {
 	}
 
 	// The monolith's own tests still pass.
-	test := exec.CommandContext(ctx, "go", "test", "./...")
-	test.Dir = out
-	if b, err := test.CombinedOutput(); err != nil {
-		t.Fatalf("go test ./... after apply: %v\n%s", err, b)
-	}
+	goTestAll(ctx, t, out)
 
 	addr := freeAddr(t)
 	got := map[string]string{}

@@ -67,15 +67,7 @@ func main() {
 			{"name": "b", "main": "./cleavesvc/cmd/b", "serves": ["fake.b.Created"]},
 			{"name": "api", "main": "./cleavesvc/cmd/api", "edge": true, "links": ["example.com/fake/api"]}]}`,
 	}
-	for name, text := range files {
-		file := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 
