@@ -609,6 +609,17 @@ func (a *analysis) collectEntries() {
 			}
 		}
 	}
+	// connect and twirp methods; their generated handlers are no entries.
+	rpcs := a.httpRPCEntries()
+	for _, r := range rpcs.entries {
+		pos := a.pos(a.keyPos(r.site.Pos()))
+		if expr := a.siteOf(r.site); expr != nil {
+			pos = a.pos(expr.Pos())
+		}
+		if e := add(EntryHTTP, r.id, pos); e != nil {
+			e.Method, e.Route, e.Middleware, e.PrefixUnknown = r.method, r.route, r.middleware, r.prefixUnknown
+		}
+	}
 	for _, fn := range a.order {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
@@ -621,7 +632,9 @@ func (a *analysis) collectEntries() {
 					}
 					for _, v := range vs {
 						for _, id := range a.served(v, 0) {
-							add(EntryHTTP, id, pos)
+							if !rpcs.generated[idPackage(id)] {
+								add(EntryHTTP, id, pos)
+							}
 						}
 					}
 				}
@@ -638,6 +651,9 @@ func (a *analysis) collectEntries() {
 						}
 					}
 					continue
+				}
+				if rpcs.sites[ci] {
+					continue // a connect or twirp handler's mount
 				}
 				_, isGo := ci.(*ssa.Go)
 				var r route
@@ -663,6 +679,9 @@ func (a *analysis) collectEntries() {
 					continue
 				}
 				for _, id := range r.handlers {
+					if rpcs.generated[idPackage(id)] {
+						continue
+					}
 					if e := add(EntryHTTP, id, a.pos(expr.Pos())); e != nil {
 						e.Method, e.Route, e.Middleware, e.PrefixUnknown = r.method, r.path, r.middleware, r.prefixUnknown
 					}

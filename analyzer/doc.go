@@ -72,6 +72,20 @@
 // "/<package>.<Service>/<Method>", from the generated FullMethodName
 // constants or the service descriptor, else the method's name.
 //
+// connect-go and twirp services are HTTP: the implementation handed to a
+// generated connect New<Service>Handler (returning the path and the
+// http.Handler) or twirp New<Service>Server (a TwirpServer) serves that
+// interface's methods, each an http entry whose route is the path the
+// method is served at, "/<package>.<Service>/<Method>" (connect's
+// Procedure constants) or "/twirp/<package>.<Service>/<Method>" (twirp's
+// PathPrefix constant, or the prefix WithServerPathPrefix names), with the
+// method POST (connect: GET,POST for a method without side effects). The
+// handler is followed to where it is mounted (a router's registration,
+// http.StripPrefix, middleware, module functions returning it or given
+// it) and the route gains that router's prefix; where the prefix cannot
+// be told the entry is marked PrefixUnknown. The generated handler, and
+// the registration that mounts it, make no entry of their own.
+//
 // # Hazards
 //
 // Hazards are reported only about crossings: calls and uses from one

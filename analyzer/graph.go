@@ -190,7 +190,9 @@ type Entry struct {
 	// when the analysis can follow them; otherwise it is the path written
 	// at the registration. An rpc entry's Route is the gRPC full method
 	// name ("/pkg.Service/Method") when the generated code gives it, else
-	// the method's name.
+	// the method's name. A method of a connect-go or twirp service is an
+	// http entry routed at the path it is served at
+	// ("/pkg.Service/Method", "/twirp/pkg.Service/Method").
 	Method string `json:"method,omitempty"`
 	Route  string `json:"route,omitempty"`
 	// Middleware are the module functions an http entry's registration
