@@ -14,7 +14,8 @@ import (
 // (it follows a feed and raises alarms in another service, through the
 // handler it was given) runs in the edge only, under bus.Default().Runs;
 // the cache's janitor and the admin server, which send nothing, run in
-// every process as before.
+// every process as before; the Redis subscription is kept to the edge's
+// processes (see TestSubscriptions).
 func TestStartupConsumerGuarded(t *testing.T) {
 	dir := extract(t, filepath.Join("testdata", "consumer", "readings.txtar"))
 	p := truthPlan(t, dir, filepath.Join(dir, "services.yaml"))
@@ -44,8 +45,11 @@ func TestStartupConsumerGuarded(t *testing.T) {
 	if strings.Count(d, "Runs(") != 1 {
 		t.Errorf("want one guard (the feed), got %d:\n%s", strings.Count(d, "Runs("), d)
 	}
-	notes := strings.Join(res.Notes, "\n")
-	if want := "cmd/plantd/main.go:34:15: the program subscribes with Redis Subscribe: every service process"; !strings.Contains(notes, want) {
-		t.Errorf("notes lack %q:\n%s", want, notes)
+	// The Redis subscription main makes is kept to the edge's processes.
+	if want := "+\tsetpoints := rdb.Subscribe(ctx, subs.Channels(\"gateway\", \"plant.setpoints\")...)\n"; !strings.Contains(d, want) {
+		t.Errorf("the set-points subscription is not kept to the edge:\n%s", d)
+	}
+	if notes := strings.Join(res.Notes, "\n"); strings.Contains(notes, "subscribes") {
+		t.Errorf("a subscription apply keeps to the edge is noted:\n%s", notes)
 	}
 }
