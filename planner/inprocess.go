@@ -546,7 +546,13 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later 
 		}
 	}
 	for _, c := range g.Calls {
-		if c.ToClosure && c.Callee != c.Caller {
+		// A call of a function literal runs the literal, whose own calls
+		// count from inside it (InClosure): its callee is the function the
+		// literal was declared in, which the call does not run. Otherwise a
+		// literal deferred inside a goroutine's literal (`go func() { defer
+		// func() { <-sem }() }()` in a subcommand) would make the whole
+		// function around them request time, its start-up included.
+		if c.ToClosure {
 			continue
 		}
 		if c.Mode == analyzer.ModeGo && c.Callee != c.Caller || later(c) ||

@@ -121,6 +121,9 @@ func TestWiringNotPerRequest(t *testing.T) {
 		{"cmdclosure", "a returned run func"},
 		// Setup registers a route served by a function literal.
 		{"inlinehandler", "an inline handler"},
+		// a subcommand runs the same setup, then goroutines whose
+		// literals defer literals of their own.
+		{"defergo", "a literal deferred in a subcommand's goroutine"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			store := "example.com/" + tc.fixture + "/store"

@@ -1,0 +1,3 @@
+module example.com/defergo
+
+go 1.22
