@@ -17,6 +17,8 @@ func TestHTTPRPCEntries(t *testing.T) {
 			"(*example.com/fx/rpcmods/billing.Service).Charge /api/billing.v1.BillingService/Charge false []",
 			"(*example.com/fx/rpcmods/greeter.Server).Farewell /greet.v1.GreetService/Farewell false [example.com/fx/rpcmods/greeter.logged]",
 			"(*example.com/fx/rpcmods/greeter.Server).Greet /greet.v1.GreetService/Greet false [example.com/fx/rpcmods/greeter.logged]",
+			"(*example.com/fx/rpcmods/greeter.Server).Farewell /v2/greet.v1.GreetService/Farewell false []",
+			"(*example.com/fx/rpcmods/greeter.Server).Greet /v2/greet.v1.GreetService/Greet false []",
 			"(example.com/fx/rpcmods/greeter.Legacy).Greet /greet.v1.GreetService/Greet true []",
 		}},
 		{"twirp", []string{
