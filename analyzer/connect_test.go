@@ -24,6 +24,7 @@ func TestHTTPRPCEntries(t *testing.T) {
 		{"twirp", []string{
 			"(*example.com/fx/hatshop/shop.Shop).MakeHat /rpc/hats.v1.Haberdasher/MakeHat false []",
 			"(*example.com/fx/hatshop/shop.Shop).MakeHat /twirp/hats.v1.Haberdasher/MakeHat false []",
+			"(*example.com/fx/hatshop/shop.Shop).MakeHat /hats.v1.Haberdasher/MakeHat true []",
 			"example.com/fx/hatshop.main /health false []",
 		}},
 	} {
