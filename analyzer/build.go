@@ -117,7 +117,14 @@ func (a *analysis) buildSSA() {
 			return
 		}
 		if obj := a.declObj(fn); obj == nil || obj.Pkg() == nil || !a.modPkgs[obj.Pkg().Path()] {
-			if !(fn.Synthetic == "package initializer" && fn.Pkg != nil && a.modPkgs[fn.Pkg.Pkg.Path()]) {
+			// The package initializer and the function literals of
+			// variable initializers (a cobra command's RunE in
+			// `var rootCmd = &cobra.Command{...}`), which it encloses.
+			root := fn
+			for root.Parent() != nil {
+				root = root.Parent()
+			}
+			if !(root.Synthetic == "package initializer" && root.Pkg != nil && a.modPkgs[root.Pkg.Pkg.Path()]) {
 				return
 			}
 		}

@@ -475,6 +475,15 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later 
 			starts = append(starts, e.Func)
 		}
 	}
+	// A package's variable initializers run at start-up too, in a package
+	// that declares no init function (no entry): the function literals
+	// there, a cobra command's RunE in `var rootCmd = &cobra.Command{...}`,
+	// are its calls.
+	for _, f := range g.Funcs {
+		if f.ID == f.Package+".init" && !slices.Contains(starts, f.ID) {
+			starts = append(starts, f.ID)
+		}
+	}
 	// Request handlers a router outside the module calls run at request
 	// time, whoever else calls them.
 	for _, f := range g.Funcs {
