@@ -343,6 +343,11 @@ func isWebHandler(f *analyzer.Func, module string) bool {
 			continue
 		}
 		pkg, name := t[:dot], t[dot+1:]
+		if pkg == "golang.org/x/net/context" {
+			// The standard library's context under its old name (an
+			// alias): no request (shiori's start-up takes one).
+			continue
+		}
 		if (name == "Context" || name == "Ctx") && strings.Contains(pkg, ".") && pkg != module && !strings.HasPrefix(pkg, module+"/") {
 			return true
 		}

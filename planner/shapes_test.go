@@ -124,6 +124,9 @@ func TestWiringNotPerRequest(t *testing.T) {
 		// a subcommand runs the same setup, then goroutines whose
 		// literals defer literals of their own.
 		{"defergo", "a literal deferred in a subcommand's goroutine"},
+		// the wiring takes golang.org/x/net/context's Context (a stand-in
+		// module), the standard one under its old name: no framework's.
+		{"xnetctx", "a start-up taking an x/net context"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			store := "example.com/" + tc.fixture + "/store"
