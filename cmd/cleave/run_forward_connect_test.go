@@ -90,6 +90,20 @@ func main() {
 	web := greetv1connect.NewGreetServiceClient(hc, base, connect.WithGRPCWeb())
 	w, err := web.Greet(ctx, connect.NewRequest(&greetv1.GreetRequest{Name: "bob"}))
 	fmt.Printf("grpcweb %s %v\n", w.Msg.GetGreeting(), err)
+	var h2 http.Protocols
+	h2.SetUnencryptedHTTP2(true)
+	grpc := greetv1connect.NewGreetServiceClient(&http.Client{Transport: &http.Transport{Protocols: &h2}}, base, connect.WithGRPC())
+	req = connect.NewRequest(&greetv1.GreetRequest{Name: "cy"})
+	req.Header().Set("X-Caller", "grpc")
+	gr, err := grpc.Greet(ctx, req)
+	if err != nil {
+		fmt.Println("grpc", err)
+	} else {
+		fmt.Printf("grpc %s caller=%s\n", gr.Msg.GetGreeting(), gr.Header().Get("X-Caller"))
+	}
+	bg := billingv1connect.NewBillingServiceClient(&http.Client{Transport: &http.Transport{Protocols: &h2}}, base+"/api", connect.WithGRPC())
+	_, err = bg.Charge(ctx, connect.NewRequest(&billingv1.ChargeRequest{Account: "acme"}))
+	fmt.Printf("grpc-invalid %s %s\n", connect.CodeOf(err), errMessage(err))
 
 	bill := billingv1connect.NewBillingServiceClient(hc, base+"/api", connect.WithProtoJSON())
 	c, err := bill.Charge(ctx, connect.NewRequest(&billingv1.ChargeRequest{Account: "acme", Cents: 100}))
@@ -128,7 +142,8 @@ func errMessage(err error) string {
 
 // TestRunForwardConnect splits testdata/connectfwd and runs it: the edge
 // forwards each connect procedure (/greet.v1.GreetService/Greet, by POST
-// and, for a method without side effects, GET; gRPC-Web too) and each
+// and, for a method without side effects, GET; gRPC-Web, and gRPC over
+// unencrypted HTTP/2 with its trailers, too) and each
 // twirp method (/twirp/hats.v1.Haberdasher/MakeHat) to the process of the
 // service whose package implements it, with the prefix of the mux it is
 // mounted on (/api/billing.v1.BillingService/Charge); errors keep their
@@ -245,6 +260,8 @@ func TestRunForwardConnect(t *testing.T) {
 		"greet hello ann from greeter caller=tester",
 		"farewell bye ann from greeter <nil>",
 		"grpcweb hello bob from greeter <nil>",
+		"grpc hello cy from greeter caller=grpc",
+		"grpc-invalid invalid_argument nothing to charge",
 		"charge acme-1 by billing <nil>",
 		"charge-invalid invalid_argument nothing to charge",
 		"refund unimplemented",

@@ -17,7 +17,12 @@ import (
 func main() {
 	addr := flag.String("addr", ":8080", "listen address")
 	flag.Parse()
-	log.Fatal(http.ListenAndServe(*addr, newMux()))
+	// HTTP/1.1 and unencrypted HTTP/2, for gRPC clients.
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Addr: *addr, Handler: newMux(), Protocols: &protocols}
+	log.Fatal(srv.ListenAndServe())
 }
 
 // newMux serves every module.
