@@ -123,7 +123,11 @@ func (r *rewrite) noteSubscribers() {
 				svc = edge
 			}
 			if phase == phaseUnknown || svc == "" {
-				r.notes = append(r.notes, pos+": the program subscribes with "+api.what+": every service process runs its start-up and will get each message; share a queue (NATS QueueSubscribe, one AMQP queue) among the processes, or start it in one service")
+				why := ""
+				if r.opts.Graph != nil && svc != "" {
+					why = " (no entry point the analysis sees reaches it; when start-up does)"
+				}
+				r.notes = append(r.notes, pos+": the program subscribes with "+api.what+why+": every service process runs its start-up and will get each message; share a queue (NATS QueueSubscribe, one AMQP queue) among the processes, or start it in one service")
 				return true
 			}
 			if phase == phaseBoth {
@@ -420,6 +424,8 @@ func amqpRegion(info *types.Info, call *ast.CallExpr, stack []ast.Node) (reg reg
 	case *ast.ExprStmt:
 	case *ast.AssignStmt:
 		ok = len(s.Rhs) == 1 && ast.Unparen(s.Rhs[0]) == call
+	case *ast.ReturnStmt:
+		return reg, "its result is returned"
 	default:
 		ok = false
 	}
