@@ -13,7 +13,8 @@ import (
 // (no shared queue): in the split every service process runs the
 // monolith's start-up and subscribes, so each message would be handled
 // once per process. apply keeps each such subscription that start-up
-// makes to the processes of one service (the service of the code that
+// makes to the processes of one service (the service of its handler when
+// that is a function or method of a service, else of the code that
 // subscribes, the edge for shared code), so that each message is handled
 // as often as in the monolith, once with one process per service:
 //
@@ -118,10 +119,7 @@ func (r *rewrite) noteSubscribers() {
 			if phase == phaseRequest {
 				return true // one process's own, as in the monolith
 			}
-			svc := r.svcOf[f.pkg.PkgPath]
-			if svc == "" || serviceOf(r.plan, svc) == nil {
-				svc = edge
-			}
+			svc := r.subscriptionService(info, api, call, f.pkg.PkgPath, edge)
 			if phase == phaseUnknown || svc == "" {
 				why := ""
 				if r.opts.Graph != nil && svc != "" {
@@ -197,6 +195,35 @@ func (r *rewrite) noteSubscribers() {
 	if needSubs {
 		r.generateSubs()
 	}
+}
+
+// subscriptionService returns the service whose processes keep a
+// subscription: the service of its handler when that is a function or
+// method of a service's package (nc.Subscribe(subj, board.OnAck): the
+// board's state is that service's), else the service of the subscribing
+// code (pkg), else the edge.
+func (r *rewrite) subscriptionService(info *types.Info, api subscribeAPI, call *ast.CallExpr, pkg, edge string) string {
+	inPlan := func(svc string) bool { return svc != "" && serviceOf(r.plan, svc) != nil }
+	if api.kind == subNATS && len(call.Args) == 2 {
+		var obj types.Object
+		switch h := ast.Unparen(call.Args[1]).(type) {
+		case *ast.Ident:
+			obj = info.Uses[h]
+		case *ast.SelectorExpr:
+			if sel := info.Selections[h]; sel != nil {
+				obj = sel.Obj()
+			} else {
+				obj = info.Uses[h.Sel]
+			}
+		}
+		if fn, ok := obj.(*types.Func); ok && fn.Pkg() != nil && inPlan(r.svcOf[fn.Pkg().Path()]) {
+			return r.svcOf[fn.Pkg().Path()]
+		}
+	}
+	if inPlan(r.svcOf[pkg]) {
+		return r.svcOf[pkg]
+	}
+	return edge
 }
 
 // subscribeAPIOf reports whether call is one of subscribeAPIs.
