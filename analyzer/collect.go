@@ -609,6 +609,9 @@ func (a *analysis) collectEntries() {
 			}
 		}
 	}
+	for id, pos := range a.commandMethods() {
+		add(EntryCommand, id, pos)
+	}
 	// connect and twirp methods; their generated handlers are no entries.
 	rpcs := a.httpRPCEntries()
 	for _, r := range rpcs.entries {
@@ -708,7 +711,8 @@ func isWrapper(fn *ssa.Function) bool {
 // program starts: cobra's Run/RunE func(*cobra.Command, []string),
 // urfave/cli's Action func(*cli.Context) error (v1, v2) or
 // func(context.Context, *cli.Command) error (v3), kingpin's Action
-// func(*kingpin.ParseContext) error.
+// func(*kingpin.ParseContext) error, go-flags' CommandHandler
+// func(flags.Commander, []string) error.
 func isCommandBody(sig *types.Signature) bool {
 	named := func(t types.Type, pkgPrefix, name string) bool {
 		if p, ok := t.(*types.Pointer); ok {
@@ -727,6 +731,9 @@ func isCommandBody(sig *types.Signature) bool {
 		if named(ps.At(0).Type(), "github.com/spf13/cobra", "Command") {
 			s, ok := ps.At(1).Type().(*types.Slice)
 			return ok && types.Identical(s.Elem(), types.Typ[types.String])
+		}
+		if named(ps.At(0).Type(), goFlags, "Commander") {
+			return true
 		}
 		return named(ps.At(1).Type(), "github.com/urfave/cli/v3", "Command")
 	}

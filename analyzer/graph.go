@@ -177,6 +177,9 @@ const (
 	EntryHTTP      = "http"      // a function registered as an HTTP handler
 	EntryGoroutine = "goroutine" // a function started with go
 	EntryRPC       = "rpc"       // a method of a gRPC service implementation
+	// EntryCommand is a command-line command the CLI library runs once at
+	// start-up, as main would (go-flags' Execute([]string) error).
+	EntryCommand = "command"
 )
 
 // Entry is a place where control enters the module's code.

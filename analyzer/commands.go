@@ -1,0 +1,101 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"reflect"
+	"strings"
+)
+
+// goFlags is the import path of github.com/jessevdk/go-flags, whose parser
+// runs the chosen command's Execute([]string) error once the flags are read.
+const goFlags = "github.com/jessevdk/go-flags"
+
+// commandMethods returns the Execute methods of the module's go-flags
+// commands, with where each command is declared: the types held in a
+// struct field tagged `command:"..."` (the parser's options struct) or
+// handed to AddCommand. The library calls them from Parse, so no call of
+// the module's reaches them, yet they run at start-up like main.
+func (a *analysis) commandMethods() map[string]Pos {
+	out := map[string]Pos{}
+	add := func(t types.Type, at Pos) {
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		named, ok := types.Unalias(t).(*types.Named)
+		if !ok || named.Obj().Pkg() == nil || !a.modPkgs[named.Obj().Pkg().Path()] {
+			return
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), "Execute")
+		m, ok := obj.(*types.Func)
+		if !ok || !isExecute(m.Type().(*types.Signature)) {
+			return
+		}
+		if id := m.Origin().FullName(); out[id] == (Pos{}) {
+			out[id] = at
+		}
+	}
+	for _, p := range a.pkgs {
+		if p.TypesInfo == nil || !imports(p.Types, goFlags) {
+			continue
+		}
+		for _, f := range p.Syntax {
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.StructType:
+					for _, fld := range n.Fields.List {
+						if fld.Tag == nil || !commandTag(fld.Tag.Value) {
+							continue
+						}
+						if tv, ok := p.TypesInfo.Types[fld.Type]; ok {
+							add(tv.Type, a.pos(fld.Pos()))
+						}
+					}
+				case *ast.CallExpr:
+					// parser.AddCommand(name, short, long, data)
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "AddCommand" || len(n.Args) != 4 {
+						return true
+					}
+					fn, ok := p.TypesInfo.Uses[sel.Sel].(*types.Func)
+					if !ok || fn.Pkg() == nil || fn.Pkg().Path() != goFlags {
+						return true
+					}
+					if tv, ok := p.TypesInfo.Types[n.Args[3]]; ok {
+						add(tv.Type, a.pos(n.Pos()))
+					}
+				}
+				return true
+			})
+		}
+	}
+	return out
+}
+
+// commandTag reports whether a struct tag literal names a go-flags command.
+func commandTag(lit string) bool {
+	s := strings.Trim(lit, "`")
+	_, ok := reflect.StructTag(s).Lookup("command")
+	return ok
+}
+
+// isExecute reports whether sig is go-flags Commander's Execute:
+// func([]string) error.
+func isExecute(sig *types.Signature) bool {
+	if sig.Params().Len() != 1 || sig.Results().Len() != 1 {
+		return false
+	}
+	s, ok := sig.Params().At(0).Type().(*types.Slice)
+	return ok && types.Identical(s.Elem(), types.Typ[types.String]) &&
+		types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
+}
+
+// imports reports whether pkg imports path directly.
+func imports(pkg *types.Package, path string) bool {
+	for _, imp := range pkg.Imports() {
+		if imp.Path() == path {
+			return true
+		}
+	}
+	return false
+}
