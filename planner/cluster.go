@@ -244,14 +244,22 @@ func (pr *proposer) detectShared() {
 	// entry point, is linked by no service: test support (internal/test,
 	// fakes for the module's tests) or dead code. It is shared, so that its
 	// calls are never rewritten and it pulls no service towards it.
-	imported, imports := map[string]bool{}, false
+	// So is a package only such packages use (a store kit only an API
+	// test kit imports).
+	imports := false
 	for _, p := range pg.pkgs {
-		for _, q := range p.Imports {
-			imported[q], imports = true, true
-		}
+		imports = imports || len(p.Imports) > 0
 	}
+	support := testSupport(pg.g)
 	for i, p := range pg.pkgs {
-		if imports && !p.Main && !imported[p.Path] && len(users[i]) == 0 && len(pg.entries[i]) == 0 && pr.pin[i] == "" {
+		if !imports || !support[p.Path] || len(pg.entries[i]) > 0 || pr.pin[i] != "" {
+			continue
+		}
+		byTests := true
+		for u := range users[i] {
+			byTests = byTests && support[pg.paths[u]]
+		}
+		if byTests {
 			pr.shared[i] = true
 		}
 	}

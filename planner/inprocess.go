@@ -476,7 +476,7 @@ func phases(g *analyzer.Graph) (startupOnly, requestTime map[string]bool, later 
 	}
 	var starts, serves []string
 	for _, e := range g.Entries {
-		if e.Kind == analyzer.EntryMain || e.Kind == analyzer.EntryInit {
+		if e.Kind == analyzer.EntryMain || e.Kind == analyzer.EntryInit || e.Kind == analyzer.EntryCommand {
 			starts = append(starts, e.Func)
 		}
 	}

@@ -345,16 +345,11 @@ func (s *split) sharedCalls() []sharedCall {
 	type key struct{ pkg, callee int }
 	by := map[key]*sharedCall{}
 	var keys []key
-	// A package no package imports (test support) runs in no service.
-	imported := map[string]bool{}
-	for _, p := range s.pg.pkgs {
-		for _, q := range p.Imports {
-			imported[q] = true
-		}
-	}
+	// A package no main imports (test support) runs in no service.
+	support := testSupport(s.pg.g)
 	for i, c := range s.pg.g.Calls {
 		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
-		if a < 0 || b < 0 || a == b || !s.shared[a] || !imported[s.pg.paths[a]] || s.pt.comm[b] < 0 || c.Via == analyzer.ViaFuncValue || s.pg.onOwnCopy(i) {
+		if a < 0 || b < 0 || a == b || !s.shared[a] || support[s.pg.paths[a]] || s.pt.comm[b] < 0 || c.Via == analyzer.ViaFuncValue || s.pg.onOwnCopy(i) {
 			continue
 		}
 		if f := s.pg.funcs[c.Callee]; f == nil || isWebHandler(f, s.pg.g.Module) {

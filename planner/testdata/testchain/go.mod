@@ -1,0 +1,3 @@
+module example.com/testchain
+
+go 1.22
