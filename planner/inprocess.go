@@ -642,20 +642,9 @@ func madePerRequest(g *analyzer.Graph, funcs map[string]*analyzer.Func) (map[str
 		makers[t][pkg] = true
 	}
 	startup, request, later := phases(g)
-	// Packages no package of the program imports and no main: test
-	// support (a test database helper) or dead code.
-	imported := map[string]bool{}
-	for _, p := range g.Packages {
-		for _, imp := range p.Imports {
-			imported[imp] = true
-		}
-	}
-	support := map[string]bool{}
-	for _, p := range g.Packages {
-		if !p.Main && !imported[p.Path] {
-			support[p.Path] = true
-		}
-	}
+	// Packages no main imports: test support (a test database helper)
+	// or dead code.
+	support := testSupport(g)
 	// made reports whether code of fn (inside a function literal:
 	// inClosure) may run per request: not start-up code, and not code only
 	// tests reach. A function no entry reaches counts, unless test
