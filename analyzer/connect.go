@@ -41,7 +41,6 @@ import (
 
 // httpService is a generated connect or twirp service handler a call makes.
 type httpService struct {
-	call    *ssa.Call
 	impl    ssa.Value
 	iface   *types.Named
 	handler []ssa.Value       // the values holding the handler
@@ -74,7 +73,7 @@ func connectService(call *ssa.Call) (*httpService, bool) {
 	if !ok || !types.IsInterface(iface) {
 		return nil, false
 	}
-	s := &httpService{call: call, impl: call.Call.Args[0], iface: iface, paths: map[string]string{}, verbs: map[string]string{}}
+	s := &httpService{impl: call.Call.Args[0], iface: iface, paths: map[string]string{}, verbs: map[string]string{}}
 	if call.Referrers() != nil {
 		for _, ref := range *call.Referrers() {
 			if x, ok := ref.(*ssa.Extract); ok && x.Index == 1 {
@@ -200,7 +199,7 @@ func twirpService(call *ssa.Call) (*httpService, bool) {
 			}
 		}
 	}
-	s := &httpService{call: call, impl: call.Call.Args[0], iface: iface, handler: []ssa.Value{call},
+	s := &httpService{impl: call.Call.Args[0], iface: iface, handler: []ssa.Value{call},
 		paths: map[string]string{}, verbs: map[string]string{}, unknown: unknown}
 	if unknown {
 		prefix = ""
