@@ -210,6 +210,20 @@ func TestLocalCopyBlocker(t *testing.T) {
 	}
 }
 
+// TestMiddlewareNextNoLocalCopy plans testdata/mwnext: auth's middleware
+// ends in next(w, r), the handler of main's App (a hit counter) it wraps.
+// The middleware runs where the route is served, with that handler:
+// no local-copy blocker (listmonk: 47 of 59).
+func TestMiddlewareNextNoLocalCopy(t *testing.T) {
+	p, _ := proposeDir(t, "mwnext", Constraints{Pin: []Pin{{Package: "example.com/mwnext/auth", Service: "auth"}}})
+	for _, b := range p.Blockers {
+		t.Errorf("blocker %s at %s: %s", b.Kind, b.Pos, b.Message)
+	}
+	if len(p.Topics) != 1 || p.Topics[0].Subject != "mwnext.auth.Auth.Add" {
+		t.Errorf("topics %v; want mwnext.auth.Auth.Add", p.Topics)
+	}
+}
+
 // TestEdgeValues: a package whose values only the edge's handlers make per
 // request and call methods of (a query builder, a watcher, a quoter) is
 // put in the edge when nothing pins it: in a service of its own, every

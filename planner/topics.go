@@ -511,6 +511,12 @@ func (s *split) localCopies() []localCopy {
 		if f == nil || !f.RecvMemory {
 			continue
 		}
+		if c.Via == analyzer.ViaFuncValue && isHandler(f, s.pg.g.Module) {
+			// Middleware calling the handler it wraps (`return next(c)`):
+			// its closure runs where the route is served, with that
+			// handler, on the receiver the route's func value was bound to.
+			continue
+		}
 		a, b := s.pg.callPkg[i][0], s.pg.callPkg[i][1]
 		if a < 0 || b < 0 || s.pt.comm[a] < 0 || s.pt.comm[b] < 0 || s.pt.comm[a] == s.pt.comm[b] {
 			continue

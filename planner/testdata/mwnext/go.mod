@@ -1,0 +1,3 @@
+module example.com/mwnext
+
+go 1.22
