@@ -410,7 +410,8 @@ func (pr *proposer) delegates(i int, handlers map[string]bool) bool {
 	return false
 }
 
-// detectEdge marks the entry-point packages: main packages; wiring
+// detectEdge marks the entry-point packages: main packages and packages
+// of CLI commands (command entries); wiring
 // packages (only main packages call them by name, and they call the
 // constructors — New… functions — of three or more non-shared packages);
 // front helpers (only main packages call them, and they import nothing of
@@ -422,7 +423,9 @@ func (pr *proposer) detectEdge() {
 	pg := pr.pg
 	free := func(i int) bool { return !pr.edge[i] && !pr.shared[i] && pr.pin[i] == "" }
 	for i, p := range pg.pkgs {
-		if p.Main && !pr.shared[i] && pr.pin[i] == "" {
+		// A package of CLI commands the library runs (go-flags' Execute)
+		// starts the program as main does: its wiring is the edge's.
+		if (p.Main || pg.hasEntry(i, analyzer.EntryCommand)) && !pr.shared[i] && pr.pin[i] == "" {
 			pr.edge[i] = true
 		}
 	}
