@@ -280,7 +280,11 @@ func (pr *proposer) detectShared() {
 	for changed := true; changed; {
 		changed = false
 		for i, p := range pg.pkgs {
-			if pr.shared[i] || p.Main || pr.pin[i] != "" || serves[i] || len(pg.entries[i]) > 0 && (pg.hasEntry(i, analyzer.EntryHTTP) || pg.hasEntry(i, analyzer.EntryRPC)) {
+			// Generated RPC code (messages, a connect handler package, a
+			// twirp server) is glue every service that serves or calls
+			// the RPC links, though the generated server handles requests.
+			glue := pr.facts()[i].generated && (pr.facts()[i].proto || pr.facts()[i].rpc)
+			if pr.shared[i] || p.Main || pr.pin[i] != "" || serves[i] && !glue || len(pg.entries[i]) > 0 && (pg.hasEntry(i, analyzer.EntryHTTP) || pg.hasEntry(i, analyzer.EntryRPC)) {
 				continue
 			}
 			leaf := true
@@ -291,7 +295,7 @@ func (pr *proposer) detectShared() {
 			}
 			// Generated protobuf messages are data every service that
 			// sends or reads them links, whatever their size.
-			if leaf && pr.facts()[i].proto {
+			if leaf && (pr.facts()[i].proto || glue) {
 				pr.shared[i] = true
 				changed = true
 				continue

@@ -25,10 +25,24 @@ type pkgFacts struct {
 	// proto: the package holds protobuf messages — it imports protoimpl,
 	// or declares ProtoReflect or ProtoMessage methods.
 	proto bool
+	// rpc: the package imports an RPC framework's runtime (connect,
+	// twirp, gRPC): with generated, the glue protoc writes beside the
+	// messages (a connect handler package, a twirp server).
+	rpc bool
 	// builds holds the stateful types a function of the package builds
 	// (a composite literal or new of it inside a function body): a store,
 	// a session table, a client with its connection pool.
 	builds map[string]bool
+}
+
+// rpcRuntimes are the import paths of the RPC frameworks whose generated
+// code (handlers, servers, clients) is glue, not a service.
+var rpcRuntimes = map[string]bool{
+	"connectrpc.com/connect":               true,
+	"github.com/bufbuild/connect-go":       true,
+	"github.com/twitchtv/twirp":            true,
+	"google.golang.org/grpc":               true,
+	"github.com/twitchtv/twirp/ctxsetters": true,
 }
 
 // stateFields are the field types of the standard library that make a
@@ -73,8 +87,12 @@ func readFacts(g *analyzer.Graph, pkgs []*analyzer.Package, funcs []*analyzer.Fu
 			files = append(files, f)
 			generated = generated && ast.IsGenerated(f)
 			for _, im := range f.Imports {
-				if path, _ := strconv.Unquote(im.Path.Value); path == "google.golang.org/protobuf/runtime/protoimpl" {
+				path, _ := strconv.Unquote(im.Path.Value)
+				if path == "google.golang.org/protobuf/runtime/protoimpl" {
 					facts[i].proto = true
+				}
+				if rpcRuntimes[path] {
+					facts[i].rpc = true
 				}
 			}
 		}

@@ -185,6 +185,16 @@ func TestRunForwardConnect(t *testing.T) {
 	if greeter == "" || billing == "" || greeter == billing || greeter == edge || billing == edge {
 		t.Errorf("proposed plan puts greeter in %q, billing in %q, the edge is %q; want two services apart from the edge", greeter, billing, edge)
 	}
+	// The generated code (messages, connect handlers, the twirp server) is
+	// glue every service links, not a service of its own.
+	if hats := svcOf["example.com/connectfwd/hats"]; hats == "" || hats == edge {
+		t.Errorf("proposed plan puts hats in %q, the edge is %q; want a service apart", hats, edge)
+	}
+	for _, gen := range []string{"gen/hats/v1", "gen/greet/v1/greetv1connect", "gen/billing/v1/billingv1connect"} {
+		if !slices.Contains(proposed.Shared, "example.com/connectfwd/"+gen) {
+			t.Errorf("proposed plan puts %s in %q; want it shared", gen, svcOf["example.com/connectfwd/"+gen])
+		}
+	}
 
 	out, _ := applyPlan(ctx, t, mod, connectfwdPlan)
 
