@@ -23,6 +23,14 @@ func newImportSet(self string) *importSet {
 	return &importSet{self: self, byPath: map[string]string{}, used: map[string]bool{}}
 }
 
+// reserve keeps names from the imports: the declarations of the package
+// the file is in.
+func (im *importSet) reserve(names ...string) {
+	for _, n := range names {
+		im.used[n] = true
+	}
+}
+
 // add imports path, preferably as name, and returns the name to use.
 func (im *importSet) add(p, name string) string {
 	if n, ok := im.byPath[p]; ok {

@@ -70,6 +70,7 @@ func (r *rewrite) generateLinks() error {
 	byPkg := map[string][]*topic{}
 	dirOf := map[string]string{}
 	names := map[string]string{}
+	scopes := map[string]*types.Scope{} // the caller package's declarations
 	for _, t := range r.topics {
 		if !t.live() {
 			continue
@@ -84,6 +85,7 @@ func (r *rewrite) generateLinks() error {
 			byPkg[p] = append(byPkg[p], t)
 			dirOf[p] = path.Dir(s.file.rel)
 			names[p] = s.file.pkg.Name
+			scopes[p] = s.file.pkg.Types.Scope()
 		}
 	}
 	fanPkgs := map[string]bool{}
@@ -99,6 +101,7 @@ func (r *rewrite) generateLinks() error {
 		}
 		dirOf[p] = path.Dir(f.rel)
 		names[p] = f.pkg.Name
+		scopes[p] = f.pkg.Types.Scope()
 	}
 	if len(byPkg) == 0 {
 		return nil
@@ -110,6 +113,10 @@ func (r *rewrite) generateLinks() error {
 		topics := byPkg[p]
 		sort.Slice(topics, func(i, j int) bool { return topics[i].t.Subject < topics[j].t.Subject })
 		g := newGoFile(names[p], p)
+		// The file joins the package: its imports must not take the
+		// name of a declaration there (api's type admin beside the
+		// store/admin package).
+		g.im.reserve(scopes[p].Names()...)
 		for _, t := range topics {
 			r.genLocalStub(t, g)
 		}
