@@ -371,7 +371,7 @@ func (r *rewrite) subscriptionPhases() func(fid string) int {
 	var starts, serves []string
 	for _, e := range g.Entries {
 		switch e.Kind {
-		case analyzer.EntryMain, analyzer.EntryInit:
+		case analyzer.EntryMain, analyzer.EntryInit, analyzer.EntryCommand:
 			starts = append(starts, e.Func)
 		case analyzer.EntryHTTP, analyzer.EntryRPC:
 			serves = append(serves, e.Func)
