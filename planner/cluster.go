@@ -341,7 +341,15 @@ func (pr *proposer) detectShared() {
 			// of stateful data structures each package builds for itself,
 			// a generic table, stays one.)
 			internal = internal && !wired[i] && !(p.Lines == largest && p.Lines > median)
-			if !leaf || !internal && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
+			// A small leaf of helpers that keeps no state (JSON
+			// responders, an HTTP transport) and that two packages or
+			// more use is a library too, wherever it lives.
+			varsUsed := false
+			for a := range pg.paths {
+				varsUsed = varsUsed || a != i && pg.vars[a][i] > 0
+			}
+			helpers := fanIn >= 2 && p.Lines < median && !wired[i] && len(pr.facts()[i].builds) == 0 && !varsUsed
+			if !leaf || !internal && !helpers && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
 				continue
 			}
 			pr.shared[i] = true

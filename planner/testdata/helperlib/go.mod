@@ -1,0 +1,3 @@
+module example.com/helperlib
+
+go 1.22
