@@ -103,6 +103,30 @@ func (r *rewrite) bindConstructors() {
 		return
 	}
 	made := map[string]bool{} // receiver types bound somewhere
+	// A bind in a package the service package imports, directly or not,
+	// would make an import cycle (filebrowser: users.User.Clean makes a
+	// files.ScopedFs; filesvc imports http, which imports users): left out
+	// and noted.
+	deps := map[string]map[string]bool{} // service → packages its svc package imports, transitively
+	for _, t := range r.topics {
+		if !t.live() {
+			continue
+		}
+		d := deps[t.t.Consumer]
+		if d == nil {
+			d = map[string]bool{}
+			deps[t.t.Consumer] = d
+		}
+		r.importClosure(t.pkg.PkgPath, d)
+	}
+	cycle := func(s *svcPkg, n *types.Named, f *srcFile, pos token.Pos) bool {
+		if !deps[s.service][f.pkg.PkgPath] {
+			return false
+		}
+		made[typeKey(n)] = true // named here, not again as bound nowhere
+		r.notes = append(r.notes, fmt.Sprintf("%s: apply cannot bind *%s.%s in the %s service here: %s imports %s, which would then import it (an import cycle); calls on this value answer \"no instance bound\" in the split: make it in the wiring and pass it on", r.posString(pos), n.Obj().Pkg().Name(), n.Obj().Name(), s.service, s.name, f.pkg.PkgPath))
+		return true
+	}
 	defer func() {
 		// A receiver bound nowhere (one only its own service's code
 		// makes, held in a field another service reads; the address of
@@ -190,7 +214,7 @@ func (r *rewrite) bindConstructors() {
 				var matches []opaqueType
 				for _, o := range opaque {
 					if fn.Pkg().Path() == o.n.Obj().Pkg().Path() && r.svcOf[f.pkg.PkgPath] != o.s.service &&
-						(types.Implements(o.n, iface) || types.Implements(types.NewPointer(o.n), iface)) {
+						(types.Implements(o.n, iface) || types.Implements(types.NewPointer(o.n), iface)) && !cycle(o.s, o.n, f, e.Pos()) {
 						matches = append(matches, o)
 					}
 				}
@@ -198,7 +222,7 @@ func (r *rewrite) bindConstructors() {
 					s := want[k]
 					n := exported[k]
 					if n == nil || fn.Pkg().Path() != n.Obj().Pkg().Path() || r.svcOf[f.pkg.PkgPath] == s.service ||
-						!types.Implements(types.NewPointer(n), iface) {
+						!types.Implements(types.NewPointer(n), iface) || cycle(s, n, f, e.Pos()) {
 						continue
 					}
 					matches = append(matches, opaqueType{n, s})
@@ -261,7 +285,7 @@ func (r *rewrite) bindConstructors() {
 					return true
 				}
 			}
-			if r.svcOf[f.pkg.PkgPath] == s.service {
+			if r.svcOf[f.pkg.PkgPath] == s.service || cycle(s, n2, f, e.Pos()) {
 				return true
 			}
 			made[k] = true
