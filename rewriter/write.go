@@ -52,6 +52,7 @@ func (r *rewrite) generate() error {
 	r.bindConstructors()
 	r.guardBackground()
 	r.noteSubscribers()
+	r.noteExclusiveStores()
 	r.redirectListens()
 	if err := r.applyEdits(); err != nil {
 		return err

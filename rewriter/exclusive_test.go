@@ -1,0 +1,90 @@
+package rewriter_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cleave-go/cleave/rewriter"
+)
+
+// TestExclusiveStoreNoted: the ledger's constructor opens a bbolt file (a
+// stand-in module under bbolt's path), which one process at a time can
+// hold: every service process runs the start-up, so apply says the split
+// cannot start as it is (remark42's engine.NewBoltDB).
+func TestExclusiveStoreNoted(t *testing.T) {
+	dir, p := fixture(t, "nestedctor")
+	files := map[string]string{
+		"go.mod":                   "module example.com/nest\n\ngo 1.22\n\nrequire go.etcd.io/bbolt v1.3.11\n\nreplace go.etcd.io/bbolt => ./third_party/bbolt\n",
+		"third_party/bbolt/go.mod": "module go.etcd.io/bbolt\n\ngo 1.22\n",
+		"third_party/bbolt/bolt.go": `// Package bbolt stands in for go.etcd.io/bbolt.
+package bbolt
+
+import "os"
+
+// DB is an open database file.
+type DB struct{ f *os.File }
+
+// Open opens the database file at path, locking it.
+func Open(path string, mode os.FileMode, options any) (*DB, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, mode)
+	return &DB{f: f}, err
+}
+`,
+		"ledger/file.go": `package ledger
+
+import bolt "go.etcd.io/bbolt"
+
+// OpenFile returns a ledger kept in the bolt file at path.
+func OpenFile(path string) (*Ledger, error) {
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		return nil, err
+	}
+	l := Open()
+	l.db = db
+	return l, nil
+}
+`,
+	}
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ledger := filepath.Join(dir, "ledger", "ledger.go")
+	src, err := os.ReadFile(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "\tbalances map[string]int64\n", "\tbalances map[string]int64\n\tdb       any\n", 1))
+	if err := os.WriteFile(ledger, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(dir, "cmd", "billd", "main.go")
+	if src, err = os.ReadFile(main); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "ledger.Open()") {
+		t.Fatalf("main does not call ledger.Open():\n%s", src)
+	}
+	src = []byte(strings.Replace(string(src), "ledger.Open()", "must(ledger.OpenFile(\"ledger.db\"))", 1) +
+		"\nfunc must(l *ledger.Ledger, err error) *ledger.Ledger {\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\treturn l\n}\n")
+	if err := os.WriteFile(main, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if want := "ledger/file.go:7:13: opens a bbolt database"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
+}
