@@ -153,6 +153,11 @@ type Options struct {
 	Runtime string
 	// Progress, when set, receives one line per step.
 	Progress io.Writer
+	// Strict refuses to write a split that would not run every crossing
+	// as the plan says: a crossing left alone (blocked, or a shape that
+	// cannot travel) or a plan blocker on no topic, which the split would
+	// carry (state two services use, a call kept on a local copy).
+	Strict bool
 	// Graph, when set, is the module's analysis (cleave analyze): the HTTP
 	// routes whose handlers it puts in a service other than the edge are
 	// forwarded to that service (every main sets bus.SetRoutes; services.json
@@ -265,6 +270,11 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 	if err := r.check(); err != nil {
 		return res, err
 	}
+	if opts.Strict {
+		if err := strict(res, p); err != nil {
+			return res, err
+		}
+	}
 	gomod := r.changed["go.mod"]
 	if gomod == nil {
 		gomod = r.gomod
@@ -310,6 +320,24 @@ func Apply(ctx context.Context, dir string, p *planner.Plan, opts Options) (*Res
 		return res, fmt.Errorf("apply: %w", err)
 	}
 	return res, nil
+}
+
+// strict returns an error naming what the split would leave as it was:
+// the crossings left alone and the plan's blockers on no topic.
+func strict(res *Result, p *planner.Plan) error {
+	var lines []string
+	for _, s := range res.LeftAlone {
+		lines = append(lines, fmt.Sprintf("%s: %s left alone: %s", s.Site, s.Subject, s.Reason))
+	}
+	for _, b := range p.Blockers {
+		if b.Topic == "" {
+			lines = append(lines, fmt.Sprintf("%s: the plan's %s blocker stays in the split: %s", b.Pos, b.Kind, b.Message))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return fmt.Errorf("apply: --strict: %d crossings or blockers the split would keep as they are; nothing was written:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
 }
 
 // afterGenerate, set by tests, sees the new contents before the type-check.

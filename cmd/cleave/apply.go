@@ -28,6 +28,7 @@ type applyOptions struct {
 	out    string
 	only   string
 	force  bool
+	strict bool
 	json   bool
 }
 
@@ -43,7 +44,8 @@ described by cleavesvc/services.json and cleavesvc/asyncapi.yaml.
 
 Calls that cannot be rewritten safely are left alone and listed with the
 reason. The result is type-checked before anything is written; on any error
-nothing changes. A dirty git tree is refused unless --force. --dry-run prints
+nothing changes. A dirty git tree is refused unless --force; --strict refuses
+a split that would leave a crossing alone or carry a plan blocker. --dry-run prints
 the diff; --out DIR writes a rewritten copy and leaves the module alone.
 The plan (plan.yaml when none is named) is found relative to -C.`,
 		Args: cobra.MaximumNArgs(1),
@@ -61,6 +63,7 @@ The plan (plan.yaml when none is named) is found relative to -C.`,
 	f.StringVar(&o.out, "out", "", "write a rewritten copy of the module to `directory`")
 	f.StringVar(&o.only, "only", "", "rewrite only the topics of `service`")
 	f.BoolVar(&o.force, "force", false, "apply even if the git tree is dirty")
+	f.BoolVar(&o.strict, "strict", false, "write nothing if a crossing would be left alone or a plan blocker would stay in the split")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON")
 	return cmd
 }
@@ -75,7 +78,7 @@ func runApply(ctx context.Context, o applyOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force, Graph: moduleGraph(ctx, root, p, stderr)})
+	res, err := rewriter.Apply(ctx, root, p, rewriter.Options{DryRun: o.dryRun, Out: o.out, Only: o.only, Force: o.force, Strict: o.strict, Graph: moduleGraph(ctx, root, p, stderr)})
 	if err != nil {
 		return err
 	}
