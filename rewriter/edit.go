@@ -108,16 +108,20 @@ func (r *rewrite) bindConstructors() {
 	// files.ScopedFs; filesvc imports http, which imports users): left out
 	// and noted.
 	deps := map[string]map[string]bool{} // service → packages its svc package imports, transitively
-	for _, t := range r.topics {
-		if !t.live() {
-			continue
+	for name, s := range r.svcs {
+		d := map[string]bool{}
+		deps[name] = d
+		for _, t := range s.topics {
+			r.importClosure(t.pkg.PkgPath, d)
+			// The packages of its message types.
+			g := newGoFile(s.name, s.path)
+			for _, f := range append(append([]field(nil), t.params...), t.results...) {
+				g.typ(f.typ)
+			}
+			for p := range g.im.byPath {
+				r.importClosure(p, d)
+			}
 		}
-		d := deps[t.t.Consumer]
-		if d == nil {
-			d = map[string]bool{}
-			deps[t.t.Consumer] = d
-		}
-		r.importClosure(t.pkg.PkgPath, d)
 	}
 	cycle := func(s *svcPkg, n *types.Named, f *srcFile, pos token.Pos) bool {
 		if !deps[s.service][f.pkg.PkgPath] {
