@@ -163,6 +163,9 @@ func (r *rewrite) bindConstructors() {
 		}
 		return false
 	}
+	// A constructor that opens a database one process at a time can hold
+	// runs only in its service's processes (Bind<T>Lazy).
+	openers := r.exclusiveOpeners()
 	for _, rel := range sortedKeys(r.files) {
 		f := r.files[rel]
 		if f.test || strings.HasPrefix(rel, GenDir+"/") {
@@ -295,10 +298,26 @@ func (r *rewrite) bindConstructors() {
 			made[k] = true
 			bind := bindFunc(s, n2)
 			// Already wrapped by an earlier apply?
-			if wrapped(info, stack, s) {
+			if wrapped(info, stack, s) || wrappedLazy(info, stack, s.path) {
 				return true
 			}
 			ref := svcMark + s.path + "\x00"
+			if open, ret := lazyOpen(info, e, n2, withErr); isCall && open != "" && openers[calleeFunc(info, e.(*ast.CallExpr)).FullName()] {
+				s.needBindLazy(n2)
+				if r.lazy == nil {
+					r.lazy = map[string]lazyBind{}
+				}
+				r.lazy[calleeFunc(info, e.(*ast.CallExpr)).FullName()] = lazyBind{s.service, k}
+				lazy := s.bindName(n2) + "Lazy"
+				if withErr {
+					lazy += "Err"
+				}
+				f.edits = append(f.edits,
+					edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + lazy + "(func() " + ret + " { return "},
+					edit{start: r.off(e.End()), end: r.off(e.End()), text: " })"})
+				r.bound = append(r.bound, &Skip{Site: r.posString(e.Pos()), Subject: s.service, Reason: "binds *" + n2.Obj().Pkg().Name() + "." + n2.Obj().Name() + " in the " + s.service + " service, made there only (" + open + " opens a database one process at a time can hold)"})
+				return true
+			}
 			f.edits = append(f.edits,
 				edit{start: r.off(e.Pos()), end: r.off(e.Pos()), text: ref + bind + "("},
 				edit{start: r.off(e.End()), end: r.off(e.End()), text: ")"})
@@ -308,6 +327,63 @@ func (r *rewrite) bindConstructors() {
 			return true
 		})
 	}
+}
+
+// lazyOpen returns the name of the constructor e calls and the result
+// types a function literal returning its call spells ("*engine.BoltDB",
+// "(*engine.BoltDB, error)"), when e can run later in one: a call of a
+// package-qualified function of n's package whose arguments call nothing.
+func lazyOpen(info *types.Info, e ast.Expr, n *types.Named, withErr bool) (name, results string) {
+	call, ok := e.(*ast.CallExpr)
+	if !ok || n.TypeParams().Len() > 0 {
+		return "", ""
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return "", ""
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return "", ""
+	}
+	if pn, ok := info.Uses[id].(*types.PkgName); !ok || pn.Imported() != n.Obj().Pkg() {
+		return "", ""
+	}
+	for _, a := range call.Args {
+		calls := false
+		ast.Inspect(a, func(x ast.Node) bool {
+			if _, ok := x.(*ast.CallExpr); ok {
+				calls = true
+			}
+			return !calls
+		})
+		if calls {
+			return "", ""
+		}
+	}
+	results = "*" + id.Name + "." + n.Obj().Name()
+	if withErr {
+		results = "(" + results + ", error)"
+	}
+	return id.Name + "." + sel.Sel.Name, results
+}
+
+// wrappedLazy reports whether the expression whose ancestors are stack is
+// what a function literal handed to a call into the package at path
+// returns (an earlier apply's Bind<T>Lazy).
+func wrappedLazy(info *types.Info, stack []ast.Node, path string) bool {
+	k := len(stack)
+	if k < 4 {
+		return false
+	}
+	_, ret := stack[k-1].(*ast.ReturnStmt)
+	_, lit := stack[k-3].(*ast.FuncLit)
+	c, call := stack[k-4].(*ast.CallExpr)
+	if !ret || !lit || !call {
+		return false
+	}
+	fn := calleeFunc(info, c)
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == path
 }
 
 func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {

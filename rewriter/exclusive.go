@@ -3,6 +3,8 @@ package rewriter
 import (
 	"go/ast"
 	"strings"
+
+	"github.com/cleave-go/cleave/planner"
 )
 
 // exclusiveOpens are the functions that open an embedded database holding
@@ -18,19 +20,17 @@ var exclusiveOpens = map[string]string{
 	"github.com/nutsdb/nutsdb.Open":                "nutsdb",
 }
 
-// noteExclusiveStores notes the embedded databases the program's start-up
-// opens that only one process can hold open (bolt, badger, leveldb,
-// pebble): every service process runs the start-up, so the first to open
-// the file gets it and the others wait for its lock and fail.
-func (r *rewrite) noteExclusiveStores() {
-	ph := r.subscriptionPhases()
+// exclusiveCalls calls f with each call in the module's non-test code that
+// opens an embedded database one process at a time can hold, the
+// database's name and the function the call is in.
+func (r *rewrite) exclusiveCalls(f func(call *ast.CallExpr, db, fid string)) {
 	for _, rel := range sortedKeys(r.files) {
-		f := r.files[rel]
-		if f.test || strings.HasPrefix(rel, GenDir+"/") {
+		file := r.files[rel]
+		if file.test || strings.HasPrefix(rel, GenDir+"/") {
 			continue
 		}
-		info := f.pkg.TypesInfo
-		ast.PreorderStack(f.ast, nil, func(n ast.Node, stack []ast.Node) bool {
+		info := file.pkg.TypesInfo
+		ast.PreorderStack(file.ast, nil, func(n ast.Node, stack []ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -39,14 +39,110 @@ func (r *rewrite) noteExclusiveStores() {
 			if fn == nil || fn.Pkg() == nil {
 				return true
 			}
-			db, ok := exclusiveOpens[majorless(fn.Pkg().Path())+"."+fn.Name()]
-			if !ok || ph(enclosingFunc(info, stack)) == phaseRequest {
-				return true
+			if db, ok := exclusiveOpens[majorless(fn.Pkg().Path())+"."+fn.Name()]; ok {
+				f(call, db, enclosingFunc(info, stack))
 			}
-			r.notes = append(r.notes, r.posString(call.Pos())+": opens a "+db+" database, which one process at a time can hold open (a lock on its files): every service process runs the start-up, so all but the first will wait for the lock and fail: the split cannot start as it is; move the data to a database server, or to SQLite, which processes share")
 			return true
 		})
 	}
+}
+
+// exclusiveOpeners returns the module's functions that open a database
+// one process at a time can hold, or call one that does.
+func (r *rewrite) exclusiveOpeners() map[string]bool {
+	out := map[string]bool{}
+	r.exclusiveCalls(func(_ *ast.CallExpr, _, fid string) { out[fid] = true })
+	if len(out) == 0 || r.opts.Graph == nil {
+		return out
+	}
+	callers := map[string][]string{}
+	for _, c := range r.opts.Graph.Calls {
+		callers[c.Callee] = append(callers[c.Callee], c.Caller)
+	}
+	stack := make([]string, 0, len(out))
+	for f := range out {
+		stack = append(stack, f)
+	}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, c := range callers[f] {
+			if !out[c] {
+				out[c] = true
+				stack = append(stack, c)
+			}
+		}
+	}
+	return out
+}
+
+// lazyBind is a constructor bound lazily: its service and the type it
+// makes ("<package path>.<Name>").
+type lazyBind struct{ service, typ string }
+
+// lazyReach returns the functions the lazily bound constructors reach.
+func (r *rewrite) lazyReach() map[string]lazyBind {
+	out := map[string]lazyBind{}
+	if len(r.lazy) == 0 {
+		return out
+	}
+	calls := map[string][]string{}
+	if r.opts.Graph != nil {
+		for _, c := range r.opts.Graph.Calls {
+			calls[c.Caller] = append(calls[c.Caller], c.Callee)
+		}
+	}
+	for _, ctor := range sortedKeys(r.lazy) {
+		stack := []string{ctor}
+		for len(stack) > 0 {
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if _, ok := out[f]; ok {
+				continue
+			}
+			out[f] = r.lazy[ctor]
+			stack = append(stack, calls[f]...)
+		}
+	}
+	return out
+}
+
+// noteExclusiveStores notes the embedded databases the program's start-up
+// opens that only one process can hold open (bolt, badger, leveldb,
+// pebble): every service process runs the start-up, so the first to open
+// the file gets it and the others wait for its lock and fail.
+func (r *rewrite) noteExclusiveStores() {
+	ph := r.subscriptionPhases()
+	lazy := r.lazyReach()
+	r.exclusiveCalls(func(call *ast.CallExpr, db, fid string) {
+		if ph(fid) == phaseRequest {
+			return
+		}
+		pos := r.posString(call.Pos())
+		if lb, ok := lazy[fid]; ok {
+			note := pos + ": opens a " + db + " database, which one process at a time can hold open (a lock on its files): its constructor runs in the " + lb.service + " service's processes only; elsewhere the wiring gets an empty *" + lb.typ[strings.LastIndex(lb.typ, "/")+1:] + ", whose calls the split sends to " + lb.service
+			if stay := r.staysOn(lb.typ); len(stay) > 0 {
+				note += "; calls on it that stay in-process find it empty there: " + strings.Join(stay, ", ")
+			}
+			r.notes = append(r.notes, note)
+			return
+		}
+		r.notes = append(r.notes, pos+": opens a "+db+" database, which one process at a time can hold open (a lock on its files): every service process runs the start-up, and when it opens this database all but the first process wait for the lock and fail, so the split does not start; move the data to a database server, or to SQLite, which processes share")
+	})
+}
+
+// staysOn lists the plan's calls on methods of typ that stay in-process
+// for a reason other than start-up, with the reason.
+func (r *rewrite) staysOn(typ string) []string {
+	var out []string
+	for _, ip := range r.plan.InProcess {
+		method, ok := strings.CutPrefix(ip.Function, "(*"+typ+").")
+		if !ok || ip.Reason == planner.ReasonStartup {
+			continue
+		}
+		out = append(out, method+" ("+ip.Reason+")")
+	}
+	return out
 }
 
 // majorless returns a module package path without its major version

@@ -84,7 +84,15 @@ func OpenFile(path string) (*Ledger, error) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(res.Notes, "\n")
-	if want := "ledger/file.go:7:13: opens a bbolt database"; !strings.Contains(notes, want) {
+	if want := "ledger/file.go:7:13: opens a bbolt database, which one process at a time can hold open (a lock on its files): its constructor runs in the ledger service's processes only"; !strings.Contains(notes, want) {
 		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
+	// main's ledger.OpenFile runs later, in the ledger service's processes
+	// only: elsewhere the wiring gets an empty *ledger.Ledger.
+	if want := "ledgersvc.BindLedgerLazyErr(func() (*ledger.Ledger, error) { return ledger.OpenFile(\"ledger.db\") })"; !strings.Contains(res.Diff, want) {
+		t.Errorf("diff lacks %q:\n%s", want, res.Diff)
+	}
+	if want := "func BindLedgerLazyErr(open func() (*ledger.Ledger, error)) (*ledger.Ledger, error) {"; !strings.Contains(res.Diff, want) {
+		t.Errorf("diff lacks %q", want)
 	}
 }

@@ -289,6 +289,30 @@ func (s *svcPkg) genBindAny(g *gofile, n *types.Named, pt string) {
 	g.p("func %sErr[V any](v V, err error) (V, error) {\n\tif err == nil {\n\t\t%s(v)\n\t}\n\treturn v, err\n}\n\n", name, name)
 }
 
+// needBindLazy asks for Bind<T>Lazy (and Bind<T>LazyErr), the Bind of
+// receiver type n for a constructor that opens a database only one
+// process can hold.
+func (s *svcPkg) needBindLazy(n *types.Named) {
+	if s.bindLazy == nil {
+		s.bindLazy = map[string]bool{}
+	}
+	s.bindLazy[typeKey(n)] = true
+}
+
+// genBindLazy writes Bind<T>Lazy and Bind<T>LazyErr: the constructor runs
+// in the service's own processes and in the monolith's; elsewhere the
+// wiring gets an empty *T, whose calls the rewrite sends to the service.
+func (s *svcPkg) genBindLazy(g *gofile, n *types.Named, pt string) {
+	if !s.bindLazy[typeKey(n)] {
+		return
+	}
+	name := s.bindName(n)
+	g.p("// %[1]sLazy runs open, a constructor that opens a database one process at\n// a time can hold, where the %[2]s service runs (and in the monolith's own\n// process), and binds its result. Elsewhere it returns an empty *%[3]s: the\n// calls rewritten on it go to the %[2]s service.\n", name, s.service, pt)
+	g.p("func %[1]sLazy(open func() *%[2]s) *%[2]s {\n\tif p := process(); p != \"\" && p != Service {\n\t\treturn new(%[2]s)\n\t}\n\treturn %[1]s(open())\n}\n\n", name, pt)
+	g.p("// %[1]sLazyErr is %[1]sLazy for a constructor that also returns an error.\n", name)
+	g.p("func %[1]sLazyErr(open func() (*%[2]s, error)) (*%[2]s, error) {\n\tif p := process(); p != \"\" && p != Service {\n\t\treturn new(%[2]s), nil\n\t}\n\tv, err := open()\n\tif err == nil {\n\t\t%[1]s(v)\n\t}\n\treturn v, err\n}\n\n", name, pt)
+}
+
 // genBindErr writes Bind<T>Err when a constructor of n returns (T, error).
 func (s *svcPkg) genBindErr(g *gofile, n *types.Named, typ, tparams string) {
 	if !s.bindErr[typeKey(n)] {
@@ -445,6 +469,7 @@ func (in *instances[T]) bind(p *T) {
 			g.p("func %s(s *%s) *%s {\n\tif process() == Service && s != nil {\n\t\t%s.bind(s)\n\t}\n\treturn s\n}\n\n", s.bindName(n), pt, pt, s.instVar(n))
 			s.genBindErr(g, n, "*"+pt, "")
 			s.genBindAny(g, n, pt)
+			s.genBindLazy(g, n, pt)
 		}
 	}
 	if len(opaque) > 0 {

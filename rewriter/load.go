@@ -72,6 +72,10 @@ type rewrite struct {
 
 	changed map[string][]byte // new contents by path relative to the module root
 	old     map[string][]byte // contents before, nil for new files
+
+	// lazy maps the constructors bound lazily (they open a database one
+	// process at a time can hold) to their service.
+	lazy map[string]lazyBind
 }
 
 // srcFile is one parsed file of the module.

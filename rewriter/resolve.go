@@ -104,6 +104,10 @@ type svcPkg struct {
 	// bindAny holds, by typeKey, the exported receiver types a
 	// constructor returns behind an interface: they get Bind<T>Any.
 	bindAny map[string]bool
+	// bindLazy holds, by typeKey, the receiver types a constructor of
+	// which opens a database one process at a time can hold: they get
+	// Bind<T>Lazy (and Bind<T>LazyErr with bindErr).
+	bindLazy map[string]bool
 }
 
 func (r *rewrite) resolve() error {
