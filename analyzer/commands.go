@@ -11,13 +11,39 @@ import (
 // runs the chosen command's Execute([]string) error once the flags are read.
 const goFlags = "github.com/jessevdk/go-flags"
 
-// commandMethods returns the Execute methods of the module's go-flags
-// commands, with where each command is declared: the types held in a
+// kong is the import path of github.com/alecthomas/kong, whose Context.Run
+// calls the chosen command's Run method (fields tagged cmd:"").
+const kong = "github.com/alecthomas/kong"
+
+// commandMethods returns the methods the module's CLI commands run, with
+// where each command is declared: go-flags' Execute of the types held in a
 // struct field tagged `command:"..."` (the parser's options struct) or
-// handed to AddCommand. The library calls them from Parse, so no call of
-// the module's reaches them, yet they run at start-up like main.
+// handed to AddCommand, and kong's Run of the types in fields tagged
+// `cmd:""`. The library calls them, so no call of the module's reaches
+// them, yet they run at start-up like main.
 func (a *analysis) commandMethods() map[string]Pos {
 	out := map[string]Pos{}
+	addRun := func(t types.Type, at Pos) {
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		named, ok := types.Unalias(t).(*types.Named)
+		if !ok || named.Obj().Pkg() == nil || !a.modPkgs[named.Obj().Pkg().Path()] {
+			return
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), "Run")
+		m, ok := obj.(*types.Func)
+		if !ok {
+			return
+		}
+		res := m.Type().(*types.Signature).Results()
+		if res.Len() != 1 || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type()) {
+			return
+		}
+		if id := m.Origin().FullName(); out[id] == (Pos{}) {
+			out[id] = at
+		}
+	}
 	add := func(t types.Type, at Pos) {
 		if p, ok := t.(*types.Pointer); ok {
 			t = p.Elem()
@@ -36,7 +62,7 @@ func (a *analysis) commandMethods() map[string]Pos {
 		}
 	}
 	for _, p := range a.pkgs {
-		if p.TypesInfo == nil || !imports(p.Types, goFlags) {
+		if p.TypesInfo == nil || !imports(p.Types, goFlags) && !imports(p.Types, kong) {
 			continue
 		}
 		for _, f := range p.Syntax {
@@ -44,11 +70,19 @@ func (a *analysis) commandMethods() map[string]Pos {
 				switch n := n.(type) {
 				case *ast.StructType:
 					for _, fld := range n.Fields.List {
-						if fld.Tag == nil || !commandTag(fld.Tag.Value) {
+						if fld.Tag == nil {
 							continue
 						}
-						if tv, ok := p.TypesInfo.Types[fld.Type]; ok {
+						tv, ok := p.TypesInfo.Types[fld.Type]
+						if !ok {
+							continue
+						}
+						tag := reflect.StructTag(strings.Trim(fld.Tag.Value, "`"))
+						if _, ok := tag.Lookup("command"); ok {
 							add(tv.Type, a.pos(fld.Pos()))
+						}
+						if _, ok := tag.Lookup("cmd"); ok {
+							addRun(tv.Type, a.pos(fld.Pos()))
 						}
 					}
 				case *ast.CallExpr:
@@ -70,13 +104,6 @@ func (a *analysis) commandMethods() map[string]Pos {
 		}
 	}
 	return out
-}
-
-// commandTag reports whether a struct tag literal names a go-flags command.
-func commandTag(lit string) bool {
-	s := strings.Trim(lit, "`")
-	_, ok := reflect.StructTag(s).Lookup("command")
-	return ok
 }
 
 // isExecute reports whether sig is go-flags Commander's Execute:
