@@ -206,10 +206,15 @@ func (a *analysis) siteOf(instr ssa.CallInstruction) *ast.CallExpr {
 }
 
 func (a *analysis) collectCalls() {
+	// One call per site and callee, and per function literal of the
+	// callee a call through a func value may run: a command wrapper's
+	// fn(cmd, args, store) runs the literal each command passes it
+	// (filebrowser's withStore), all folded into the package initializer.
 	type key struct {
-		file   string
-		offset int
-		callee string
+		file    string
+		offset  int
+		callee  string
+		closure string
 	}
 	seen := make(map[key]bool)
 	calls := make(map[key]*Call)
@@ -265,7 +270,7 @@ func (a *analysis) collectCalls() {
 				// parameter types, and hazards depend on them.
 				a.crossings = append(a.crossings, crossing{instr: e.Site, caller: fn, callee: e.Callee.Func, from: callerPkg, to: calleePkg})
 			}
-			k := key{c.Site.File, c.Site.Offset, calleeID}
+			k := key{c.Site.File, c.Site.Offset, calleeID, c.CalleeClosure}
 			if seen[k] {
 				continue
 			}
@@ -300,7 +305,11 @@ func (a *analysis) collectCalls() {
 		if e := a.siteOf(x.instr); e != nil {
 			pos = a.pos(e.Pos())
 		}
-		x.call = calls[key{pos.File, pos.Offset, id}]
+		closure := ""
+		if x.callee.Parent() != nil {
+			closure = x.callee.Name()
+		}
+		x.call = calls[key{pos.File, pos.Offset, id, closure}]
 		x.key = x.callee.String()
 	}
 	sortSlice(a.crossings, func(x, y crossing) bool {
