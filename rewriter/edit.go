@@ -298,16 +298,23 @@ func (r *rewrite) bindConstructors() {
 			made[k] = true
 			bind := bindFunc(s, n2)
 			// Already wrapped by an earlier apply?
-			if wrapped(info, stack, s) || wrappedLazy(info, stack, s.path) {
+			if wrapped(info, stack, s) {
 				return true
 			}
-			ref := svcMark + s.path + "\x00"
-			if open, ret := lazyOpen(info, e, n2, withErr); isCall && open != "" && openers[calleeFunc(info, e.(*ast.CallExpr)).FullName()] {
+			lazy := func() {
 				s.needBindLazy(n2)
 				if r.lazy == nil {
 					r.lazy = map[string]lazyBind{}
 				}
 				r.lazy[calleeFunc(info, e.(*ast.CallExpr)).FullName()] = lazyBind{s.service, k}
+			}
+			if wrappedLazy(info, stack, s.path) {
+				lazy()
+				return true
+			}
+			ref := svcMark + s.path + "\x00"
+			if open, ret := lazyOpen(info, e, n2, withErr); isCall && open != "" && openers[calleeFunc(info, e.(*ast.CallExpr)).FullName()] {
+				lazy()
 				lazy := s.bindName(n2) + "Lazy"
 				if withErr {
 					lazy += "Err"

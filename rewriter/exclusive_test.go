@@ -95,4 +95,17 @@ func OpenFile(path string) (*Ledger, error) {
 	if want := "func BindLedgerLazyErr(open func() (*ledger.Ledger, error)) (*ledger.Ledger, error) {"; !strings.Contains(res.Diff, want) {
 		t.Errorf("diff lacks %q", want)
 	}
+	// A second apply, on the rewritten copy, changes nothing: it keeps
+	// Bind<T>LazyErr generated for the call it finds wrapped.
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := rewriter.Apply(context.Background(), dir, p, rewriter.Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := rewriter.Apply(context.Background(), out, p, rewriter.Options{DryRun: true})
+	if err != nil {
+		t.Fatalf("second apply: %v", err)
+	}
+	if again.Changed {
+		t.Errorf("second apply changes:\n%s", again.Diff)
+	}
 }
