@@ -28,6 +28,10 @@ const (
 type Bus struct {
 	cfg  Config
 	kind transport
+	// whole: Config.Service was not given, so this process is the whole
+	// program (the monolith, or another program of its module), not one
+	// service of a split.
+	whole bool
 	err  error // a Bus that failed to open (see Default) returns err from everything
 
 	mu       sync.Mutex                               // serialises registration and Close
@@ -78,8 +82,9 @@ type subscriber struct {
 // empty, and makes sure the application's stream exists. ctx bounds only
 // the opening.
 func Open(ctx context.Context, c Config) (*Bus, error) {
+	whole := c.Service == ""
 	c = c.withDefaults()
-	b := &Bus{cfg: c, closed: make(chan struct{})}
+	b := &Bus{cfg: c, whole: whole, closed: make(chan struct{})}
 	b.handlers.Store(&map[string]*handler{})
 	b.subs.Store(&map[string][]*subscriber{})
 	switch c.Transport {
@@ -103,15 +108,17 @@ func Open(ctx context.Context, c Config) (*Bus, error) {
 func (b *Bus) Transport() string { return b.cfg.Transport }
 
 // Runs reports whether this process runs service: always under local and
-// loopback (one process is the whole program), under nats when
-// Config.Service is service. Code cleave rewrites guards the start of a
-// service's background work with it, so that only that service's
-// processes run it. A nil b means Default().
+// loopback, and under nats when Config.Service was not given (one process
+// is the whole program: the monolith on a broker, or another program of
+// its module that reaches the split), else when Config.Service is service.
+// Code cleave rewrites guards the start of a service's background work
+// and subscriptions with it, so that only that service's processes run
+// them. A nil b means Default().
 func (b *Bus) Runs(service string) bool {
 	if b == nil {
 		b = Default()
 	}
-	return b.kind != tNATS || b.cfg.Service == service
+	return b.kind != tNATS || b.whole || b.cfg.Service == service
 }
 
 // Config returns the configuration b was opened with, defaults filled in.

@@ -232,6 +232,11 @@ func TestRuns(t *testing.T) {
 		if !b.Runs("orders") || b.Runs("billing") != (tr != NATS) {
 			t.Errorf("%s: Runs(orders) = %v, Runs(billing) = %v; want true, %v", tr, b.Runs("orders"), b.Runs("billing"), tr != NATS)
 		}
+		// No service named: the process is the whole program, and runs
+		// every service's background work as the monolith did.
+		if whole := open(t, tr, Config{}); !whole.Runs("orders") || !whole.Runs("billing") {
+			t.Errorf("%s, no service: Runs(orders) = %v, Runs(billing) = %v; want true, true", tr, whole.Runs("orders"), whole.Runs("billing"))
+		}
 	}
 }
 
