@@ -135,7 +135,9 @@ func (r *rewrite) bindConstructors() {
 		// A receiver bound nowhere (one only its own service's code
 		// makes, held in a field another service reads; the address of
 		// a variable) is not the instance main made in its service's
-		// process: the calls rewritten on it fail there.
+		// process: the calls rewritten on it fail there. One its own
+		// service's wiring makes in another package is bound there.
+		r.bindInside(want, made)
 		var missing []string
 		for _, k := range sortedKeys(want) {
 			if !made[k] {
