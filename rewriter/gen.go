@@ -356,12 +356,21 @@ func (r *rewrite) genCommon(s *svcPkg, g *gofile) {
 	g.p("\t)\n}\n\n")
 
 	syncName := g.im.add("sync", "sync")
+	// Until a service process is ready, it runs the monolith's start-up on
+	// its own objects: the calls to this service that start-up makes stay
+	// in the process (package phase). Not when the service opens a store
+	// only its own processes hold (Bind<T>Lazy): the others have no copy.
+	startup, nor := "", "."
+	if len(s.bindLazy) == 0 {
+		startup = fmt.Sprintf("\tdefault:\n\t\tif !%s.Started() {\n\t\t\treturn b, false\n\t\t}\n", g.im.add(r.phasePath(), "phase"))
+		nor = ",\n// nor while another service's process runs its start-up (package phase)."
+	}
 	g.p(`// process is the service this process runs as (CLEAVE_SERVICE); empty in
 // the monolith itself and its tests.
 var process = %[2]s.OnceValue(func() string { return %[1]s.ConfigFromEnv().Service })
 
 // route returns the bus and whether a call to the %[3]s service goes through
-// it: not under the local transport, nor inside the service's own process.
+// it: not under the local transport, nor inside the service's own process%[6]s
 // In the monolith's own process the service's topics are served in-process,
 // so that requests cross the bus and still reach the receivers the caller holds.
 func route() (*%[1]s.Bus, bool) {
@@ -374,7 +383,7 @@ func route() (*%[1]s.Bus, bool) {
 		return b, false
 	case "":
 		serveHere(b)
-	}
+%[5]s	}
 	return b, true
 }
 
@@ -399,7 +408,7 @@ func serveHere(b *%[1]s.Bus) {
 	served.buses[b] = true
 }
 
-`, bus, syncName, s.service, ctx)
+`, bus, syncName, s.service, ctx, startup, nor)
 	recvs := s.recvTypes()
 	opaque := s.opaqueTypes()
 	if len(recvs) > 0 {

@@ -569,9 +569,13 @@ func (r *rewrite) mainFile(service string, svc *svcPkg, edge, copied bool, route
 		waitGRPC = "\tif !cleaveGRPCReady() {\n\t\treturn\n\t}\n"
 	}
 	register := ""
+	if len(r.svcs) > 0 {
+		// Start-up is over: calls to other services go over the bus.
+		register = fmt.Sprintf("\t\t%s.Start()\n", g.im.add(r.phasePath(), "phase"))
+	}
 	if svc != nil {
 		q := g.im.add(svc.path, svc.name)
-		register = fmt.Sprintf("\t\tif err := %s.Register(cleaveCtx, cleaveBus); err != nil {\n\t\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t\t%s.Exit(1)\n\t\t}\n", q, fmtPkg, os, os)
+		register += fmt.Sprintf("\t\tif err := %s.Register(cleaveCtx, cleaveBus); err != nil {\n\t\t\t%s.Fprintf(%s.Stderr, \"%%s: %%v\\n\", cleaveService, err)\n\t\t\t%s.Exit(1)\n\t\t}\n", q, fmtPkg, os, os)
 	}
 	g.p(`var cleaveReadyOnce %[7]s.Once
 

@@ -67,6 +67,9 @@ func (r *rewrite) generate() error {
 	if err := r.generateLinks(); err != nil {
 		return err
 	}
+	if err := r.generatePhase(); err != nil {
+		return err
+	}
 	if err := r.generateOwns(); err != nil {
 		return err
 	}
