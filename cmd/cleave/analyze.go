@@ -176,7 +176,11 @@ func writeSummary(w io.Writer, g *analyzer.Graph) error {
 	fmt.Fprintf(ew, "\nentry points (%d):\n", len(g.Entries))
 	tw = tabwriter.NewWriter(ew, 0, 8, 2, ' ', 0)
 	for _, e := range g.Entries {
-		route := strings.TrimSpace(e.Method + " " + e.Route)
+		path := e.Route
+		if e.PrefixUnknown {
+			path = "…" + path // mounted under a prefix built at run time
+		}
+		route := strings.TrimSpace(e.Method + " " + path)
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.Kind, shortFunc(g, e.Func), route, e.Pos)
 	}
 	tw.Flush()
