@@ -32,7 +32,7 @@ type Bus struct {
 	// program (the monolith, or another program of its module), not one
 	// service of a split.
 	whole bool
-	err  error // a Bus that failed to open (see Default) returns err from everything
+	err   error // a Bus that failed to open (see Default) returns err from everything
 
 	mu       sync.Mutex                               // serialises registration and Close
 	handlers atomic.Pointer[map[string]*handler]      // copy on write
