@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -233,39 +232,8 @@ func TestRunForwardConnect(t *testing.T) {
 	// The monolith's own tests still pass.
 	goTestAll(ctx, t, out)
 
-	// The client, built in the applied module.
-	if err := os.MkdirAll(filepath.Join(out, "connectfwdclient"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "connectfwdclient", "main.go"), []byte(connectfwdClient), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	client := filepath.Join(t.TempDir(), "client")
-	build := exec.CommandContext(ctx, "go", "build", "-o", client, "./connectfwdclient")
-	build.Dir = out
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the client: %v\n%s", err, b)
-	}
-
-	addr := freeAddr(t)
-	var got []byte
-	var clientErr error
-	o := runOptions{dir: out, args: []string{"-addr", addr}, firstAlone: true, readyTimeout: 2 * time.Minute, grace: 10 * time.Second}
-	o.ready = func() {
-		go func() {
-			defer cancel()
-			cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
-			defer ccancel()
-			got, clientErr = exec.CommandContext(cctx, client, addr).CombinedOutput()
-		}()
-	}
-	var log lockedBuf
-	if err := runSplit(ctx, o, &log); err != nil {
-		t.Fatalf("runSplit: %v\n%s", err, log.String())
-	}
-	if clientErr != nil {
-		t.Fatalf("client: %v\n%s\n%s", clientErr, got, log.String())
-	}
+	// The client, built in the applied module, against the split.
+	got, splitLog := runSplitClient(ctx, cancel, t, out, "connectfwdclient", connectfwdClient)
 	wantLines := []string{
 		"greet hello ann from greeter caller=tester",
 		"farewell bye ann from greeter <nil>",
@@ -280,6 +248,6 @@ func TestRunForwardConnect(t *testing.T) {
 		"health ok from web",
 	}
 	if strings.TrimSpace(string(got)) != strings.Join(wantLines, "\n") {
-		t.Errorf("client got\n%s\nwant\n%s\n%s", got, strings.Join(wantLines, "\n"), log.String())
+		t.Errorf("client got\n%s\nwant\n%s\n%s", got, strings.Join(wantLines, "\n"), splitLog)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -211,39 +210,8 @@ func testRunForwardGRPC(t *testing.T, overlay map[string]string, plan string) {
 	// The monolith's own tests still pass.
 	goTestAll(ctx, t, out)
 
-	// The client, built in the applied module.
-	if err := os.MkdirAll(filepath.Join(out, "grpcfwdclient"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "grpcfwdclient", "main.go"), []byte(grpcfwdClient), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	client := filepath.Join(t.TempDir(), "client")
-	build := exec.CommandContext(ctx, "go", "build", "-o", client, "./grpcfwdclient")
-	build.Dir = out
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the client: %v\n%s", err, b)
-	}
-
-	addr := freeAddr(t)
-	var got []byte
-	var clientErr error
-	o := runOptions{dir: out, args: []string{"-addr", addr}, firstAlone: true, readyTimeout: 2 * time.Minute, grace: 10 * time.Second}
-	o.ready = func() {
-		go func() {
-			defer cancel()
-			cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
-			defer ccancel()
-			got, clientErr = exec.CommandContext(cctx, client, addr).CombinedOutput()
-		}()
-	}
-	var log lockedBuf
-	if err := runSplit(ctx, o, &log); err != nil {
-		t.Fatalf("runSplit: %v\n%s", err, log.String())
-	}
-	if clientErr != nil {
-		t.Fatalf("client: %v\n%s\n%s", clientErr, got, log.String())
-	}
+	// The client, built in the applied module, against the split.
+	got, splitLog := runSplitClient(ctx, cancel, t, out, "grpcfwdclient", grpcfwdClient)
 	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
 	// The handler sees the client's deadline (20s), not the bus's
 	// default (30s).
@@ -261,7 +229,7 @@ func testRunForwardGRPC(t *testing.T, overlay map[string]string, plan string) {
 		"stream web,web",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Errorf("client got\n%s\nwant\n%s\n%s", got, strings.Join(want, "\n"), log.String())
+		t.Errorf("client got\n%s\nwant\n%s\n%s", got, strings.Join(want, "\n"), splitLog)
 	}
 }
 

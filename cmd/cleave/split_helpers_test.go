@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/cleave-go/cleave/analyzer"
 	"github.com/cleave-go/cleave/planner"
@@ -58,4 +59,38 @@ func goTestAll(ctx context.Context, t *testing.T, dir string) {
 	if b, err := test.CombinedOutput(); err != nil {
 		t.Fatalf("go test ./... after apply: %v\n%s", err, b)
 	}
+}
+
+// runSplitClient builds the client program src in the applied module out
+// (as ./name), runs the split there with the edge on a free address, runs
+// the client against that address once every service is ready, stops the
+// split (cancel) and returns the client's output and the split's log.
+func runSplitClient(ctx context.Context, cancel context.CancelFunc, t *testing.T, out, name, src string) (got []byte, splitLog string) {
+	t.Helper()
+	writeFiles(t, out, map[string]string{name + "/main.go": src})
+	client := filepath.Join(t.TempDir(), "client")
+	build := exec.CommandContext(ctx, "go", "build", "-o", client, "./"+name)
+	build.Dir = out
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the client: %v\n%s", err, b)
+	}
+	addr := freeAddr(t)
+	var clientErr error
+	o := runOptions{dir: out, args: []string{"-addr", addr}, firstAlone: true, readyTimeout: 2 * time.Minute, grace: 10 * time.Second}
+	o.ready = func() {
+		go func() {
+			defer cancel()
+			cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
+			defer ccancel()
+			got, clientErr = exec.CommandContext(cctx, client, addr).CombinedOutput()
+		}()
+	}
+	var log lockedBuf
+	if err := runSplit(ctx, o, &log); err != nil {
+		t.Fatalf("runSplit: %v\n%s", err, log.String())
+	}
+	if clientErr != nil {
+		t.Fatalf("client: %v\n%s\n%s", clientErr, got, log.String())
+	}
+	return got, log.String()
 }
