@@ -310,7 +310,7 @@ func (r *rewrite) bindConstructors() {
 				}
 				r.lazy[calleeFunc(info, e.(*ast.CallExpr)).FullName()] = lazyBind{s.service, k}
 			}
-			if wrappedLazy(info, stack, s.path) {
+			if isCall && wrappedLazy(info, stack, s.path) {
 				lazy()
 				return true
 			}
