@@ -23,7 +23,9 @@ const kong = "github.com/alecthomas/kong"
 // them, yet they run at start-up like main.
 func (a *analysis) commandMethods() map[string]Pos {
 	out := map[string]Pos{}
-	addRun := func(t types.Type, at Pos) {
+	// add records the method name of t's (or *t's) when t is the
+	// module's and the method's signature is what the library calls.
+	add := func(t types.Type, at Pos, name string, called func(*types.Signature) bool) {
 		if p, ok := t.(*types.Pointer); ok {
 			t = p.Elem()
 		}
@@ -31,30 +33,9 @@ func (a *analysis) commandMethods() map[string]Pos {
 		if !ok || named.Obj().Pkg() == nil || !a.modPkgs[named.Obj().Pkg().Path()] {
 			return
 		}
-		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), "Run")
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), name)
 		m, ok := obj.(*types.Func)
-		if !ok {
-			return
-		}
-		res := m.Type().(*types.Signature).Results()
-		if res.Len() != 1 || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type()) {
-			return
-		}
-		if id := m.Origin().FullName(); out[id] == (Pos{}) {
-			out[id] = at
-		}
-	}
-	add := func(t types.Type, at Pos) {
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		named, ok := types.Unalias(t).(*types.Named)
-		if !ok || named.Obj().Pkg() == nil || !a.modPkgs[named.Obj().Pkg().Path()] {
-			return
-		}
-		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), "Execute")
-		m, ok := obj.(*types.Func)
-		if !ok || !isExecute(m.Type().(*types.Signature)) {
+		if !ok || !called(m.Type().(*types.Signature)) {
 			return
 		}
 		if id := m.Origin().FullName(); out[id] == (Pos{}) {
@@ -79,10 +60,10 @@ func (a *analysis) commandMethods() map[string]Pos {
 						}
 						tag := reflect.StructTag(strings.Trim(fld.Tag.Value, "`"))
 						if _, ok := tag.Lookup("command"); ok {
-							add(tv.Type, a.pos(fld.Pos()))
+							add(tv.Type, a.pos(fld.Pos()), "Execute", isExecute)
 						}
 						if _, ok := tag.Lookup("cmd"); ok {
-							addRun(tv.Type, a.pos(fld.Pos()))
+							add(tv.Type, a.pos(fld.Pos()), "Run", returnsError)
 						}
 					}
 				case *ast.CallExpr:
@@ -96,7 +77,7 @@ func (a *analysis) commandMethods() map[string]Pos {
 						return true
 					}
 					if tv, ok := p.TypesInfo.Types[n.Args[3]]; ok {
-						add(tv.Type, a.pos(n.Pos()))
+						add(tv.Type, a.pos(n.Pos()), "Execute", isExecute)
 					}
 				}
 				return true
@@ -109,12 +90,18 @@ func (a *analysis) commandMethods() map[string]Pos {
 // isExecute reports whether sig is go-flags Commander's Execute:
 // func([]string) error.
 func isExecute(sig *types.Signature) bool {
-	if sig.Params().Len() != 1 || sig.Results().Len() != 1 {
+	if sig.Params().Len() != 1 {
 		return false
 	}
 	s, ok := sig.Params().At(0).Type().(*types.Slice)
-	return ok && types.Identical(s.Elem(), types.Typ[types.String]) &&
-		types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
+	return ok && types.Identical(s.Elem(), types.Typ[types.String]) && returnsError(sig)
+}
+
+// returnsError reports whether sig returns just an error (kong's Run,
+// whatever its parameters).
+func returnsError(sig *types.Signature) bool {
+	res := sig.Results()
+	return res.Len() == 1 && types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
 }
 
 // imports reports whether pkg imports path directly.

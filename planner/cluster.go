@@ -225,6 +225,14 @@ func (pr *proposer) detectShared() {
 		largest = max(largest, p.Lines)
 	}
 	wired := pr.wiredState()
+	varsUsed := make([]bool, len(pg.paths)) // package variables another package uses
+	for a := range pg.paths {
+		for b, k := range pg.vars[a] {
+			if a != b && k > 0 {
+				varsUsed[b] = true
+			}
+		}
+	}
 	reach := make([]map[int]bool, len(pg.paths)) // packages i's interface calls reach
 	for k, c := range pg.g.Calls {
 		a, b := pg.callPkg[k][0], pg.callPkg[k][1]
@@ -344,11 +352,7 @@ func (pr *proposer) detectShared() {
 			// A small leaf of helpers that keeps no state (JSON
 			// responders, an HTTP transport) and that two packages or
 			// more use is a library too, wherever it lives.
-			varsUsed := false
-			for a := range pg.paths {
-				varsUsed = varsUsed || a != i && pg.vars[a][i] > 0
-			}
-			helpers := fanIn >= 2 && p.Lines < median && !wired[i] && len(pr.facts()[i].builds) == 0 && !varsUsed
+			helpers := fanIn >= 2 && p.Lines < median && !wired[i] && len(pr.facts()[i].builds) == 0 && !varsUsed[i]
 			if !leaf || !internal && !helpers && (fanIn < 3 || float64(fanIn) < 0.2*float64(n-1) || p.Lines >= median) {
 				continue
 			}

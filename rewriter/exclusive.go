@@ -50,58 +50,31 @@ func (r *rewrite) exclusiveCalls(f func(call *ast.CallExpr, db, fid string)) {
 // exclusiveOpeners returns the module's functions that open a database
 // one process at a time can hold, or call one that does.
 func (r *rewrite) exclusiveOpeners() map[string]bool {
-	out := map[string]bool{}
-	r.exclusiveCalls(func(_ *ast.CallExpr, _, fid string) { out[fid] = true })
-	if len(out) == 0 || r.opts.Graph == nil {
-		return out
+	var opens []string
+	r.exclusiveCalls(func(_ *ast.CallExpr, _, fid string) { opens = append(opens, fid) })
+	if len(opens) == 0 || r.opts.Graph == nil {
+		return reachable(opens, nil)
 	}
-	callers := map[string][]string{}
-	for _, c := range r.opts.Graph.Calls {
-		callers[c.Callee] = append(callers[c.Callee], c.Caller)
-	}
-	stack := make([]string, 0, len(out))
-	for f := range out {
-		stack = append(stack, f)
-	}
-	for len(stack) > 0 {
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, c := range callers[f] {
-			if !out[c] {
-				out[c] = true
-				stack = append(stack, c)
-			}
-		}
-	}
-	return out
+	return reachable(opens, callEdges(r.opts.Graph, true))
 }
 
 // lazyBind is a constructor bound lazily: its service and the type it
 // makes ("<package path>.<Name>").
 type lazyBind struct{ service, typ string }
 
-// lazyReach returns the functions the lazily bound constructors reach.
+// lazyReach returns the functions the lazily bound constructors reach,
+// with the first constructor (by name) that reaches each.
 func (r *rewrite) lazyReach() map[string]lazyBind {
 	out := map[string]lazyBind{}
-	if len(r.lazy) == 0 {
-		return out
-	}
-	calls := map[string][]string{}
-	if r.opts.Graph != nil {
-		for _, c := range r.opts.Graph.Calls {
-			calls[c.Caller] = append(calls[c.Caller], c.Callee)
-		}
+	var calls map[string][]string
+	if r.opts.Graph != nil && len(r.lazy) > 0 {
+		calls = callEdges(r.opts.Graph, false)
 	}
 	for _, ctor := range sortedKeys(r.lazy) {
-		stack := []string{ctor}
-		for len(stack) > 0 {
-			f := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if _, ok := out[f]; ok {
-				continue
+		for f := range reachable([]string{ctor}, calls) {
+			if _, ok := out[f]; !ok {
+				out[f] = r.lazy[ctor]
 			}
-			out[f] = r.lazy[ctor]
-			stack = append(stack, calls[f]...)
 		}
 	}
 	return out
@@ -112,7 +85,7 @@ func (r *rewrite) lazyReach() map[string]lazyBind {
 // pebble): every service process runs the start-up, so the first to open
 // the file gets it and the others wait for its lock and fail.
 func (r *rewrite) noteExclusiveStores() {
-	ph := r.subscriptionPhases()
+	ph := r.programPhases()
 	lazy := r.lazyReach()
 	r.exclusiveCalls(func(call *ast.CallExpr, db, fid string) {
 		if ph(fid) == phaseRequest {

@@ -284,20 +284,11 @@ func relPos(dir, msg string) string {
 
 // position parses "file:line:col" into a file of the module and an offset.
 func (r *rewrite) position(site string) (*srcFile, int, error) {
-	i := strings.LastIndexByte(site, ':')
-	j := -1
-	if i > 0 {
-		j = strings.LastIndexByte(site[:i], ':')
+	file, line, col, err := splitSite(site)
+	if err != nil {
+		return nil, 0, err
 	}
-	if j <= 0 {
-		return nil, 0, fmt.Errorf("bad site %q: want file:line:col", site)
-	}
-	line, err1 := strconv.Atoi(site[j+1 : i])
-	col, err2 := strconv.Atoi(site[i+1:])
-	if err1 != nil || err2 != nil || line < 1 || col < 1 {
-		return nil, 0, fmt.Errorf("bad site %q: want file:line:col", site)
-	}
-	f := r.files[filepath.ToSlash(site[:j])]
+	f := r.files[filepath.ToSlash(file)]
 	if f == nil {
 		return nil, 0, fmt.Errorf("%s: no such Go file in the module", site)
 	}
@@ -310,6 +301,24 @@ func (r *rewrite) position(site string) (*srcFile, int, error) {
 		return nil, 0, fmt.Errorf("%s: column past the end of the file", site)
 	}
 	return f, off, nil
+}
+
+// splitSite splits a "file:line:col" site.
+func splitSite(site string) (file string, line, col int, err error) {
+	i := strings.LastIndexByte(site, ':')
+	j := -1
+	if i > 0 {
+		j = strings.LastIndexByte(site[:i], ':')
+	}
+	if j <= 0 {
+		return "", 0, 0, fmt.Errorf("bad site %q: want file:line:col", site)
+	}
+	line, err1 := strconv.Atoi(site[j+1 : i])
+	col, err2 := strconv.Atoi(site[i+1:])
+	if err1 != nil || err2 != nil || line < 1 || col < 1 {
+		return "", 0, 0, fmt.Errorf("bad site %q: want file:line:col", site)
+	}
+	return site[:j], line, col, nil
 }
 
 // posString formats pos as file:line:col relative to the module root.

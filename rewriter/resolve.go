@@ -321,24 +321,6 @@ func (r *rewrite) typeString(t types.Type) string {
 	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
 }
 
-// lineCol returns the line and column of a "file:line:col" site.
-func lineCol(site string) (line, col int, ok bool) {
-	rest, c, ok1 := cutLast(site)
-	_, l, ok2 := cutLast(rest)
-	line, err1 := strconv.Atoi(l)
-	col, err2 := strconv.Atoi(c)
-	return line, col, ok1 && ok2 && err1 == nil && err2 == nil
-}
-
-// cutLast splits s at its last colon.
-func cutLast(s string) (before, after string, ok bool) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 {
-		return s, "", false
-	}
-	return s[:i], s[i+1:], true
-}
-
 // findSite locates the call a plan site names.
 func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 	f, off, err := r.position(s)
@@ -384,7 +366,7 @@ func (r *rewrite) findSite(t *topic, s string) (*site, error) {
 		// The plan's line and column: the offset they give in the file
 		// as it is now may run past a shorter line into the next one.
 		p := r.fset.PositionFor(pos, false)
-		if line, col, ok := lineCol(s); ok {
+		if _, line, col, err := splitSite(s); err == nil {
 			p.Line, p.Column = line, col
 		}
 		for d := 1; d <= 20 && best == nil; d++ {

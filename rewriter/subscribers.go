@@ -3,6 +3,7 @@ package rewriter
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,7 @@ const subIdle = "_CLEAVE.idle."
 // clients (subscribeAPIs) that start-up makes to one service's processes
 // and notes those it cannot (see the comment above).
 func (r *rewrite) noteSubscribers() {
-	ph := r.subscriptionPhases()
+	ph := r.programPhases()
 	edge := ""
 	for _, s := range r.plan.Services {
 		if s.Edge {
@@ -341,33 +342,16 @@ const (
 	phaseBoth
 )
 
-// subscriptionPhases returns the phase of each function of the analysis:
+// programPhases returns the phase of each function of the analysis:
 // what main and init reach, following every call (go statements, function
 // literals, func values: a server's Start that subscribes in a goroutine
 // is start-up's), against what the HTTP and gRPC handlers reach.
-func (r *rewrite) subscriptionPhases() func(fid string) int {
+func (r *rewrite) programPhases() func(fid string) int {
 	g := r.opts.Graph
 	if g == nil {
 		return func(string) int { return phaseUnknown }
 	}
-	out := map[string][]string{}
-	for _, c := range g.Calls {
-		out[c.Caller] = append(out[c.Caller], c.Callee)
-	}
-	reach := func(roots []string) map[string]bool {
-		seen := map[string]bool{}
-		stack := roots
-		for len(stack) > 0 {
-			f := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[f] {
-				continue
-			}
-			seen[f] = true
-			stack = append(stack, out[f]...)
-		}
-		return seen
-	}
+	out := callEdges(g, false)
 	var starts, serves []string
 	for _, e := range g.Entries {
 		switch e.Kind {
@@ -385,7 +369,7 @@ func (r *rewrite) subscriptionPhases() func(fid string) int {
 			}
 		}
 	}
-	atStart, atServe := reach(starts), reach(serves)
+	atStart, atServe := reachable(starts, out), reachable(serves, out)
 	return func(fid string) int {
 		switch {
 		case atStart[fid] && atServe[fid]:
@@ -735,4 +719,34 @@ func isAMQPSetup(info *types.Info, s ast.Stmt) bool {
 	}
 	recv := recvNamed(fn.Type().(*types.Signature).Recv().Type())
 	return recv != nil && amqpSetup[recv.Obj().Name()+"."+fn.Name()]
+}
+
+// callEdges returns the analysis's call edges by function: caller →
+// callees, or callee → callers when backward.
+func callEdges(g *analyzer.Graph, backward bool) map[string][]string {
+	next := map[string][]string{}
+	for _, c := range g.Calls {
+		if backward {
+			next[c.Callee] = append(next[c.Callee], c.Caller)
+		} else {
+			next[c.Caller] = append(next[c.Caller], c.Callee)
+		}
+	}
+	return next
+}
+
+// reachable returns roots and every function next leads to from them.
+func reachable(roots []string, next map[string][]string) map[string]bool {
+	seen := map[string]bool{}
+	stack := slices.Clone(roots)
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		stack = append(stack, next[f]...)
+	}
+	return seen
 }
